@@ -1,0 +1,66 @@
+# Plannerist — the two commands: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PG_URL ?= postgres://postgres@127.0.0.1:5432/plannerist
+REDIS ?= redis://127.0.0.1:6379/0
+
+.PHONY: demo test test-embedded test-services install install-dev translations lint bench serve clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: $(VENV)/.installed
+	$(PY) manage.py compile_translations
+
+## make demo: install, migrate, seed the demo businesses and serve them on 127.0.0.1:8000
+demo: translations
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	@echo "\nOpen http://127.0.0.1:8000/ and log in with one of the accounts above.\n"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: the whole suite, on the embedded default and on PostgreSQL + Redis
+test: install-dev translations
+	$(MAKE) --no-print-directory test-embedded
+	$(MAKE) --no-print-directory test-services
+
+test-embedded:
+	@echo "== Embedded default: SQLite, Celery tasks in-process"
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL $(VENV)/bin/pytest
+
+test-services:
+	@if $(PY) -m plannerist.probe "$(PG_URL)" "$(REDIS)"; then \
+		echo "== PostgreSQL and a real Redis broker"; \
+		DATABASE_URL="$(PG_URL)" CELERY_BROKER_URL="$(REDIS)" $(VENV)/bin/pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL or Redis unreachable in CI: failing"; exit 1; \
+	else \
+		echo "== Skipped the PostgreSQL + Redis run: start them (see .ci/run) to include it"; \
+	fi
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+bench: install-dev
+	$(PY) benchmarks/run_all.py
+
+serve: translations
+	$(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from plannerist.selectors import memberships_of
+
+# Sections of an organisation, in navigation order; a section appears once its URL exists.
+SECTIONS = [
+    ("dashboard", _("Dashboard")),
+    ("campaigns:list", _("Campaigns")),
+    ("capacity:peak", _("Capacity")),
+    ("kpis:list", _("KPIs")),
+    ("kpis:reviews", _("Reviews")),
+]
+
+
+def shell(request: HttpRequest) -> dict:
+    access = getattr(request, "access", None)
+    if access is None:
+        return {}
+    nav = []
+    for name, label in SECTIONS:
+        try:
+            url = reverse(name, kwargs={"org_slug": access.organization.slug})
+        except NoReverseMatch:
+            continue
+        nav.append({"url": url, "label": label, "active": request.path.startswith(url) and (
+            name != "dashboard" or request.path == url)})
+    return {
+        "access": access,
+        "organization": access.organization,
+        "nav": nav,
+        "user_memberships": memberships_of(request.user),
+    }

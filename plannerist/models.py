@@ -1,0 +1,99 @@
+"""Tenancy: users, organisations (one client business each) and memberships with a role."""
+
+from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """Users log in with their e-mail address, kept as the username too."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Organization(models.Model):
+    class Language(models.TextChoices):
+        FRENCH = "fr", _("French")
+        ENGLISH = "en", _("English")
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO code such as EUR."))],
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default="FR",
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO code such as FR."))],
+        help_text=_("Its public holidays close the capacity calendar."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.FRENCH
+    )
+    vat_rate = models.DecimalField(
+        _("VAT rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.20"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    prices_include_vat = models.BooleanField(_("prices include VAT"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vat_rate__gte=0, vat_rate__lte=1), name="org_vat_rate_is_a_share"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.timezone not in zoneinfo.available_timezones():
+            raise ValidationError({"timezone": _("Unknown time zone.")})
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MARKETING = "marketing", _("Marketing (CMO)")
+    OPERATIONS = "operations", _("Operations (COO)")
+    CONSULTANT = "consultant", _("Consultant")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organization} ({self.get_role_display()})"

@@ -1,0 +1,64 @@
+"""Locale-aware display of amounts, shares and counts (``1 234,56 €`` in French)."""
+
+from __future__ import annotations
+
+import math
+
+from django import template
+from django.utils import formats
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+@register.filter
+def money(value: object, currency: str = "EUR") -> str:
+    """An amount with its currency, two decimals, in the active language's format."""
+    if _is_missing(value):
+        return "—"
+    amount = float(value)
+    text = formats.number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
+    symbol = _SYMBOLS.get(currency, currency)
+    sign = "−" if amount < 0 else ""
+    if (get_language() or "fr").startswith("fr"):
+        return f"{sign}{text}\u00a0{symbol}"
+    return f"{sign}{symbol}{text}"
+
+
+@register.filter
+def money0(value: object, currency: str = "EUR") -> str:
+    """An amount rounded to the unit, for totals."""
+    if _is_missing(value):
+        return "—"
+    return money(round(float(value)), currency).replace(
+        formats.get_format("DECIMAL_SEPARATOR") + "00", ""
+    )
+
+
+@register.filter
+def pct(value: object, digits: int = 1) -> str:
+    """A share shown as a percentage: 0.2 → ``20,0 %`` (fr) / ``20.0%`` (en)."""
+    if _is_missing(value):
+        return "—"
+    text = formats.number_format(float(value) * 100, digits, use_l10n=True, force_grouping=True)
+    return f"{text}\u00a0%" if (get_language() or "fr").startswith("fr") else f"{text}%"
+
+
+@register.filter
+def signed_pct(value: object, digits: int = 0) -> str:
+    if _is_missing(value):
+        return "—"
+    return ("+" if float(value) >= 0 else "−") + pct(abs(float(value)), digits)
+
+
+@register.filter
+def num(value: object, digits: int = 0) -> str:
+    if _is_missing(value):
+        return "—"
+    return formats.number_format(float(value), digits, use_l10n=True, force_grouping=True)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from plannerist import selectors, services
+from plannerist.forms import InviteForm, RoleForm
+from plannerist.models import Membership
+from plannerist.tenancy import Access, can_manage_members, org_view
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.memberships_of(request.user)
+    return render(request, "plannerist/home.html", {"memberships": memberships})
+
+
+@org_view()
+def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
+    return render(request, "plannerist/dashboard.html", selectors.dashboard_context(access))
+
+
+@org_view(methods=("GET", "POST"))
+def members(request: HttpRequest, access: Access) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        access.require(can_manage_members)
+        if form.is_valid():
+            try:
+                membership, created = services.membership_invite(
+                    organization=access.organization, **form.cleaned_data
+                )
+            except services.MembershipError as error:
+                form.add_error("email", str(error))
+            else:
+                _announce_invitation(request, membership, created)
+                return redirect("members", org_slug=access.organization.slug)
+    context = {
+        "form": form,
+        "members": selectors.members_of(access),
+        "roles": RoleForm.base_fields["role"].choices,
+        "can_manage": access.can(can_manage_members),
+    }
+    return render(request, "plannerist/members.html", context, status=400 if form.errors else 200)
+
+
+@org_view(methods=("POST",), membership=Membership)
+def member_role(request: HttpRequest, access: Access, membership: Membership) -> HttpResponse:
+    access.require(can_manage_members)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role from the list."))
+    else:
+        try:
+            services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
+            messages.success(request, _("Role changed for %(user)s.") % {"user": membership.user})
+        except services.MembershipError as error:
+            messages.error(request, str(error))
+    return redirect("members", org_slug=access.organization.slug)
+
+
+@org_view(methods=("POST",), membership=Membership)
+def member_remove(request: HttpRequest, access: Access, membership: Membership) -> HttpResponse:
+    access.require(can_manage_members)
+    try:
+        services.membership_remove(membership=membership)
+        messages.success(request, _("%(user)s no longer has access.") % {"user": membership.user})
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    return redirect("members", org_slug=access.organization.slug)
+
+
+def _announce_invitation(request: HttpRequest, membership: Membership, created: bool) -> None:
+    user = membership.user
+    if not created:
+        messages.success(request, _("%(user)s now has access.") % {"user": user})
+        return
+    # No mail server is assumed: the owner passes this one-time link on to the new member.
+    link = request.build_absolute_uri(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )
+    messages.success(
+        request,
+        _("%(email)s was invited. Send them this link to choose a password: %(link)s")
+        % {"email": user.email, "link": link},
+    )

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from plannerist.models import Role
+from tests import factories
+
+
+@pytest.fixture
+def org(db):
+    return factories.make_org(slug="lumiere", name="Lumière & Cire")
+
+
+@pytest.fixture
+def other_org(db):
+    return factories.make_org(slug="concurrent", name="Concurrent SARL")
+
+
+@pytest.fixture
+def make_member(db):
+    return factories.make_member
+
+
+@pytest.fixture
+def owner(org):
+    return factories.make_member(org, Role.OWNER)
+
+
+@pytest.fixture
+def viewer(org):
+    return factories.make_member(org, Role.VIEWER)
+
+
+@pytest.fixture
+def client_for():
+    def login(user, **client_kwargs) -> Client:
+        client = Client(**client_kwargs)
+        client.force_login(user)
+        return client
+
+    return login

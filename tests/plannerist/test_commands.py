@@ -1,0 +1,46 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from plannerist import demo
+from plannerist.models import Membership, Organization, Role, User
+
+
+def test_create_org_with_an_owner(db, capsys):
+    call_command("create_org", "atelier", "--name", "Atelier Bois", "--vat-rate", "0.055", "--owner", "Jo@Atelier.test")
+    org = Organization.objects.get(slug="atelier")
+    assert str(org.vat_rate) == "0.0550" and org.currency == "EUR" and org.country == "FR"
+    assert Membership.objects.get(organization=org).role == Role.OWNER
+    assert User.objects.get(email="jo@atelier.test")
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--currency", "euro"], "currency"),
+        (["--country", "France"], "country"),
+        (["--vat-rate", "1.5"], "vat_rate"),
+        (["--vat-rate", "abc"], "--vat-rate"),
+    ],
+)
+def test_create_org_refuses_bad_values_naming_the_field(db, args, field):
+    with pytest.raises(CommandError) as error:
+        call_command("create_org", "x", "--name", "X", *args)
+    assert field in str(error.value) and error.value.returncode == 2
+    assert not Organization.objects.exists()
+
+
+def test_create_org_refuses_a_taken_slug(db):
+    call_command("create_org", "x", "--name", "X")
+    with pytest.raises(CommandError, match="slug"):
+        call_command("create_org", "x", "--name", "Y")
+
+
+def test_seed_demo_is_idempotent(db, capsys):
+    call_command("seed_demo")
+    counts = (Organization.objects.count(), User.objects.count(), Membership.objects.count())
+    call_command("seed_demo")
+    assert (Organization.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    out = capsys.readouterr().out
+    assert "camille@lumiere-cire.fr" in out and demo.DEMO_PASSWORD in out
+    consultant = User.objects.get(email="sophie@conseil-plannerist.fr")
+    assert consultant.memberships.count() == 2

@@ -1,0 +1,70 @@
+"""Settings read the environment and fail loudly; production settings pass check --deploy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "PLANNERIST_PRODUCTION": "1",
+    "DJANGO_SECRET_KEY": "k" * 20 + "a-test-only-secret-key-that-is-long-enough-1234567890",
+    "DJANGO_ALLOWED_HOSTS": "plannerist.example.com",
+}
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PLANNERIST_"))}
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "PLANNERIST_VAR_DIR": str(ROOT / "var"), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DJANGO_DEBUG", "maybe"),
+        ("DATABASE_URL", "mysql://root@localhost/db"),
+        ("DATABASE_URL", "postgres://localhost:notaport/db"),
+        ("CELERY_BROKER_URL", "amqp://guest@localhost//"),
+        ("CELERY_TASK_TIME_LIMIT", "three minutes"),
+    ],
+)
+def test_a_malformed_environment_value_stops_start_up_naming_it(name, value):
+    result = run("check", **{name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_production_requires_a_secret_key():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    result = run("check", **env)
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    result = run("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_embedded_default_needs_no_variable():
+    from django.conf import settings
+
+    if os.environ.get("DATABASE_URL"):
+        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        assert settings.CELERY_TASK_ALWAYS_EAGER is False
+    else:
+        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        assert settings.CELERY_TASK_ALWAYS_EAGER is True
+    assert settings.DEBUG is False
