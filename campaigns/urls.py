@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from campaigns import views
 
 app_name = "campaigns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("new/", views.campaign_new, name="new"),
+    path("whatif/", views.whatif, name="whatif"),
+    path("<int:campaign_id>/", views.campaign_detail, name="detail"),
+    path("<int:campaign_id>/status/", views.campaign_status, name="status"),
+    path("<int:campaign_id>/scenarios/", views.scenario_compare, name="scenarios"),
+    path("scenarios/<int:scenario_id>/", views.scenario_detail, name="scenario"),
+    path("scenarios/<int:scenario_id>/choose/", views.scenario_choose, name="scenario_choose"),
+    path("scenarios/<int:scenario_id>/delete/", views.scenario_delete, name="scenario_delete"),
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/products/<int:product_id>/", views.product_detail, name="product"),
+    path("catalogue/channels/new/", views.channel_new, name="channel_new"),
+    path("catalogue/channels/<int:channel_id>/", views.channel_detail, name="channel"),
+]

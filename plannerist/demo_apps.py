@@ -6,9 +6,6 @@ from plannerist.models import Organization
 
 
 def seed_apps(organization: Organization) -> None:
-    for seed in _seeders():
-        seed(organization)
+    from campaigns import demo as campaigns_demo
 
-
-def _seeders() -> list:
-    return []
+    campaigns_demo.seed(organization)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class InputError(ValueError):
@@ -117,6 +120,8 @@ def date(value: Any, path: str) -> dt.date:
     """An ISO date string ``YYYY-MM-DD``."""
     if not isinstance(value, str):
         raise InputError(path, f"must be a date YYYY-MM-DD, got {_kind(value)}")
+    if not _ISO_DATE.fullmatch(value):
+        raise InputError(path, f"must be a date YYYY-MM-DD, got {value!r}")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

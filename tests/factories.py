@@ -54,3 +54,57 @@ def make_object(model: type[models.Model], organization: Organization) -> models
             "that the tenant-isolation sweep can fill URLs that name it."
         ) from None
     return maker(organization)
+
+
+def make_channel(organization: Organization, name: str = "Web shop", **costs):
+    from campaigns.models import Channel, CostProfile
+
+    channel = Channel.objects.create(organization=organization, name=f"{name} {next(_seq)}")
+    CostProfile.objects.create(organization=organization, channel=channel, **costs)
+    return channel
+
+
+def make_product(organization: Organization, **fields):
+    from decimal import Decimal
+
+    from campaigns.models import Product
+
+    number = next(_seq)
+    defaults = {"sku": f"SKU-{number}", "name": f"Candle {number}", "category": "Candles",
+                "price": Decimal("24.00"), "unit_cost": Decimal("6.00"), "units_per_month": Decimal("10")}
+    return Product.objects.create(organization=organization, **{**defaults, **fields})
+
+
+def make_campaign(organization: Organization, **fields):
+    import datetime as dt
+    from decimal import Decimal
+
+    from campaigns.models import Campaign
+
+    defaults = {"name": f"Promo {next(_seq)}", "start": dt.date(2026, 12, 1), "end": dt.date(2026, 12, 20),
+                "mechanic": "percent_off", "discount_rate": Decimal("0.20"), "uplift": Decimal("0.5"),
+                "baseline_orders": Decimal("300"), "ad_spend": Decimal("500")}
+    if "channel" not in fields:
+        fields["channel"] = make_channel(organization)
+    return Campaign.objects.create(organization=organization, **{**defaults, **fields})
+
+
+def make_scenario(organization: Organization, **fields):
+    from decimal import Decimal
+
+    from campaigns.models import Scenario
+
+    campaign = fields.pop("campaign", None) or make_campaign(organization)
+    fields = {"name": f"Variant {next(_seq)}", "uplift": Decimal("0.4"), **fields}
+    return Scenario.objects.create(campaign=campaign, **fields)
+
+
+def _register_campaign_makers() -> None:
+    from campaigns.models import Campaign, Channel, Product, Scenario
+
+    OBJECT_MAKERS.update({
+        Channel: make_channel, Product: make_product, Campaign: make_campaign, Scenario: make_scenario,
+    })
+
+
+_register_campaign_makers()

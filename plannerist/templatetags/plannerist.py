@@ -23,7 +23,7 @@ def money(value: object, currency: str = "EUR") -> str:
     if _is_missing(value):
         return "—"
     amount = float(value)
-    text = formats.number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
+    text = formats.number_format(round(abs(amount), 2), 2, use_l10n=True, force_grouping=True)
     symbol = _SYMBOLS.get(currency, currency)
     sign = "−" if amount < 0 else ""
     if (get_language() or "fr").startswith("fr"):
@@ -46,7 +46,9 @@ def pct(value: object, digits: int = 1) -> str:
     """A share shown as a percentage: 0.2 → ``20,0 %`` (fr) / ``20.0%`` (en)."""
     if _is_missing(value):
         return "—"
-    text = formats.number_format(float(value) * 100, digits, use_l10n=True, force_grouping=True)
+    # number_format truncates: round first so that 0.9797 shows as 98 %, not 97 %.
+    shown = round(float(value) * 100, int(digits))
+    text = formats.number_format(shown, digits, use_l10n=True, force_grouping=True)
     return f"{text}\u00a0%" if (get_language() or "fr").startswith("fr") else f"{text}%"
 
 
@@ -61,4 +63,11 @@ def signed_pct(value: object, digits: int = 0) -> str:
 def num(value: object, digits: int = 0) -> str:
     if _is_missing(value):
         return "—"
-    return formats.number_format(float(value), digits, use_l10n=True, force_grouping=True)
+    return formats.number_format(round(float(value), int(digits)), digits, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def field_label(form, name: str) -> str:
+    """The label of a form's field, for error summaries."""
+    field = form.fields.get(name)
+    return str(field.label) if field is not None and field.label else name

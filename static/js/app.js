@@ -4,3 +4,21 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var label = event.detail.target && event.detail.target.getAttribute("data-announce");
   if (live && label) { live.textContent = label; }
 });
+
+// Show only the fields of the chosen mechanic and scope (all stay visible without JS).
+function syncPlanFields(form) {
+  var mechanic = form.querySelector("[name=mechanic]");
+  var scope = form.querySelector("[name=scope]");
+  form.querySelectorAll("[data-mechanic]").forEach(function (el) {
+    el.hidden = mechanic && el.getAttribute("data-mechanic") !== mechanic.value;
+  });
+  form.querySelectorAll("[data-scope]").forEach(function (el) {
+    el.hidden = scope && el.getAttribute("data-scope") !== scope.value;
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.getElementById("plan-form");
+  if (!form) { return; }
+  syncPlanFields(form);
+  form.addEventListener("change", function () { syncPlanFields(form); });
+});

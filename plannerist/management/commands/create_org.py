@@ -23,7 +23,7 @@ class Command(BaseCommand):
         try:
             vat_rate = Decimal(options["vat_rate"])
         except InvalidOperation:
-            raise CommandError(f"--vat-rate: not a number: {options['vat_rate']!r}", returncode=2)
+            raise CommandError(f"--vat-rate: not a number: {options['vat_rate']!r}", returncode=2) from None
         if Organization.objects.filter(slug=options["slug"]).exists():
             raise CommandError(f"slug: an organisation {options['slug']!r} exists already", returncode=2)
         owner = None

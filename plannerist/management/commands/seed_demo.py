@@ -12,6 +12,6 @@ class Command(BaseCommand):
             raise CommandError("seed_demo does not run with PLANNERIST_PRODUCTION set.")
         for organization in demo.seed():
             self.stdout.write(f"Seeded {organization.name} (/o/{organization.slug}/)")
-        self.stdout.write("\nDemo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
         for email, _password, label in demo.logins():
             self.stdout.write(f"  {email:<32} {label}")

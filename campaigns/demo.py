@@ -1,0 +1,134 @@
+"""Demo catalogue, channels and campaigns of the two demo businesses (idempotent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+from campaigns.models import Campaign, Channel, CostProfile, Mechanic, Product, Scenario, Scope
+from plannerist.models import Organization
+
+PRODUCTS = {
+    "lumiere-et-cire": [
+        # sku, name, category, price incl. VAT, unit cost excl. VAT, units sold per month
+        ("BOUG-FIGUIER", "Bougie Figuier 200 g", "Bougies", "29.00", "6.20", 120),
+        ("BOUG-AMBRE", "Bougie Ambre & Santal 200 g", "Bougies", "29.00", "6.50", 100),
+        ("BOUG-PREM-CEDRE", "Bougie premium Cèdre 400 g", "Bougies premium", "54.00", "9.80", 35),
+        ("BOUG-PREM-ROSE", "Bougie premium Rose noire 400 g", "Bougies premium", "54.00", "10.20", 30),
+        ("BOUG-PREM-TABAC", "Bougie premium Tabac blond 400 g", "Bougies premium", "58.00", "10.50", 25),
+        ("DIFF-FIGUIER", "Diffuseur Figuier 100 ml", "Diffuseurs", "34.00", "9.50", 60),
+        ("DIFF-LIN", "Diffuseur Linge frais 100 ml", "Diffuseurs", "34.00", "9.20", 55),
+        ("FOND-VANILLE", "Fondants Vanille (×6)", "Fondants", "12.00", "3.10", 150),
+        ("FOND-AGRUMES", "Fondants Agrumes (×6)", "Fondants", "12.00", "3.00", 130),
+        ("COFF-NOEL", "Coffret de Noël 3 mini-bougies", "Coffrets", "39.00", "12.50", 40),
+        ("RECH-200", "Recharge bougie 200 g", "Recharges", "19.00", "4.80", 45),
+        ("MOUCHE-MECHE", "Mouche-mèche laiton", "Accessoires", "15.00", "5.50", 20),
+    ],
+    "savonnerie-du-marais": [
+        ("SAV-LAVANDE", "Savon Lavande 100 g", "Savons", "8.50", "1.90", 400),
+        ("SAV-MIEL", "Savon Miel & Avoine 100 g", "Savons", "8.50", "2.10", 320),
+        ("SHAMP-SOLIDE", "Shampooing solide 80 g", "Soins", "12.90", "2.80", 180),
+        ("COFF-DECOUVERTE", "Coffret découverte 4 savons", "Coffrets", "29.00", "8.60", 60),
+    ],
+}
+
+CHANNELS = {
+    # name, kind, cost profile
+    "Boutique en ligne": ("web_shop", dict(
+        units_per_order="1.40", shipping_fee="4.90", shipping_cost="6.50", packaging_cost="0.90",
+        payment_fee_rate="0.0140", payment_fee_fixed="0.25", return_rate="0.0400", return_cost="7.50",
+        return_recovery="0.7000", support_contacts="0.120", support_cost_per_contact="3.50")),
+    "Etsy": ("marketplace", dict(
+        units_per_order="1.20", shipping_fee="5.90", shipping_cost="6.50", packaging_cost="0.90",
+        payment_fee_rate="0.0400", payment_fee_fixed="0.30", commission_rate="0.0650", return_rate="0.0500",
+        return_cost="7.50", return_recovery="0.7000", support_contacts="0.150", support_cost_per_contact="3.50")),
+}
+
+
+def peak_year(today: dt.date) -> int:
+    """The year whose end-of-year peak the demo plans: this one until mid-December."""
+    return today.year if today <= dt.date(today.year, 12, 15) else today.year + 1
+
+
+def black_friday(year: int) -> dt.date:
+    november_first = dt.date(year, 11, 1)
+    first_thursday = november_first + dt.timedelta(days=(3 - november_first.weekday()) % 7)
+    return first_thursday + dt.timedelta(weeks=3, days=1)
+
+
+def seed(organization: Organization, today: dt.date | None = None) -> None:
+    products = {}
+    for sku, name, category, price, cost, per_month in PRODUCTS.get(organization.slug, []):
+        products[sku], _ = Product.objects.update_or_create(
+            organization=organization, sku=sku,
+            defaults={"name": name, "category": category, "price": D(price), "unit_cost": D(cost),
+                      "units_per_month": D(per_month), "vat_rate": D("0.20"), "active": True},
+        )
+    channels = {}
+    for name, (kind, costs) in CHANNELS.items():
+        channel, _ = Channel.objects.update_or_create(organization=organization, name=name, defaults={"kind": kind})
+        CostProfile.objects.update_or_create(
+            channel=channel, defaults={"organization": organization, **{k: D(v) for k, v in costs.items()}}
+        )
+        channels[name] = channel
+    if organization.slug == "lumiere-et-cire":
+        _campaigns(organization, channels, products, today or dt.date.today())
+
+
+def _campaign(organization, name: str, products=(), scenarios=(), **fields) -> Campaign:
+    campaign, _ = Campaign.objects.update_or_create(organization=organization, name=name, defaults=fields)
+    campaign.products.set(products)
+    for scenario_name, scenario_fields, scenario_products in scenarios:
+        scenario, _ = Scenario.objects.update_or_create(campaign=campaign, name=scenario_name, defaults=scenario_fields)
+        scenario.products.set(scenario_products)
+    return campaign
+
+
+def _campaigns(organization: Organization, channels: dict, products: dict, today: dt.date) -> None:
+    year = peak_year(today)
+    friday = black_friday(year)
+    shop, etsy = channels["Boutique en ligne"], channels["Etsy"]
+    premium = [products[s] for s in ("BOUG-PREM-CEDRE", "BOUG-PREM-ROSE", "BOUG-PREM-TABAC")]
+    two_for_one = dict(mechanic=Mechanic.BUY_X_GET_Y, buy=1, get=1, get_discount=D("1"), discount_rate=D("0"))
+    _campaign(
+        organization, "Black Friday : 2 pour 1",
+        objective="Faire découvrir la gamme et écouler le stock d'automne.",
+        channel=shop, start=friday, end=friday + dt.timedelta(days=3), status=Campaign.Status.PLANNED,
+        scope=Scope.CATALOGUE, baseline_orders=D("140"), uplift=D("1.50"), uplift_low=D("0.80"),
+        uplift_high=D("2.20"), ad_spend=D("600"), creative_cost=D("150"), **two_for_one,
+        scenarios=[
+            ("2 pour 1 sur tout le catalogue", dict(scope=Scope.CATALOGUE, uplift=D("1.50"), ad_spend=D("600"),
+                                                   creative_cost=D("150"), **two_for_one), []),
+            # A narrower offer needs a smaller ad budget: it is pushed to the premium buyers' list.
+            ("2 pour 1 sur trois bougies premium", dict(scope=Scope.PRODUCTS, uplift=D("1.50"), ad_spend=D("150"),
+                                                       creative_cost=D("50"), **two_for_one), premium),
+            ("−20 % sur tout", dict(mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.20"), uplift=D("0.60"),
+                                   ad_spend=D("600"), creative_cost=D("150")), []),
+        ],
+    )
+    _campaign(
+        organization, "Noël −20 %", objective="Le pic de Noël : cadeaux et coffrets.",
+        channel=shop, start=dt.date(year, 12, 1), end=dt.date(year, 12, 20), status=Campaign.Status.APPROVED,
+        mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.20"), scope=Scope.CATALOGUE,
+        baseline_orders=D("800"), uplift=D("0.45"), uplift_low=D("0.25"), uplift_high=D("0.70"),
+        ad_spend=D("900"), creative_cost=D("350"),
+    )
+    _campaign(
+        organization, "Week-end livraison offerte", channel=shop,
+        start=dt.date(year, 12, 12), end=dt.date(year, 12, 13), status=Campaign.Status.PLANNED,
+        mechanic=Mechanic.FREE_SHIPPING, scope=Scope.CATALOGUE, baseline_orders=D("70"), uplift=D("0.60"),
+        ad_spend=D("150"),
+    )
+    _campaign(
+        organization, "Lancement de l'emballage cadeau", channel=shop,
+        objective="Un service d'emballage cadeau offert pour monter le panier.",
+        start=dt.date(year, 12, 1), end=dt.date(year, 12, 24), status=Campaign.Status.DRAFT,
+        mechanic=Mechanic.NONE, scope=Scope.CATALOGUE, baseline_orders=D("900"), uplift=D("0.06"),
+        setup_cost=D("650"), creative_cost=D("200"),
+    )
+    _campaign(
+        organization, "Etsy : fondants −15 %", channel=etsy,
+        start=friday, end=friday + dt.timedelta(days=10), status=Campaign.Status.DRAFT,
+        mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.15"), scope=Scope.CATEGORIES,
+        scope_categories=["Fondants"], baseline_orders=D("60"), uplift=D("0.40"), ad_spend=D("80"),
+    )

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign, Channel, CostProfile, Mechanic, Product, Scenario, Scope
+from plannerist.fields import PercentField
+
+PLAN_FIELDS = [
+    "mechanic", "discount_rate", "discount_amount", "buy", "get", "get_discount", "scope",
+    "scope_categories", "products", "uplift", "uplift_low", "uplift_high", "ad_spend",
+    "creative_cost", "setup_cost", "return_rate_override", "support_contacts_override",
+]
+
+
+class PlanForm(forms.ModelForm):
+    """The promotion's parameters, shared by campaigns and scenarios; rates typed in %."""
+
+    discount_rate = PercentField(label=_("Discount (%)"), required=False)
+    get_discount = PercentField(label=_("Discount on the extra units (%)"), required=False,
+                                help_text=_("100 % = free: “2 for 1” is buy 1, get 1 at 100 %."))
+    uplift = PercentField(label=_("Expected uplift in orders (%)"), min_percent=-100, max_percent=10000,
+                          help_text=_("+50 % means half as many orders again as without the campaign."))
+    uplift_low = PercentField(label=_("Uplift, low (%)"), required=False, min_percent=-100, max_percent=10000)
+    uplift_high = PercentField(label=_("Uplift, high (%)"), required=False, min_percent=-100, max_percent=10000)
+    return_rate_override = PercentField(label=_("Return rate during the campaign (%)"), required=False)
+    scope_categories = forms.MultipleChoiceField(label=_("Categories in scope"), required=False,
+                                                 widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        products = Product.objects.filter(organization=organization, active=True)
+        self.fields["products"].queryset = products
+        self.fields["products"].widget = forms.CheckboxSelectMultiple(choices=self.fields["products"].choices)
+        categories = sorted({c for c in products.values_list("category", flat=True) if c})
+        self.fields["scope_categories"].choices = [(c, c) for c in categories]
+
+    def clean(self):
+        data = super().clean()
+        # Fields the chosen mechanic hides may come back empty: keep them neutral.
+        data["discount_rate"] = data.get("discount_rate") or Decimal("0")
+        if data.get("get_discount") is None:
+            data["get_discount"] = Decimal("1")
+        scope = data.get("scope")
+        if scope == Scope.PRODUCTS and not data.get("products"):
+            self.add_error("products", _("Choose at least one product, or another scope."))
+        if scope == Scope.CATEGORIES and not data.get("scope_categories"):
+            self.add_error("scope_categories", _("Choose at least one category, or another scope."))
+        if data.get("mechanic") == Mechanic.BUY_X_GET_Y and not data.get("get"):
+            self.add_error("get", _("A “buy X, get Y” gives at least one unit."))
+        if data.get("mechanic") == Mechanic.AMOUNT_OFF and not data.get("discount_amount"):
+            self.add_error("discount_amount", _("Type the amount taken off each unit."))
+        return data
+
+
+class CampaignForm(PlanForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "objective", "channel", "start", "end", "baseline_orders", *PLAN_FIELDS]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "objective": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, organization=organization, **kwargs)
+        self.fields["channel"].queryset = Channel.objects.filter(organization=organization)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The campaign ends before it starts."))
+        return data
+
+
+class ScenarioForm(PlanForm):
+    class Meta:
+        model = Scenario
+        fields = ["name", *PLAN_FIELDS]
+
+
+class ProductForm(forms.ModelForm):
+    vat_rate = PercentField(label=_("VAT (%)"))
+
+    class Meta:
+        model = Product
+        fields = ["sku", "name", "category", "price", "vat_rate", "unit_cost", "units_per_month", "active"]
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_sku(self):
+        sku = self.cleaned_data["sku"].strip()
+        taken = Product.objects.filter(organization=self.organization, sku=sku).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Another product already has this SKU."))
+        return sku
+
+
+class ChannelForm(forms.ModelForm):
+    class Meta:
+        model = Channel
+        fields = ["name", "kind"]
+
+
+class CostProfileForm(forms.ModelForm):
+    payment_fee_rate = PercentField(label=_("Payment fee (%)"))
+    commission_rate = PercentField(label=_("Commission (%)"))
+    return_rate = PercentField(label=_("Return rate (%)"))
+    return_recovery = PercentField(label=_("Goods recovered on a return (%)"))
+
+    class Meta:
+        model = CostProfile
+        fields = [
+            "units_per_order", "shipping_fee", "shipping_cost", "packaging_cost", "payment_fee_rate",
+            "payment_fee_fixed", "commission_rate", "return_rate", "return_cost", "return_recovery",
+            "support_contacts", "support_cost_per_contact",
+        ]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Campaign.Status.choices)

@@ -1,0 +1,320 @@
+"""Reads for campaigns: ORM rows turned into the economics engine's inputs, and its results.
+
+The what-if partial, the campaign list, the scenario comparison and the Celery jobs all
+evaluate a campaign through :func:`campaign_economics`, so they show the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.db.models import Sum
+
+from campaigns import engine
+from campaigns.engine.orders import json_number
+from campaigns.models import (
+    Campaign,
+    Channel,
+    CostProfile,
+    Mechanic,
+    Product,
+    PromotionPlan,
+    Scenario,
+    Scope,
+)
+from plannerist.models import Organization
+
+UPLIFT_GRID = np.linspace(-0.2, 3.0, 65)
+DEPTH_GRIDS = {
+    "rate": np.linspace(0.0, 0.6, 61),
+    "get_discount": np.linspace(0.0, 1.0, 51),
+}
+BASELINE_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Baseline:
+    orders: float
+    source: str  # "typed", "actuals" or "missing"
+
+
+@dataclass(frozen=True)
+class CampaignEconomics:
+    evaluation: engine.Evaluation
+    risk: engine.Risk
+    uplift_curve: engine.Curve
+    discount_curve: engine.Curve
+    baseline: Baseline
+    in_scope_share: float
+    products_in_scope: int
+    planned_depth: float  # the plan's value of the discount curve's parameter
+
+    @property
+    def uncertain(self) -> bool:
+        return float(np.ptp(self.risk.incremental_margin)) > 0.0
+
+
+def catalogue_frame(organization: Organization) -> pd.DataFrame:
+    """Active products with their price, unit cost, sales weight and category (one query)."""
+    rows = Product.objects.filter(organization=organization, active=True).values_list(
+        "id", "category", "price", "unit_cost", "vat_rate", "units_per_month"
+    )
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["id", "category", "price_incl_vat", "unit_cost", "vat_rate", "weight"]
+    )
+    for column in ("price_incl_vat", "unit_cost", "vat_rate", "weight"):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def cost_profile_for(channel: Channel | None) -> CostProfile:
+    """The channel's cost profile; an all-zero one (nothing silently invented) if none."""
+    if channel is not None and channel.pk:
+        profile = CostProfile.objects.filter(channel=channel).first()
+        if profile is not None:
+            return profile
+    return CostProfile(channel=channel)
+
+
+def order_inputs(
+    organization: Organization, profile: CostProfile, catalogue: pd.DataFrame
+) -> engine.OrderInputs:
+    """The average order of the whole catalogue on this channel.
+
+    Prices are weighted by units sold; the VAT rate is the mix's effective rate, so that a
+    catalogue mixing 20 % and 5.5 % products gets its revenue excl. VAT right.
+    """
+    weights = catalogue["weight"].to_numpy()
+    if len(catalogue) == 0 or weights.sum() <= 0:
+        price, cost, vat = 0.0, 0.0, float(organization.vat_rate)
+    else:
+        share = weights / weights.sum()
+        prices = catalogue["price_incl_vat"].to_numpy()
+        price = float(share @ prices)
+        cost = float(share @ catalogue["unit_cost"].to_numpy())
+        excl = float(share @ (prices / (1.0 + catalogue["vat_rate"].to_numpy())))
+        vat = price / excl - 1.0 if excl > 0 else float(organization.vat_rate)
+    return engine.OrderInputs(
+        units=float(profile.units_per_order),
+        unit_price=price,
+        unit_cost=cost,
+        shipping_fee=float(profile.shipping_fee),
+        packaging_cost=float(profile.packaging_cost),
+        shipping_cost=float(profile.shipping_cost),
+        payment_fee_rate=float(profile.payment_fee_rate),
+        payment_fee_fixed=float(profile.payment_fee_fixed),
+        commission_rate=float(profile.commission_rate),
+        return_rate=float(profile.return_rate),
+        return_cost=float(profile.return_cost),
+        return_recovery=float(profile.return_recovery),
+        support_contacts=float(profile.support_contacts),
+        support_cost_per_contact=float(profile.support_cost_per_contact),
+        vat_rate=vat,
+        prices_include_vat=organization.prices_include_vat,
+    )
+
+
+def mechanic_of(plan: PromotionPlan) -> engine.Mechanic:
+    if plan.mechanic == Mechanic.PERCENT_OFF:
+        return engine.Mechanic.percent_off(float(plan.discount_rate))
+    if plan.mechanic == Mechanic.AMOUNT_OFF:
+        return engine.Mechanic.amount_off(float(plan.discount_amount))
+    if plan.mechanic == Mechanic.BUY_X_GET_Y:
+        return engine.Mechanic.buy_x_get_y(float(plan.buy), float(plan.get), float(plan.get_discount))
+    if plan.mechanic == Mechanic.FREE_SHIPPING:
+        return engine.Mechanic.free_shipping()
+    return engine.Mechanic.none()
+
+
+def campaign_inputs(plan: PromotionPlan) -> engine.CampaignInputs:
+    def optional(value) -> float | None:
+        return None if value is None else float(value)
+
+    return engine.CampaignInputs(
+        mechanic=mechanic_of(plan),
+        uplift=float(plan.uplift),
+        fixed_costs=float(plan.fixed_costs),
+        return_rate=optional(plan.return_rate_override),
+        support_contacts=optional(plan.support_contacts_override),
+    )
+
+
+def in_scope_mask(plan: PromotionPlan, catalogue: pd.DataFrame, product_ids: Iterable[int]) -> np.ndarray:
+    if plan.scope == Scope.CATEGORIES:
+        return catalogue["category"].isin(list(plan.scope_categories)).to_numpy()
+    if plan.scope == Scope.PRODUCTS:
+        return catalogue["id"].isin(list(product_ids)).to_numpy()
+    return np.ones(len(catalogue), dtype=bool)
+
+
+def daily_orders(organization: Organization, start: dt.date, end: dt.date) -> pd.Series:
+    """Orders per day from the actuals (organisation totals: rows not tied to a campaign)."""
+    from kpis.models import DailyActual
+
+    rows = (
+        DailyActual.objects.filter(organization=organization, campaign__isnull=True, date__range=(start, end))
+        .values("date")
+        .annotate(orders=Sum("orders"))
+        .values_list("date", "orders")
+    )
+    series = pd.Series({day: float(orders) for day, orders in rows}, dtype="float64")
+    series.index = pd.to_datetime(series.index)
+    return series.sort_index()
+
+
+def baseline_from_actuals(history: pd.Series, start: dt.date, end: dt.date) -> float | None:
+    """Sum over the period of each day's weekday average over the history (None if empty)."""
+    if history.empty:
+        return None
+    by_weekday = history.groupby(history.index.weekday).mean()
+    days = pd.date_range(start, end, freq="D")
+    averages = by_weekday.reindex(days.weekday)
+    if averages.isna().any():  # a weekday never seen in the history: fall back to the mean
+        averages = averages.fillna(history.mean())
+    return float(averages.sum())
+
+
+def baseline_for(
+    organization: Organization, typed: float | None, start: dt.date | None, end: dt.date | None
+) -> Baseline:
+    if typed is not None:
+        return Baseline(float(typed), "typed")
+    if start is None or end is None or end < start:
+        return Baseline(0.0, "missing")
+    history_end = min(start - dt.timedelta(days=1), dt.date.today())
+    history = daily_orders(organization, history_end - dt.timedelta(weeks=BASELINE_WEEKS) + dt.timedelta(days=1), history_end)
+    orders = baseline_from_actuals(history, start, end)
+    return Baseline(orders, "actuals") if orders is not None else Baseline(0.0, "missing")
+
+
+def campaign_economics(
+    plan: PromotionPlan,
+    *,
+    organization: Organization,
+    channel: Channel | None,
+    baseline: Baseline,
+    product_ids: Iterable[int] = (),
+    catalogue: pd.DataFrame | None = None,
+    profile: CostProfile | None = None,
+) -> CampaignEconomics:
+    """Evaluate a campaign or scenario (saved or not): margin, risk and the two curves."""
+    catalogue = catalogue_frame(organization) if catalogue is None else catalogue
+    profile = cost_profile_for(channel) if profile is None else profile
+    order = order_inputs(organization, profile, catalogue)
+    inputs = campaign_inputs(plan)
+    mask = in_scope_mask(plan, catalogue, product_ids)
+    orders = baseline.orders
+    if plan.scope == Scope.CATALOGUE:
+        scoped = engine.ScopedOrders(in_scope=order, out_of_scope=None, in_scope_share=1.0)
+    elif catalogue["weight"].to_numpy()[mask].sum() > 0:
+        scoped = engine.scoped_inputs(catalogue.assign(in_scope=mask), order)
+    else:  # nothing in scope sells: the campaign changes no order, it only costs
+        scoped = engine.ScopedOrders(in_scope=order, out_of_scope=order, in_scope_share=0.0)
+    evaluation = engine.evaluate_scoped(scoped, orders, inputs)
+    share, in_scope_order = scoped.in_scope_share, scoped.in_scope
+    in_scope_orders = orders * share
+    low = plan.uplift_low if plan.uplift_low is not None else plan.uplift
+    high = plan.uplift_high if plan.uplift_high is not None else plan.uplift
+    risk = engine.monte_carlo(
+        in_scope_order, in_scope_orders, inputs, uplift_low=float(low), uplift_high=float(high)
+    )
+    mechanic = inputs.mechanic.with_depth(0.0)
+    depths = DEPTH_GRIDS.get(mechanic.depth_parameter)
+    if depths is None:  # amount off: up to the average unit price
+        depths = np.linspace(0.0, max(float(in_scope_order.unit_price), 1.0), 61)
+    return CampaignEconomics(
+        evaluation=evaluation,
+        risk=risk,
+        uplift_curve=engine.uplift_curve(in_scope_order, in_scope_orders, inputs, UPLIFT_GRID),
+        discount_curve=engine.discount_curve(in_scope_order, in_scope_orders, inputs, depths),
+        baseline=baseline,
+        in_scope_share=share,
+        products_in_scope=int(mask.sum()),
+        planned_depth=float(getattr(inputs.mechanic, mechanic.depth_parameter))
+        if inputs.mechanic.type == mechanic.type else 0.0,
+    )
+
+
+def campaign_baseline(campaign: Campaign) -> Baseline:
+    typed = None if campaign.baseline_orders is None else float(campaign.baseline_orders)
+    return baseline_for(campaign.organization, typed, campaign.start, campaign.end)
+
+
+def plan_economics(plan: PromotionPlan, *, campaign: Campaign, product_ids: Iterable[int], **kwargs) -> CampaignEconomics:
+    """A plan (the campaign itself or one of its scenarios, saved or not) over the campaign's
+    period, channel and baseline."""
+    return campaign_economics(
+        plan,
+        organization=campaign.organization,
+        channel=campaign.channel if campaign.channel_id else None,
+        baseline=kwargs.pop("baseline", None) or campaign_baseline(campaign),
+        product_ids=product_ids,
+        **kwargs,
+    )
+
+
+def economics_of(campaign: Campaign) -> CampaignEconomics:
+    return plan_economics(campaign, campaign=campaign, product_ids=[p.pk for p in campaign.products.all()])
+
+
+def scenario_economics(scenario: Scenario) -> CampaignEconomics:
+    return plan_economics(scenario, campaign=scenario.campaign, product_ids=[p.pk for p in scenario.products.all()])
+
+
+@dataclass(frozen=True)
+class ScenarioComparison:
+    rows: list[dict]
+    best: int | None  # index of the row with the highest incremental margin
+
+
+def _summary(name: str, economics: CampaignEconomics, **extra) -> dict:
+    ev = economics.evaluation
+    return {
+        "name": name,
+        "margin_per_order": float(ev.per_order_campaign.margin),
+        "orders": float(ev.campaign.orders),
+        "revenue": float(ev.campaign.revenue),
+        "incremental_margin": float(ev.incremental.margin),
+        "break_even_uplift": json_number(ev.break_even_uplift),
+        "roi": json_number(ev.roi),
+        "verdict": str(ev.verdict),
+        "probability_of_loss": float(economics.risk.probability_of_loss),
+        **extra,
+    }
+
+
+def scenario_comparison(campaign: Campaign) -> ScenarioComparison:
+    """The campaign's plan and each scenario, evaluated on the same catalogue and costs."""
+    shared = {"catalogue": catalogue_frame(campaign.organization), "profile": cost_profile_for(campaign.channel),
+              "baseline": campaign_baseline(campaign)}
+    rows = [_summary(campaign.name, plan_economics(
+        campaign, campaign=campaign, product_ids=[p.pk for p in campaign.products.all()], **shared), scenario=None)]
+    for scenario in campaign.scenarios.prefetch_related("products"):
+        economics = plan_economics(scenario, campaign=campaign, product_ids=[p.pk for p in scenario.products.all()], **shared)
+        rows.append(_summary(scenario.name, economics, scenario=scenario))
+    best = max(range(len(rows)), key=lambda i: rows[i]["incremental_margin"]) if rows else None
+    return ScenarioComparison(rows=rows, best=best)
+
+
+def campaign_rows(organization: Organization) -> list[dict]:
+    """Every campaign with its verdict, evaluated on one catalogue read."""
+    catalogue = catalogue_frame(organization)
+    campaigns = (
+        Campaign.objects.filter(organization=organization)
+        .select_related("organization", "channel__cost_profile", "owner")
+        .prefetch_related("products")
+        .order_by("-start")
+    )
+    rows = []
+    for campaign in campaigns:
+        profile = getattr(campaign.channel, "cost_profile", None) or CostProfile(channel=campaign.channel)
+        economics = plan_economics(
+            campaign, campaign=campaign, product_ids=[p.pk for p in campaign.products.all()],
+            catalogue=catalogue, profile=profile,
+        )
+        rows.append(_summary(campaign.name, economics, campaign=campaign))
+    return rows

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from campaigns import charts, selectors, services
+from campaigns.forms import (
+    CampaignForm,
+    ChannelForm,
+    CostProfileForm,
+    ProductForm,
+    ScenarioForm,
+    StatusForm,
+)
+from campaigns.models import Campaign, Channel, Product, Scenario
+from plannerist.tenancy import Access, can_edit_campaigns, can_edit_costs, org_view
+
+SCENARIO = (Scenario, "campaign__organization")
+
+
+def _result(access: Access, economics: selectors.CampaignEconomics, plan) -> dict:
+    """The what-if result partial's context: the engine's figures and their charts."""
+    currency = access.organization.currency
+    ev = economics.evaluation
+    return {
+        "economics": economics,
+        "ev": ev,
+        "risk": economics.risk,
+        "plan": plan,
+        "break_even": None if ev.break_even_uplift != ev.break_even_uplift else float(ev.break_even_uplift),
+        "waterfall": charts.waterfall(ev, currency),
+        "uplift_chart": charts.curve(economics.uplift_curve, expected=float(plan.uplift), currency=currency),
+        "depth_chart": charts.curve(economics.discount_curve, expected=economics.planned_depth, currency=currency),
+    }
+
+
+def _form_result(access: Access, form: CampaignForm | ScenarioForm, campaign: Campaign | None) -> dict:
+    """Evaluate the (unsaved) form's plan; a scenario takes dates and channel from its campaign."""
+    plan = form.instance
+    economics = selectors.plan_economics(
+        plan, campaign=campaign or plan, product_ids=[p.pk for p in form.cleaned_data.get("products", [])]
+    )
+    return _result(access, economics, plan)
+
+
+@org_view()
+def campaign_list(request: HttpRequest, access: Access) -> HttpResponse:
+    rows = selectors.campaign_rows(access.organization)
+    return render(request, "campaigns/campaign_list.html", {
+        "rows": rows, "can_edit": access.can(can_edit_campaigns),
+    })
+
+
+@org_view(methods=("GET", "POST"))
+def campaign_new(request: HttpRequest, access: Access) -> HttpResponse:
+    return _campaign_page(request, access, Campaign(organization=access.organization))
+
+
+@org_view(methods=("GET", "POST"), campaign=Campaign)
+def campaign_detail(request: HttpRequest, access: Access, campaign: Campaign) -> HttpResponse:
+    return _campaign_page(request, access, campaign)
+
+
+def _campaign_page(request: HttpRequest, access: Access, campaign: Campaign) -> HttpResponse:
+    if request.method == "POST":
+        access.require(can_edit_campaigns)
+    form = CampaignForm(request.POST or None, instance=campaign, organization=access.organization,
+                        initial=None if campaign.pk else {"uplift": "0.3", "discount_rate": "0.2"})
+    if request.method == "POST" and form.is_valid():
+        saved = services.campaign_save(campaign=form.save(commit=False), products=list(form.cleaned_data["products"]),
+                                       by=access.membership)
+        messages.success(request, _("Campaign saved."))
+        return redirect("campaigns:detail", org_slug=access.organization.slug, campaign_id=saved.pk)
+    context = {"form": form, "campaign": campaign, "can_edit": access.can(can_edit_campaigns)}
+    if campaign.pk and not form.is_bound:
+        context.update(_result(access, selectors.economics_of(campaign), campaign))
+        context["transitions"] = services.allowed_transitions(campaign=campaign, member=access.membership)
+        context["scenarios"] = campaign.scenarios.all()
+    elif form.is_bound or not campaign.pk:
+        if form.is_valid():
+            context.update(_form_result(access, form, None))
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "campaigns/campaign_detail.html", context, status=status)
+
+
+@org_view(methods=("POST",), writes=False)
+def whatif(request: HttpRequest, access: Access) -> HttpResponse:
+    """The result partial for the form as typed: nothing is saved."""
+    form = CampaignForm(request.POST, instance=Campaign(organization=access.organization), organization=access.organization)
+    context = {"form": form}
+    if form.is_valid():
+        context.update(_form_result(access, form, None))
+    return render(request, "campaigns/campaign_detail.html#result", context)
+
+
+@org_view(methods=("POST",), campaign=Campaign)
+def campaign_status(request: HttpRequest, access: Access, campaign: Campaign) -> HttpResponse:
+    access.require(services.can_change_status)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.campaign_set_status(campaign=campaign, status=form.cleaned_data["status"], by=access.membership)
+            messages.success(request, _("The campaign is now %(status)s.") % {"status": campaign.get_status_display()})
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, _("Unknown status."))
+    return redirect("campaigns:detail", org_slug=access.organization.slug, campaign_id=campaign.pk)
+
+
+@org_view(methods=("GET", "POST"), campaign=Campaign)
+def scenario_compare(request: HttpRequest, access: Access, campaign: Campaign) -> HttpResponse:
+    if request.method == "POST":
+        access.require(can_edit_campaigns)
+        name = (request.POST.get("name") or "").strip() or _("Variant %(n)d") % {"n": campaign.scenarios.count() + 1}
+        if campaign.scenarios.filter(name=name).exists():
+            messages.error(request, _("A scenario is already called “%(name)s”.") % {"name": name})
+        else:
+            scenario = services.scenario_from_campaign(campaign=campaign, name=name)
+            return redirect("campaigns:scenario", org_slug=access.organization.slug, scenario_id=scenario.pk)
+    comparison = selectors.scenario_comparison(campaign)
+    currency = access.organization.currency
+    chart = charts.scenario_bars([r["name"] for r in comparison.rows], [r["incremental_margin"] for r in comparison.rows],
+                                 comparison.best, currency) if comparison.rows else ""
+    return render(request, "campaigns/scenario_compare.html", {
+        "campaign": campaign, "comparison": comparison, "chart": chart, "can_edit": access.can(can_edit_campaigns),
+    })
+
+
+@org_view(methods=("GET", "POST"), scenario=SCENARIO)
+def scenario_detail(request: HttpRequest, access: Access, scenario: Scenario) -> HttpResponse:
+    if request.method == "POST":
+        access.require(can_edit_campaigns)
+    campaign = scenario.campaign
+    form = ScenarioForm(request.POST or None, instance=scenario, organization=access.organization)
+    if request.method == "POST" and form.is_valid():
+        services.scenario_save(scenario=form.save(commit=False), products=list(form.cleaned_data["products"]))
+        messages.success(request, _("Scenario saved."))
+        return redirect("campaigns:scenarios", org_slug=access.organization.slug, campaign_id=campaign.pk)
+    context = {"form": form, "campaign": campaign, "scenario": scenario, "can_edit": access.can(can_edit_campaigns)}
+    if form.is_bound and form.is_valid():
+        context.update(_form_result(access, form, campaign))
+    elif not form.is_bound:
+        context.update(_result(access, selectors.scenario_economics(scenario), scenario))
+    return render(request, "campaigns/scenario_detail.html", context, status=400 if form.errors else 200)
+
+
+@org_view(methods=("POST",), scenario=SCENARIO)
+def scenario_choose(request: HttpRequest, access: Access, scenario: Scenario) -> HttpResponse:
+    access.require(can_edit_campaigns)
+    services.scenario_choose(scenario=scenario, by=access.membership)
+    messages.success(request, _("“%(name)s” is now the campaign's plan.") % {"name": scenario.name})
+    return redirect("campaigns:detail", org_slug=access.organization.slug, campaign_id=scenario.campaign_id)
+
+
+@org_view(methods=("POST",), scenario=SCENARIO)
+def scenario_delete(request: HttpRequest, access: Access, scenario: Scenario) -> HttpResponse:
+    access.require(can_edit_campaigns)
+    scenario.delete()
+    return redirect("campaigns:scenarios", org_slug=access.organization.slug, campaign_id=scenario.campaign_id)
+
+
+@org_view(methods=("GET", "POST"))
+def catalogue(request: HttpRequest, access: Access) -> HttpResponse:
+    if request.method == "POST":
+        access.require(can_edit_costs)
+    form = ProductForm(request.POST or None, organization=access.organization)
+    if request.method == "POST" and form.is_valid():
+        product = form.save(commit=False)
+        product.organization = access.organization
+        product.save()
+        messages.success(request, _("Product added."))
+        return redirect("campaigns:catalogue", org_slug=access.organization.slug)
+    return render(request, "campaigns/catalogue.html", {
+        "form": form, "channel_form": ChannelForm(),
+        "products": access.scoped(Product), "channels": access.scoped(Channel).select_related("cost_profile"),
+        "can_edit": access.can(can_edit_costs),
+    }, status=400 if form.errors else 200)
+
+
+@org_view(methods=("GET", "POST"), product=Product)
+def product_detail(request: HttpRequest, access: Access, product: Product) -> HttpResponse:
+    if request.method == "POST":
+        access.require(can_edit_costs)
+    form = ProductForm(request.POST or None, instance=product, organization=access.organization)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Product saved."))
+        return redirect("campaigns:catalogue", org_slug=access.organization.slug)
+    return render(request, "campaigns/edit_form.html", {
+        "form": form, "title": product.name, "can_edit": access.can(can_edit_costs),
+    }, status=400 if form.errors else 200)
+
+
+@org_view(methods=("POST",))
+def channel_new(request: HttpRequest, access: Access) -> HttpResponse:
+    access.require(can_edit_costs)
+    form = ChannelForm(request.POST)
+    if form.is_valid() and not access.scoped(Channel).filter(name=form.cleaned_data["name"]).exists():
+        channel = services.channel_create(organization=access.organization, **form.cleaned_data)
+        return redirect("campaigns:channel", org_slug=access.organization.slug, channel_id=channel.pk)
+    messages.error(request, _("Give the channel a new name and a kind."))
+    return redirect("campaigns:catalogue", org_slug=access.organization.slug)
+
+
+@org_view(methods=("GET", "POST"), channel=Channel)
+def channel_detail(request: HttpRequest, access: Access, channel: Channel) -> HttpResponse:
+    if request.method == "POST":
+        access.require(can_edit_costs)
+    profile = selectors.cost_profile_for(channel)
+    profile.organization = access.organization
+    form = CostProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Costs of %(channel)s saved.") % {"channel": channel})
+        return redirect("campaigns:catalogue", org_slug=access.organization.slug)
+    return render(request, "campaigns/edit_form.html", {
+        "form": form, "title": _("Costs per order on %(channel)s") % {"channel": channel},
+        "can_edit": access.can(can_edit_costs),
+        "intro": _("Everything one order costs beyond the goods: the costs a promotion forgets."),
+    }, status=400 if form.errors else 200)

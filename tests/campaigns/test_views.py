@@ -1,0 +1,180 @@
+"""The campaign pages: the live what-if, saving, approvals, scenarios, the catalogue."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from campaigns.models import Campaign, CostProfile, Scenario
+from plannerist.models import Role
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_data(channel, **overrides) -> dict:
+    data = {
+        "name": "Noël", "channel": channel.pk, "start": "2026-12-01", "end": "2026-12-20",
+        "baseline_orders": "300", "mechanic": "percent_off", "discount_rate": "20", "discount_amount": "0",
+        "buy": "1", "get": "1", "get_discount": "100", "scope": "catalogue", "uplift": "50",
+        "ad_spend": "1000", "creative_cost": "0", "setup_cost": "0",
+    }
+    return {**data, **overrides}
+
+
+@pytest.fixture
+def shop(org):
+    """The contract's example order: 1.5 units at 30 € incl. VAT, cost 9 €, its cost profile."""
+    factories.make_product(org, price=Decimal("30"), unit_cost=Decimal("9"), vat_rate=Decimal("0.20"))
+    return factories.make_channel(
+        org, units_per_order=Decimal("1.5"), shipping_fee=Decimal("4.90"), packaging_cost=Decimal("0.80"),
+        shipping_cost=Decimal("6.50"), payment_fee_rate=Decimal("0.014"), payment_fee_fixed=Decimal("0.25"),
+        return_rate=Decimal("0.05"), return_cost=Decimal("8"), return_recovery=Decimal("0.8"),
+        support_contacts=Decimal("0.10"), support_cost_per_contact=Decimal("3.50"),
+    )
+
+
+def test_the_whatif_returns_only_the_result_partial_with_the_contract_numbers(org, owner, shop, client_for):
+    response = client_for(owner).post(
+        f"/o/{org.slug}/campaigns/whatif/", plan_data(shop), HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="result"' in html
+    ev = response.context["ev"]
+    # economics.md §1 worked example: margin 10.5466 per campaign order, −1,517.715 incremental
+    assert float(ev.per_order_campaign.margin) == pytest.approx(10.5466, abs=1e-4)
+    assert float(ev.incremental.margin) == pytest.approx(-1517.715, abs=1e-3)
+    assert "Needs +98% orders to break even; you expect +50%." in html
+    assert "Loses margin" in html
+
+
+def test_typing_a_smaller_discount_changes_the_verdict_without_saving(org, owner, shop, client_for):
+    client = client_for(owner)
+    response = client.post(f"/o/{org.slug}/campaigns/whatif/", plan_data(shop, discount_rate="5"), HTTP_HX_REQUEST="true")
+    assert str(response.context["ev"].verdict) == "profitable"
+    assert not Campaign.objects.exists()
+
+
+def test_an_invalid_value_shows_the_fields_error_inline_not_a_500(org, owner, shop, client_for):
+    response = client_for(owner).post(
+        f"/o/{org.slug}/campaigns/whatif/", plan_data(shop, discount_rate="150", end="2026-11-01"),
+        HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Correct the highlighted fields" in html
+    assert "Discount (%): Ensure this value is less than or equal to 100." in html
+    assert "End: The campaign ends before it starts." in html
+    assert 'id="margin-per-order"' not in html
+
+
+def test_a_viewer_may_play_with_the_whatif_but_not_save(org, shop, client_for):
+    client = client_for(factories.make_member(org, Role.VIEWER))
+    assert client.post(f"/o/{org.slug}/campaigns/whatif/", plan_data(shop), HTTP_HX_REQUEST="true").status_code == 200
+    assert client.post(f"/o/{org.slug}/campaigns/new/", plan_data(shop)).status_code == 403
+    assert not Campaign.objects.exists()
+
+
+def test_marketing_saves_a_campaign_with_its_products_in_scope(org, shop, client_for):
+    marketer = factories.make_member(org, Role.MARKETING)
+    candle = factories.make_product(org)
+    response = client_for(marketer).post(
+        f"/o/{org.slug}/campaigns/new/", plan_data(shop, scope="products", products=[candle.pk])
+    )
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/campaigns/{campaign.pk}/")
+    assert campaign.discount_rate == Decimal("0.2000") and campaign.uplift == Decimal("0.5000")
+    assert list(campaign.products.all()) == [candle] and campaign.owner == marketer
+
+
+def test_a_scope_of_products_needs_a_product(org, owner, shop, client_for):
+    response = client_for(owner).post(f"/o/{org.slug}/campaigns/new/", plan_data(shop, scope="products"))
+    assert response.status_code == 400 and "products" in response.context["form"].errors
+
+
+def test_the_campaign_page_shows_the_saved_campaigns_result(org, owner, shop, client_for):
+    campaign = factories.make_campaign(org, channel=shop, ad_spend=Decimal("1000"))
+    response = client_for(owner).get(f"/o/{org.slug}/campaigns/{campaign.pk}/")
+    assert float(response.context["ev"].incremental.margin) == pytest.approx(-1517.715, abs=1e-3)
+    assert 'id="chart-waterfall"' in response.content.decode()
+
+
+def test_operations_approves_what_marketing_proposed(org, shop, client_for):
+    campaign = factories.make_campaign(org, channel=shop)
+    marketing = client_for(factories.make_member(org, Role.MARKETING))
+    operations = client_for(factories.make_member(org, Role.OPERATIONS))
+    url = f"/o/{org.slug}/campaigns/{campaign.pk}/status/"
+    marketing.post(url, {"status": "planned"})
+    marketing.post(url, {"status": "approved"})
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PLANNED  # marketing cannot approve its own promo
+    operations.post(url, {"status": "approved"})
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.APPROVED
+
+
+def test_changing_an_approved_campaigns_economics_sends_it_back_for_approval(org, owner, shop, client_for):
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.APPROVED)
+    client_for(owner).post(f"/o/{org.slug}/campaigns/{campaign.pk}/", plan_data(shop, name=campaign.name, discount_rate="30"))
+    campaign.refresh_from_db()
+    assert campaign.discount_rate == Decimal("0.3000") and campaign.status == Campaign.Status.PLANNED
+
+
+def test_scenarios_are_compared_and_the_best_is_highlighted(org, owner, shop, client_for):
+    campaign = factories.make_campaign(org, channel=shop, ad_spend=Decimal("1000"))
+    factories.make_scenario(org, campaign=campaign, mechanic="percent_off", discount_rate=Decimal("0.05"), uplift=Decimal("0.5"))
+    response = client_for(owner).get(f"/o/{org.slug}/campaigns/{campaign.pk}/scenarios/")
+    comparison = response.context["comparison"]
+    assert [r["scenario"] is None for r in comparison.rows] == [True, False]
+    assert comparison.best == 1 and comparison.rows[1]["incremental_margin"] > comparison.rows[0]["incremental_margin"]
+    assert 'class="best"' in response.content.decode()
+
+
+def test_choosing_a_scenario_makes_it_the_campaigns_plan(org, owner, shop, client_for):
+    campaign = factories.make_campaign(org, channel=shop)
+    scenario = factories.make_scenario(org, campaign=campaign, mechanic="free_shipping", uplift=Decimal("0.25"))
+    client_for(owner).post(f"/o/{org.slug}/campaigns/scenarios/{scenario.pk}/choose/")
+    campaign.refresh_from_db()
+    assert campaign.mechanic == "free_shipping" and campaign.uplift == Decimal("0.25")
+    assert Scenario.objects.get(pk=scenario.pk).chosen
+
+
+def test_a_new_scenario_copies_the_campaign(org, owner, shop, client_for):
+    campaign = factories.make_campaign(org, channel=shop)
+    client_for(owner).post(f"/o/{org.slug}/campaigns/{campaign.pk}/scenarios/", {"name": "Deeper"})
+    scenario = campaign.scenarios.get()
+    assert scenario.name == "Deeper" and scenario.discount_rate == campaign.discount_rate
+
+
+def test_the_list_shows_each_campaigns_verdict_in_constant_queries(org, owner, shop, client_for, django_assert_max_num_queries):
+    client = client_for(owner)
+    factories.make_campaign(org, channel=shop)
+    with django_assert_max_num_queries(12) as one:
+        client.get(f"/o/{org.slug}/campaigns/")
+    for _ in range(9):
+        factories.make_campaign(org, channel=shop)
+    with django_assert_max_num_queries(len(one.captured_queries) + 10):
+        response = client.get(f"/o/{org.slug}/campaigns/")
+    assert len(response.context["rows"]) == 10
+    assert {r["verdict"] for r in response.context["rows"]} == {"loses_margin"}
+
+
+def test_operations_edits_a_channels_costs_and_marketing_cannot(org, shop, client_for):
+    url = f"/o/{org.slug}/campaigns/catalogue/channels/{shop.pk}/"
+    data = {"units_per_order": "1.2", "shipping_fee": "0", "shipping_cost": "7", "packaging_cost": "1",
+            "payment_fee_rate": "1.5", "payment_fee_fixed": "0.25", "commission_rate": "0", "return_rate": "4",
+            "return_cost": "8", "return_recovery": "80", "support_contacts": "0.1", "support_cost_per_contact": "3"}
+    assert client_for(factories.make_member(org, Role.MARKETING)).post(url, data).status_code == 403
+    client_for(factories.make_member(org, Role.OPERATIONS)).post(url, data)
+    profile = CostProfile.objects.get(channel=shop)
+    assert profile.payment_fee_rate == Decimal("0.0150") and profile.shipping_cost == Decimal("7.00")
+
+
+def test_a_duplicate_sku_is_refused_on_the_field(org, owner, client_for):
+    factories.make_product(org, sku="CANDLE")
+    response = client_for(owner).post(f"/o/{org.slug}/campaigns/catalogue/", {
+        "sku": "CANDLE", "name": "x", "category": "", "price": "10", "vat_rate": "20", "unit_cost": "2",
+        "units_per_month": "1", "active": "on"})
+    assert response.status_code == 400 and "sku" in response.context["form"].errors
