@@ -1,14 +1,17 @@
-"""The campaign page's charts: a waterfall of one order and the two break-even curves."""
+"""The campaign page's charts: a waterfall of one order and the two break-even curves.
+
+Figures are plain dicts (see ``plannerist.charts.to_html``): they are rebuilt on every
+keystroke of the what-if.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from campaigns import engine
-from plannerist.charts import PALETTE, layout, to_html
+from plannerist.charts import PALETTE, base_layout, to_html
 
 
 def step_labels() -> dict[str, str]:
@@ -19,31 +22,34 @@ def step_labels() -> dict[str, str]:
     }
 
 
+def _zero_line() -> dict:
+    return {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0,
+            "line": {"color": "#56606d", "width": 1}}
+
+
 def waterfall(evaluation: engine.Evaluation, currency: str) -> str:
     labels = step_labels()
-    fig = go.Figure()
-    alt_parts = []
+    traces, alt_parts = [], []
     for name, per_order, colour in (
         (_("Without the campaign"), evaluation.per_order_baseline, PALETTE["baseline"]),
         (_("With the campaign"), evaluation.per_order_campaign, PALETTE["campaign"]),
     ):
         steps = per_order.waterfall()
-        fig.add_trace(go.Waterfall(
-            name=name,
-            x=[labels[key] for key, _value in steps],
-            y=[value for _key, value in steps],
-            measure=["absolute"] + ["relative"] * (len(steps) - 2) + ["total"],
-            texttemplate="%{y:.2f}", textposition="outside",
-            connector={"line": {"color": "#b8c0c8"}},
-            increasing={"marker": {"color": colour}},
-            decreasing={"marker": {"color": "#c9d1d9", "line": {"color": colour, "width": 1.5}}},
-            totals={"marker": {"color": colour}},
-        ))
+        traces.append({
+            "type": "waterfall", "name": name,
+            "x": [labels[key] for key, _value in steps], "y": [value for _key, value in steps],
+            "measure": ["absolute"] + ["relative"] * (len(steps) - 2) + ["total"],
+            "texttemplate": "%{y:.2f}", "textposition": "outside",
+            "connector": {"line": {"color": "#b8c0c8"}},
+            "increasing": {"marker": {"color": colour}},
+            "decreasing": {"marker": {"color": "#c9d1d9", "line": {"color": colour, "width": 1.5}}},
+            "totals": {"marker": {"color": colour}},
+        })
         alt_parts.append(f"{name}: " + ", ".join(f"{labels[k]} {v:.2f} {currency}" for k, v in steps))
-    fig.update_layout(waterfallgroupgap=0.25)
-    layout(fig, title=_("One order, step by step (%(currency)s excl. VAT)") % {"currency": currency},
-           y_title=currency, height=360)
-    return to_html(fig, div_id="chart-waterfall", alt=escape("; ".join(alt_parts)))
+    layout = base_layout(title=_("One order, step by step (%(currency)s excl. VAT)") % {"currency": currency},
+                         y_title=currency, height=360)
+    layout["waterfallgroupgap"] = 0.25
+    return to_html({"data": traces, "layout": layout}, div_id="chart-waterfall", alt=escape("; ".join(alt_parts)))
 
 
 def curve(curve: engine.Curve, *, expected: float, currency: str) -> str:
@@ -57,27 +63,29 @@ def curve(curve: engine.Curve, *, expected: float, currency: str) -> str:
         title, x_title, scale = _("Incremental margin against the discount on extra units"), "%", 100.0
     else:
         title, x_title, scale = _("Incremental margin against discount depth"), _("discount (%)"), 100.0
-    fig = go.Figure(go.Scatter(x=x * scale, y=y, mode="lines", name=_("incremental margin"),
-                               line={"color": PALETTE["campaign"], "width": 2.5}))
-    fig.add_hline(y=0, line={"color": "#56606d", "width": 1})
-    fig.add_vline(x=expected * scale, line={"color": PALETTE["warn"], "dash": "dot"},
-                  annotation_text=_("planned"), annotation_position="top left")
+    traces = [{"type": "scatter", "x": (x * scale).tolist(), "y": y.tolist(), "mode": "lines",
+               "name": _("incremental margin"), "line": {"color": PALETTE["campaign"], "width": 2.5}}]
+    planned = {"type": "line", "yref": "paper", "x0": expected * scale, "x1": expected * scale, "y0": 0, "y1": 1,
+               "line": {"color": PALETTE["warn"], "dash": "dot"}}
+    annotations = [{"x": expected * scale, "y": 1, "yref": "paper", "text": _("planned"), "showarrow": False,
+                    "xanchor": "right", "yanchor": "bottom", "font": {"color": PALETTE["warn"]}}]
     alt = f"{title}: " + _("from %(a).0f to %(b).0f %(c)s") % {"a": y.min(), "b": y.max(), "c": currency}
     if curve.break_even is not None and x.min() <= curve.break_even <= x.max():
-        fig.add_trace(go.Scatter(x=[curve.break_even * scale], y=[0], mode="markers+text", name=_("break-even"),
-                                 marker={"size": 11, "color": PALETTE["bad"], "symbol": "diamond"},
-                                 text=[_("break-even")], textposition="bottom right"))
+        traces.append({"type": "scatter", "x": [curve.break_even * scale], "y": [0], "mode": "markers+text",
+                       "name": _("break-even"), "marker": {"size": 11, "color": PALETTE["bad"], "symbol": "diamond"},
+                       "text": [_("break-even")], "textposition": "bottom right"})
         alt += "; " + _("break-even at %(x).1f") % {"x": curve.break_even * scale}
-    layout(fig, title=title, y_title=currency, x_title=x_title, height=280)
-    return to_html(fig, div_id=f"chart-{curve.parameter}", alt=escape(alt))
+    layout = base_layout(title=title, y_title=currency, x_title=x_title, height=280)
+    layout.update(shapes=[_zero_line(), planned], annotations=annotations)
+    return to_html({"data": traces, "layout": layout}, div_id=f"chart-{curve.parameter}", alt=escape(alt))
 
 
 def scenario_bars(names: list[str], margins: list[float], best: int | None, currency: str) -> str:
     colours = [PALETTE["good"] if i == best else PALETTE["campaign"] for i in range(len(names))]
-    fig = go.Figure(go.Bar(x=names, y=margins, marker={"color": colours}, texttemplate="%{y:.0f}",
-                           textposition="outside", name=_("incremental margin")))
-    fig.add_hline(y=0, line={"color": "#56606d", "width": 1})
-    layout(fig, title=_("Incremental margin by scenario (%(currency)s)") % {"currency": currency},
-           y_title=currency, height=300)
+    trace = {"type": "bar", "x": names, "y": margins, "marker": {"color": colours},
+             "texttemplate": "%{y:.0f}", "textposition": "outside", "name": _("incremental margin")}
+    layout = base_layout(title=_("Incremental margin by scenario (%(currency)s)") % {"currency": currency},
+                         y_title=currency, height=300)
+    layout["shapes"] = [_zero_line()]
     alt = "; ".join(f"{n}: {m:.0f} {currency}" for n, m in zip(names, margins, strict=True))
-    return to_html(fig, div_id="chart-scenarios", alt=escape(alt))
+    return to_html({"data": [trace], "layout": layout}, div_id="chart-scenarios", alt=escape(alt))

@@ -15,16 +15,22 @@ from campaigns.forms import (
     StatusForm,
 )
 from campaigns.models import Campaign, Channel, Product, Scenario
+from capacity.selectors import campaign_capacity_cost
 from plannerist.tenancy import Access, can_edit_campaigns, can_edit_costs, org_view
 
 SCENARIO = (Scenario, "campaign__organization")
 
 
 def _result(access: Access, economics: selectors.CampaignEconomics, plan) -> dict:
-    """The what-if result partial's context: the engine's figures and their charts."""
+    """The what-if result partial's context: the engine's figures, their charts and, for a
+    campaign, what delivering it costs in extra capacity."""
     currency = access.organization.currency
     ev = economics.evaluation
+    capacity_cost = campaign_capacity_cost(plan) if isinstance(plan, Campaign) and plan.start and plan.end else None
     return {
+        "capacity_cost": capacity_cost,
+        "margin_after_capacity": None if capacity_cost is None
+        else float(ev.incremental.margin) - capacity_cost.extra_cost_caused,
         "economics": economics,
         "ev": ev,
         "risk": economics.risk,
@@ -39,9 +45,9 @@ def _result(access: Access, economics: selectors.CampaignEconomics, plan) -> dic
 def _form_result(access: Access, form: CampaignForm | ScenarioForm, campaign: Campaign | None) -> dict:
     """Evaluate the (unsaved) form's plan; a scenario takes dates and channel from its campaign."""
     plan = form.instance
-    economics = selectors.plan_economics(
-        plan, campaign=campaign or plan, product_ids=[p.pk for p in form.cleaned_data.get("products", [])]
-    )
+    product_ids = [p.pk for p in form.cleaned_data.get("products", [])]
+    plan.scope_product_ids = product_ids  # read by the capacity side: an unsaved plan has no M2M rows
+    economics = selectors.plan_economics(plan, campaign=campaign or plan, product_ids=product_ids)
     return _result(access, economics, plan)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
 from plannerist.models import Organization
@@ -58,3 +59,150 @@ class DailyActual(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.date}"
+
+
+class ImportBatch(models.Model):
+    """One import of one or several order files: who, what, and how it went."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="import_batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=20)
+    file_names = models.JSONField(_("files"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.format} import {self.pk}"
+
+
+class DiscountCode(models.Model):
+    """A promo code that attributes imported orders to a campaign (matched case-insensitively)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="discount_codes")
+    code = models.CharField(_("discount code"), max_length=64)
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="discount_codes")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("organization", Lower("code"), name="one_discount_code_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ImportedOrder(models.Model):
+    """One order as an import read it, keyed by the shop's order id: a re-import updates it.
+
+    Money is incl. VAT, in the organisation's currency. ``units`` is net of negative lines.
+    ``is_adjustment`` marks an order made only of negative lines (a write-off, a return
+    ticket): neither a sale nor a cancellation. ``campaign`` is the link recorded at import
+    through :class:`DiscountCode`; ``channel_name`` is the channel as the file names it.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="imported_orders")
+    order_id = models.CharField(_("order id"), max_length=64)
+    ordered_at = models.DateTimeField(_("ordered at"))
+    channel = models.ForeignKey(
+        "campaigns.Channel", on_delete=models.SET_NULL, null=True, blank=True, related_name="imported_orders"
+    )
+    channel_name = models.CharField(_("channel in the file"), max_length=120, blank=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="imported_orders"
+    )
+    discount_code = models.CharField(_("discount code"), max_length=64, blank=True)
+    customer_key = models.CharField(_("customer (salted hash)"), max_length=64, null=True, blank=True)  # noqa: DJ001 (null = guest)
+    is_new_customer = models.BooleanField(_("first order of the customer"), default=False)
+    units = models.DecimalField(_("units"), max_digits=12, decimal_places=3, default=ZERO)
+    paid_incl_vat = models.DecimalField(_("amount paid incl. VAT"), max_digits=12, decimal_places=2, default=ZERO)
+    discounts = models.DecimalField(_("discounts"), max_digits=12, decimal_places=2, default=ZERO)
+    refunds = models.DecimalField(_("refunds"), max_digits=12, decimal_places=2, default=ZERO)
+    shipping_incl_vat = models.DecimalField(_("shipping incl. VAT"), max_digits=12, decimal_places=2, default=ZERO)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    is_adjustment = models.BooleanField(_("stock adjustment"), default=False)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    source_format = models.CharField(_("format"), max_length=20)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="imported_orders")
+
+    class Meta:
+        ordering = ["-ordered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "order_id"], name="one_imported_order_per_id"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "ordered_at"]),
+            models.Index(fields=["organization", "customer_key"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.order_id
+
+
+class KpiSnapshot(models.Model):
+    """A computed KPI of one scope and period; a recompute replaces the organisation's rows."""
+
+    class Scope(models.TextChoices):
+        ORGANISATION = "organisation", _("organisation")
+        CAMPAIGN = "campaign", _("campaign")
+        CHANNEL = "channel", _("channel")
+
+    class Period(models.TextChoices):
+        DAY = "day", _("day")
+        WEEK = "week", _("ISO week")
+        MONTH = "month", _("month")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="kpi_snapshots")
+    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices)
+    scope_id = models.CharField(_("scope id"), max_length=64, blank=True, default="")
+    period = models.CharField(_("period"), max_length=5, choices=Period.choices)
+    period_start = models.DateField(_("period start"))
+    kpi = models.CharField(_("KPI"), max_length=40)
+    value = models.FloatField(_("value"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["scope", "scope_id", "period", "period_start", "kpi"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "scope", "scope_id", "period", "period_start", "kpi"],
+                name="one_kpi_snapshot_per_scope_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.scope} {self.scope_id} {self.period} {self.period_start}"
+
+
+class RecomputeState(models.Model):
+    """Per organisation: are the snapshots stale, and is a recompute already queued?
+
+    ``pending`` is claimed by a conditional update, so at most one recompute is queued per
+    organisation; ``stale`` stays set when the broker could not be reached, for the sweep.
+    """
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="kpi_recompute")
+    stale = models.BooleanField(default=False)
+    stale_since = models.DateTimeField(null=True, blank=True)
+    pending = models.BooleanField(default=False)
+    last_computed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.organization} recompute state"

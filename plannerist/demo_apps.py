@@ -7,5 +7,7 @@ from plannerist.models import Organization
 
 def seed_apps(organization: Organization) -> None:
     from campaigns import demo as campaigns_demo
+    from capacity import demo as capacity_demo
 
     campaigns_demo.seed(organization)
+    capacity_demo.seed(organization)

@@ -99,12 +99,14 @@ def make_scenario(organization: Organization, **fields):
     return Scenario.objects.create(campaign=campaign, **fields)
 
 
-def _register_campaign_makers() -> None:
+def _register_makers() -> None:
     from campaigns.models import Campaign, Channel, Product, Scenario
+    from tests.capacity.factories import MAKERS as CAPACITY_MAKERS
 
     OBJECT_MAKERS.update({
         Channel: make_channel, Product: make_product, Campaign: make_campaign, Scenario: make_scenario,
+        **CAPACITY_MAKERS,
     })
 
 
-_register_campaign_makers()
+_register_makers()

@@ -1,0 +1,60 @@
+"""``manage.py import_orders --org SLUG --format FORMAT FILE...``: one import of order files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kpis.importers import FORMATS, OrderFile, parse_column_mapping
+from kpis.services import orders_import
+from plannerist.models import Organization
+
+INVALID_INPUT = 2
+
+
+class Command(BaseCommand):
+    help = "Import order exports (several files = one import); all or nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("--org", required=True, help="the organisation's slug")
+        parser.add_argument("--format", required=True, choices=FORMATS)
+        parser.add_argument("--columns", help="lines format: field=Column,... (order, date, sku, quantity…)")
+        parser.add_argument("--cancel-prefix", help="lines format: order ids starting with it are cancellations")
+        parser.add_argument("--dry-run", action="store_true", help="read and check, write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organization = Organization.objects.filter(slug=options["org"]).first()
+        if organization is None:
+            raise CommandError(f"no organisation with slug {options['org']!r}", returncode=INVALID_INPUT)
+        try:
+            mapping = parse_column_mapping(options["columns"]) if options["columns"] else None
+            files = [OrderFile.from_path(path) for path in options["files"]]
+        except ValueError as error:
+            raise CommandError(f"--columns: {error}", returncode=INVALID_INPUT) from error
+        except OSError as error:
+            raise CommandError(f"cannot read {error.filename}: {error.strerror}", returncode=INVALID_INPUT) from error
+        outcome = orders_import(
+            organization=organization, files=files, format=options["format"], mapping=mapping,
+            cancel_prefix=options["cancel_prefix"], dry_run=options["dry_run"],
+        )
+        if not outcome.ok:
+            for error in outcome.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(outcome.errors)} error(s): nothing was imported", returncode=INVALID_INPUT
+            )
+        summary = outcome.result.summary
+        self.stdout.write(
+            f"{summary.files} file(s), {summary.rows_read} rows, {summary.lines} lines, "
+            f"{summary.orders} orders ({summary.cancelled_orders} cancelled, {summary.guest_orders} guest), "
+            f"{summary.customers} customers"
+        )
+        if options["dry_run"]:
+            self.stdout.write("dry run: nothing written")
+        else:
+            self.stdout.write(
+                f"{outcome.created} orders created, {outcome.updated} updated, {outcome.unchanged} unchanged; "
+                f"{len(outcome.days_rebuilt)} day(s) of actuals rebuilt"
+            )

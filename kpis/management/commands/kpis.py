@@ -1,0 +1,62 @@
+"""``manage.py kpis --org SLUG --from DATE --to DATE [--json]``: the KPIs of a period.
+
+Computed by the same engine and selectors as the snapshots, directly from the actuals (so
+never stale). ``--json`` prints a list of objects ``{scope, scope_id, period, period_start,
+kpi, value}`` (``value`` null when not defined); without it, one line per KPI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kpis.selectors import organisation_kpis
+from plannerist.models import Organization
+
+INVALID_INPUT = 2
+
+
+class Command(BaseCommand):
+    help = "KPIs per organisation, campaign and channel, per day, ISO week and month."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--org", required=True, help="the organisation's slug")
+        parser.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+        parser.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+        parser.add_argument("--json", action="store_true", help="print a JSON list")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        start, end = _date(options["start"], "--from"), _date(options["end"], "--to")
+        if start > end:
+            raise CommandError(f"--from {start} is after --to {end}", returncode=INVALID_INPUT)
+        organization = Organization.objects.filter(slug=options["org"]).first()
+        if organization is None:
+            raise CommandError(f"no organisation with slug {options['org']!r}", returncode=INVALID_INPUT)
+        kpis = organisation_kpis(organization, start=start, end=end)
+        rows = [
+            {
+                "scope": row.scope, "scope_id": row.scope_id, "period": row.period,
+                "period_start": row.period_start.isoformat(), "kpi": row.kpi,
+                "value": None if math.isnan(row.value) else float(row.value),
+            }
+            for row in kpis.itertuples(index=False)
+        ]
+        if options["json"]:
+            self.stdout.write(json.dumps(rows, indent=2, allow_nan=False))
+            return
+        for row in rows:
+            value = "—" if row["value"] is None else f"{row['value']:.2f}"
+            self.stdout.write(
+                f"{row['scope']} {row['scope_id'] or '-'} {row['period']} {row['period_start']} {row['kpi']}: {value}"
+            )
+
+
+def _date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise CommandError(f"{option}: {text!r} is not a date (YYYY-MM-DD)", returncode=INVALID_INPUT) from error

@@ -1,0 +1,396 @@
+"""Writes for KPIs: order imports, daily actuals rebuilt from them, KPI snapshots, recomputes.
+
+An import is all-or-nothing: any :class:`~kpis.importers.RowError` (the importers' own or an
+order in another currency than the organisation's) and nothing is written. Otherwise orders
+are upserted by ``(organization, order_id)`` — unchanged orders are not touched, so
+importing the same file twice changes nothing — and the days whose orders changed get
+their :class:`~kpis.models.DailyActual` order figures rebuilt from *all* the imported orders
+of those days. Typed-in figures that orders cannot give (ad spend, support contacts, hours
+worked) are kept; for imported days the order figures come from the imports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from kpis import engine, selectors
+from kpis.importers import ImportResult, OrderFile, RowError, orders_from_lines, read_orders
+from kpis.models import DailyActual, ImportBatch, ImportedOrder, KpiSnapshot, RecomputeState
+from plannerist.models import Organization, User
+
+logger = logging.getLogger(__name__)
+
+_CAMPAIGN_TAG = "campaign:"
+_ORDER_FIELDS = (
+    "ordered_at", "channel_id", "channel_name", "campaign_id", "discount_code", "customer_key",
+    "units", "paid_incl_vat", "discounts", "refunds", "shipping_incl_vat", "cancelled",
+    "is_adjustment", "shipped_at", "currency", "source_format",
+)  # fmt: skip
+_ACTUAL_ORDER_FIELDS = (
+    "orders", "units", "paid_incl_vat", "discounts", "refunds", "returned_orders",
+    "new_customers", "returning_customers", "orders_shipped", "order_to_ship_hours",
+)  # fmt: skip
+_MAX_ORDER_ID = ImportedOrder._meta.get_field("order_id").max_length
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did. ``batch`` is None when nothing was written (errors or a dry run)."""
+
+    result: ImportResult
+    errors: list[RowError]
+    batch: ImportBatch | None = None
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    days_rebuilt: tuple[dt.date, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def customer_salt(organization: Organization) -> str:
+    """Per-organisation salt: the same e-mail gives unrelated keys in two organisations."""
+    return f"{settings.CUSTOMER_HASH_SALT}:{organization.id}"
+
+
+def orders_import(
+    *,
+    organization: Organization,
+    files: Sequence[OrderFile],
+    format: str,
+    by: User | None = None,
+    mapping: Mapping[str, str] | None = None,
+    cancel_prefix: str | None = None,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Read ``files`` as one import and, unless there is an error or ``dry_run``, save it."""
+    result = read_orders(
+        files,
+        format=format,  # type: ignore[arg-type]
+        salt=customer_salt(organization),
+        mapping=mapping,
+        cancel_prefix=cancel_prefix,
+        default_currency=organization.currency,
+    )
+    errors = list(result.errors) or _order_errors(result.lines, organization)
+    if errors or dry_run:
+        return ImportOutcome(result=result, errors=errors)
+    return _save_import(organization=organization, result=result, format=format, by=by,
+                        file_names=[f.name for f in files])
+
+
+def _order_errors(lines: pd.DataFrame, organization: Organization) -> list[RowError]:
+    """What the database refuses although the file was readable: another currency, long ids."""
+    first = lines.drop_duplicates("order_id")
+    errors = [
+        RowError(
+            int(row.source_row), "currency",
+            f"order {row.order_id} is in {row.currency}, but {organization.name} keeps its books in "
+            f"{organization.currency}: convert the file or import it into the right organisation",
+            file=row.source_file, code="currency",
+        )
+        for row in first.loc[first["currency"] != organization.currency].itertuples()
+    ]
+    errors += [
+        RowError(
+            int(row.source_row), "order",
+            f"order id {row.order_id[:80]!r} is longer than {_MAX_ORDER_ID} characters",
+            file=row.source_file, code="order_id_too_long",
+        )
+        for row in first.loc[first["order_id"].str.len() > _MAX_ORDER_ID].itertuples()
+    ]
+    return errors
+
+
+@transaction.atomic
+def _save_import(
+    *, organization: Organization, result: ImportResult, format: str, by: User | None, file_names: list[str]
+) -> ImportOutcome:
+    tz = organization.timezone
+    summary = result.summary
+    batch = ImportBatch.objects.create(
+        organization=organization, created_by=by, format=format, file_names=file_names,
+        status=ImportBatch.Status.RUNNING, rows=summary.rows_read, orders=summary.orders,
+        summary=_json_summary(summary),
+    )
+    incoming = _order_rows(organization, result.lines, format)
+    existing = {
+        order.order_id: order
+        for chunk in _chunks(list(incoming))
+        for order in ImportedOrder.objects.filter(organization=organization, order_id__in=chunk)
+    }
+    created, changed, touched_days = [], [], set()
+    for order_id, values in incoming.items():
+        order = existing.get(order_id)
+        if order is None:
+            created.append(ImportedOrder(organization=organization, order_id=order_id, batch=batch, **values))
+        elif any(getattr(order, field) != value for field, value in values.items()):
+            touched_days.add(timezone.localtime(order.ordered_at, _zone(tz)).date())
+            for field, value in values.items():
+                setattr(order, field, value)
+            order.batch = batch
+            changed.append(order)
+        else:
+            continue
+        touched_days.add(timezone.localtime(values["ordered_at"], _zone(tz)).date())
+    ImportedOrder.objects.bulk_create(created, batch_size=1000)
+    ImportedOrder.objects.bulk_update(changed, [*_ORDER_FIELDS, "batch"], batch_size=1000)
+
+    days: tuple[dt.date, ...] = ()
+    if touched_days:
+        keys = {o.customer_key for o in [*created, *changed] if o.customer_key}
+        since = min(o.ordered_at for o in [*created, *changed])
+        days = tuple(sorted(touched_days | selectors.customer_days_from(organization.id, keys, since, tz)))
+        daily_actuals_rebuild(organization=organization, days=days)
+        recompute_request(organization=organization)
+    batch.status = ImportBatch.Status.DONE
+    batch.finished_at = timezone.now()
+    batch.summary = {**batch.summary, "created": len(created), "updated": len(changed),
+                     "unchanged": len(incoming) - len(created) - len(changed)}
+    batch.save(update_fields=["status", "finished_at", "summary"])
+    return ImportOutcome(
+        result=result, errors=[], batch=batch, created=len(created), updated=len(changed),
+        unchanged=len(incoming) - len(created) - len(changed), days_rebuilt=days,
+    )
+
+
+def _order_rows(organization: Organization, lines: pd.DataFrame, format: str) -> dict[str, dict]:
+    """Order id → ImportedOrder field values, compared as the database returns them."""
+    orders = orders_from_lines(lines)
+    codes = selectors.campaign_by_discount_code(organization.id)
+    channels = selectors.channel_by_name(organization.id)
+    zone = _zone(organization.timezone)
+    ordered_at = _aware(orders["ordered_at"], organization.timezone)
+    shipped_at = _aware(orders["shipped_at"], organization.timezone)
+    rows = {}
+    for i, order in enumerate(orders.itertuples(index=False)):
+        code = order.discount_code if isinstance(order.discount_code, str) else ""
+        channel = order.channel if isinstance(order.channel, str) else ""
+        rows[str(order.order_id)] = {
+            "ordered_at": ordered_at[i].astimezone(zone),
+            "channel_id": channels.get(channel.strip().casefold()),
+            "channel_name": channel[:120],
+            "campaign_id": codes.get(code.strip().casefold()),
+            "discount_code": code[:64],
+            "customer_key": order.customer_key if isinstance(order.customer_key, str) else None,
+            "units": _decimal(order.units, "0.001"),
+            "paid_incl_vat": _decimal(order.order_total),
+            "discounts": _decimal(order.discount_amount),
+            "refunds": _decimal(order.refunded_amount),
+            "shipping_incl_vat": _decimal(order.shipping_incl_vat),
+            "cancelled": bool(order.cancelled),
+            "is_adjustment": bool(order.is_adjustment_order),
+            "shipped_at": None if shipped_at[i] is None else shipped_at[i].astimezone(zone),
+            "currency": order.currency,
+            "source_format": format,
+        }
+    return rows
+
+
+@transaction.atomic
+def daily_actuals_rebuild(*, organization: Organization, days: Sequence[dt.date]) -> None:
+    """Recompute the order figures of ``days`` from every imported order of those days.
+
+    Writes the organisation's totals (no campaign, no channel) and one row per campaign the
+    orders are linked to; a campaign row whose orders are gone is zeroed, not deleted, as it
+    may hold typed-in spend.
+    """
+    tz = organization.timezone
+    orders = selectors.orders_on_days(organization.id, days, tz)
+    first = selectors.first_order_dates(organization.id, orders["customer_key"].dropna(), tz)
+    _is_new_customer_update(orders, first)
+    lines = _lines_of(orders)
+    tags = {f"{_CAMPAIGN_TAG}{int(cid)}": int(cid) for cid in orders["campaign_id"].dropna().unique()}
+    totals = engine.daily_actuals_from_orders(lines, first_order_dates=first)
+    by_campaign = engine.daily_actuals_from_orders(lines, campaign_by_discount_code=tags, first_order_dates=first)
+    figures = {(row.date, None): row for row in totals.itertuples(index=False)}
+    figures.update(
+        {(row.date, int(row.campaign)): row for row in by_campaign.itertuples(index=False) if pd.notna(row.campaign)}
+    )
+    existing = {
+        (actual.date, actual.campaign_id): actual
+        for actual in DailyActual.objects.filter(organization=organization, date__in=list(days), channel=None)
+    }
+    to_create, to_update = [], []
+    for key in sorted(set(existing) | set(figures), key=lambda k: (k[0], k[1] or 0)):
+        actual = existing.get(key) or DailyActual(organization=organization, date=key[0], campaign_id=key[1])
+        values = _actual_values(figures.get(key))
+        for field, value in values.items():
+            setattr(actual, field, value)
+        (to_update if actual.pk else to_create).append(actual)
+    DailyActual.objects.bulk_create(to_create, batch_size=1000)
+    DailyActual.objects.bulk_update(to_update, list(_ACTUAL_ORDER_FIELDS), batch_size=1000)
+
+
+def _actual_values(row) -> dict[str, Decimal | None]:
+    if row is None:
+        return {field: (None if field == "order_to_ship_hours" else Decimal("0")) for field in _ACTUAL_ORDER_FIELDS}
+    values = {field: _decimal(getattr(row, field)) for field in _ACTUAL_ORDER_FIELDS}
+    # The model keeps the average; the engine gives the sum over shipped orders.
+    values["order_to_ship_hours"] = (
+        _decimal(row.order_to_ship_hours / row.orders_shipped) if row.orders_shipped > 0 else None
+    )
+    return values
+
+
+def _is_new_customer_update(orders: pd.DataFrame, first: pd.Series) -> None:
+    """Flag each customer's first sale ever (earliest time, then smallest order id)."""
+    sale = ~orders["cancelled"].astype(bool) & ~orders["is_adjustment"].astype(bool)
+    at_first = sale & orders["customer_key"].notna() & (orders["ordered_at"] == orders["customer_key"].map(first))
+    ranked = orders.loc[at_first].sort_values(["ordered_at", "order_id"]).drop_duplicates("customer_key")
+    new = orders["id"].isin(ranked["id"])
+    flipped = orders.loc[new != orders["is_new_customer"].astype(bool), ["id"]].assign(value=new)
+    updates = [ImportedOrder(id=int(r.id), is_new_customer=bool(r.value)) for r in flipped.itertuples()]
+    ImportedOrder.objects.bulk_update(updates, ["is_new_customer"], batch_size=1000)
+
+
+def _lines_of(orders: pd.DataFrame) -> pd.DataFrame:
+    """Stored orders as one line each, in the importers' normalised columns."""
+    return pd.DataFrame(
+        {
+            "order_id": orders["order_id"],
+            "ordered_at": orders["ordered_at"],
+            "quantity": orders["units"],
+            "line_total_incl_vat": np.nan,
+            "is_adjustment": orders["is_adjustment"].astype(bool),
+            "discount_code": orders["campaign_id"].map(
+                lambda cid: None if pd.isna(cid) else f"{_CAMPAIGN_TAG}{int(cid)}"
+            ),
+            "discount_amount": orders["discounts"],
+            "shipping_incl_vat": orders["shipping_incl_vat"],
+            "order_total": orders["paid_incl_vat"],
+            "refunded_amount": orders["refunds"],
+            "customer_key": orders["customer_key"],
+            "cancelled": orders["cancelled"].astype(bool),
+            "currency": orders["currency"],
+            "channel": None,
+            "shipped_at": orders["shipped_at"],
+            "source_file": "",
+        }
+    )
+
+
+@transaction.atomic
+def kpis_recompute(*, organization_id: int) -> int:
+    """Replace the organisation's KPI snapshots with freshly computed ones; returns their count.
+
+    Rows are upserted on their natural key and rows the computation no longer gives are
+    deleted, so running it twice gives the same rows. ``pending`` is released first, so that
+    a change made during the computation queues another recompute; ``stale`` is cleared only
+    if nothing changed since the computation started.
+    """
+    organization = Organization.objects.get(pk=organization_id)
+    started = timezone.now()
+    state, _ = RecomputeState.objects.get_or_create(organization=organization)
+    RecomputeState.objects.filter(pk=state.pk).update(pending=False)
+    kpis = selectors.organisation_kpis(organization)
+    values = kpis["value"].astype("float64").to_numpy()
+    snapshots = [
+        KpiSnapshot(
+            organization=organization, scope=scope, scope_id=scope_id, period=period,
+            period_start=period_start, kpi=kpi, value=None if np.isnan(value) else float(value),
+            computed_at=started,
+        )
+        for (scope, scope_id, period, period_start, kpi), value in zip(
+            kpis[["scope", "scope_id", "period", "period_start", "kpi"]].itertuples(index=False, name=None),
+            values, strict=True,
+        )
+    ]
+    KpiSnapshot.objects.bulk_create(
+        snapshots, batch_size=500, update_conflicts=True,
+        unique_fields=["organization", "scope", "scope_id", "period", "period_start", "kpi"],
+        update_fields=["value", "computed_at"],
+    )
+    KpiSnapshot.objects.filter(organization=organization, computed_at__lt=started).delete()
+    RecomputeState.objects.filter(pk=state.pk).update(last_computed_at=started, last_error="")
+    RecomputeState.objects.filter(pk=state.pk, stale_since__lte=started).update(stale=False, stale_since=None)
+    return len(snapshots)
+
+
+def recompute_request(*, organization: Organization) -> bool:
+    """Mark the KPIs stale and queue one recompute after commit, unless one is already queued.
+
+    Returns whether this call claimed the recompute. A broker that cannot be reached is
+    logged and leaves the organisation stale for :func:`stale_recompute_sweep`; it never
+    raises into the caller (a web request must not fail because Redis is down).
+    """
+    state, _ = RecomputeState.objects.get_or_create(organization=organization)
+    RecomputeState.objects.filter(pk=state.pk, stale=False).update(stale=True, stale_since=timezone.now())
+    claimed = RecomputeState.objects.filter(pk=state.pk, pending=False).update(pending=True)
+    if claimed:
+        organization_id = organization.id
+        transaction.on_commit(lambda: _publish_recompute(organization_id))
+    return bool(claimed)
+
+
+def _publish_recompute(organization_id: int) -> None:
+    from kpis.tasks import recompute_kpis
+
+    try:
+        recompute_kpis.delay(organization_id)
+    except (BrokerError, ConnectionError, OSError) as error:
+        logger.warning("KPI recompute of organisation %s not queued: %s", organization_id, error)
+        RecomputeState.objects.filter(organization_id=organization_id).update(
+            pending=False, stale=True, last_error=f"not queued: {error}"[:500]
+        )
+
+
+STUCK_PENDING = dt.timedelta(hours=1)
+
+
+def stale_recompute_sweep(*, now: dt.datetime | None = None) -> int:
+    """Queue a recompute for every stale organisation (a lost message is retried after
+    :data:`STUCK_PENDING`); returns how many were claimed."""
+    now = now or timezone.now()
+    RecomputeState.objects.filter(stale=True, pending=True, stale_since__lt=now - STUCK_PENDING).update(pending=False)
+    stale = Organization.objects.filter(kpi_recompute__stale=True, kpi_recompute__pending=False)
+    return sum(recompute_request(organization=organization) for organization in stale)
+
+
+def all_recompute_request() -> int:
+    """Queue a recompute for every organisation (the nightly run); returns how many were claimed."""
+    return sum(recompute_request(organization=organization) for organization in Organization.objects.all())
+
+
+def _json_summary(summary) -> dict:
+    return {
+        key: (value.isoformat() if isinstance(value, dt.datetime) else list(value) if isinstance(value, tuple) else value)
+        for key, value in dataclasses.asdict(summary).items()
+    }
+
+
+def _decimal(value: object, quantum: str = "0.01") -> Decimal:
+    if value is None or pd.isna(value):
+        return Decimal("0")
+    return Decimal(repr(float(value))).quantize(Decimal(quantum))
+
+
+def _zone(tz: str):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(tz)
+
+
+def _aware(stamps: pd.Series, tz: str) -> list[dt.datetime | None]:
+    """Naive local wall-clock times → aware datetimes (a DST-ambiguous hour is read as summer time)."""
+    values = pd.to_datetime(stamps)
+    localized = values.dt.tz_localize(tz, ambiguous=np.ones(len(values), dtype=bool), nonexistent="shift_forward")
+    return [None if pd.isna(v) else v.to_pydatetime() for v in localized]
+
+
+def _chunks(values: list, size: int = 2000):
+    for i in range(0, len(values), size):
+        yield values[i : i + size]

@@ -1,0 +1,36 @@
+"""Thin Celery adapters over :mod:`kpis.services`: ids in, fetch, return early if gone.
+
+Soft and hard time limits and JSON serialisation come from ``plannerist/settings.py``
+(``CELERY_TASK_SOFT_TIME_LIMIT``, ``CELERY_TASK_TIME_LIMIT``).
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from kpis import services
+from plannerist.models import Organization
+
+# Lost connections, lock timeouts, serialisation failures: worth another try later.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True, max_retries=5,
+)
+def recompute_kpis(self, organization_id: int) -> int | None:
+    if not Organization.objects.filter(pk=organization_id).exists():
+        return None
+    return services.kpis_recompute(organization_id=organization_id)
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+def sweep_stale() -> int:
+    return services.stale_recompute_sweep()
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+def nightly_recompute() -> int:
+    return services.all_recompute_request()

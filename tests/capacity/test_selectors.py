@@ -1,0 +1,192 @@
+"""The ORM path into the capacity engine, hand-checked on a tiny shop."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import numpy as np
+import pytest
+from django.utils import translation
+
+from campaigns.models import Campaign, Channel, Mechanic, Scope
+from capacity import selectors
+from capacity.models import Absence, CapacityPlan, Replenishment
+from kpis.models import DailyActual
+from tests.capacity.factories import make_product, make_resource, make_staff, make_stock_item
+
+SAT, SUN, MON, TUE = (dt.date(2026, 11, 14) + dt.timedelta(days=i) for i in range(4))
+TODAY = dt.date(2026, 11, 1)
+
+
+@pytest.fixture
+def shop(org):
+    """10 orders a day, 1 unit each, 6 minutes per order: 1 hour of work every calendar day."""
+    CapacityPlan.objects.create(
+        organization=org, baseline_source=CapacityPlan.BaselineSource.TYPED, orders_per_day=D("10"),
+        weekday_profile=[1] * 7, units_per_order=D("1"), target_utilization=D("1"),
+    )
+    return org
+
+
+def _report(org, start, end, drafts=False):
+    return selectors.peak_report(org, selectors.Period(start, end, drafts), today=TODAY)
+
+
+def _hours(report, field, day, column=0):
+    t = (day - report.period.start).days
+    return float(getattr(report.plan, field)[t, column]) / 60.0
+
+
+def test_weekend_work_is_due_on_monday(shop):
+    resource = make_resource(shop, extra_hourly_cost=D("20"))
+    make_staff(resource)
+    report = _report(shop, SAT, MON)
+    assert _hours(report, "due_minutes", SAT) == 0.0
+    assert _hours(report, "due_minutes", MON) == pytest.approx(3.0)  # Sat + Sun + Mon
+    assert _hours(report, "capacity_minutes", MON) == pytest.approx(8.0)
+
+
+def test_an_absence_moves_the_work_to_the_next_working_day(shop):
+    member = make_staff(make_resource(shop))
+    Absence.objects.create(staff_member=member, start=MON, end=MON)
+    report = _report(shop, SAT, TUE)
+    assert _hours(report, "due_minutes", MON) == 0.0
+    assert _hours(report, "due_minutes", TUE) == pytest.approx(4.0)
+
+
+def test_a_public_holiday_of_the_country_pushes_work_to_the_next_day(shop):
+    make_staff(make_resource(shop))
+    armistice = dt.date(2026, 11, 11)  # a Wednesday
+    report = _report(shop, armistice - dt.timedelta(days=1), armistice + dt.timedelta(days=1))
+    assert armistice in report.holidays
+    assert _hours(report, "due_minutes", armistice) == 0.0
+    assert _hours(report, "due_minutes", armistice + dt.timedelta(days=1)) == pytest.approx(2.0)
+
+
+def test_a_freelancer_adds_hours_and_their_cost(shop):
+    resource = make_resource(shop)
+    make_staff(resource)
+    make_staff(resource, hours=[0, 8, 0, 0, 0, 0, 0], kind="freelancer", hourly_cost=D("30"))
+    report = _report(shop, SAT, TUE)
+    assert _hours(report, "capacity_minutes", MON) == pytest.approx(8.0)
+    assert _hours(report, "capacity_minutes", TUE) == pytest.approx(16.0)
+    assert report.resources[0].booked_hours == pytest.approx(8.0)
+    assert report.resources[0].booked_cost == pytest.approx(240.0)
+
+
+def test_staff_count_only_between_their_start_and_end(shop):
+    resource = make_resource(shop)
+    make_staff(resource, start=TUE)
+    report = _report(shop, SAT, TUE)
+    assert _hours(report, "capacity_minutes", MON) == 0.0
+    assert _hours(report, "due_minutes", TUE) == pytest.approx(4.0)
+
+
+def _campaign(org, status, **fields):
+    channel, _ = Channel.objects.get_or_create(organization=org, name="Web")
+    fields = {"uplift": D("1"), "start": SAT, "end": MON, **fields}
+    return Campaign.objects.create(organization=org, name=f"{status} promo", channel=channel, status=status, **fields)
+
+
+def test_a_draft_campaign_counts_only_when_drafts_are_included(shop):
+    make_staff(make_resource(shop))
+    _campaign(shop, Campaign.Status.DRAFT)
+    assert _hours(_report(shop, SAT, MON), "due_minutes", MON) == pytest.approx(3.0)
+    with_drafts = _report(shop, SAT, MON, drafts=True)
+    assert _hours(with_drafts, "due_minutes", MON) == pytest.approx(6.0)
+    assert [c.status for c in with_drafts.campaigns] == ["draft"]
+
+
+def test_a_two_for_one_doubles_the_units_of_its_extra_orders(shop):
+    make_staff(make_resource(shop, minutes_per_order=D("0"), minutes_per_unit=D("6")))
+    _campaign(shop, Campaign.Status.APPROVED, mechanic=Mechanic.BUY_X_GET_Y, buy=1, get=1)
+    report = _report(shop, SAT, MON)
+    # Per day: 10 base orders × 1 unit + 10 extra orders × 2 units = 30 units = 3 hours.
+    assert _hours(report, "due_minutes", MON) == pytest.approx(9.0)
+
+
+def test_a_campaign_on_part_of_the_catalogue_lifts_only_its_share(shop):
+    make_staff(make_resource(shop))
+    promoted = make_product(shop, units_per_month=D("25"))
+    make_product(shop, units_per_month=D("75"))
+    campaign = _campaign(shop, Campaign.Status.PLANNED, scope=Scope.PRODUCTS)
+    campaign.products.set([promoted])
+    report = _report(shop, SAT, MON)
+    assert report.demand.orders[0] == pytest.approx(12.5)  # 10 + 10 × 100 % × 25 %
+
+
+def test_baseline_from_the_actuals_averages_each_weekday(org):
+    CapacityPlan.objects.create(organization=org, baseline_source=CapacityPlan.BaselineSource.ACTUALS,
+                                baseline_weeks=2, weekday_profile=[1] * 7, orders_per_day=D("99"))
+    make_staff(make_resource(org))
+    for offset in range(1, 15):
+        day = SAT - dt.timedelta(days=offset)
+        DailyActual.objects.create(organization=org, date=day, orders=D("20") if day.weekday() == 0 else D("10"))
+    report = selectors.peak_report(org, selectors.Period(SAT, MON), today=dt.date(2026, 12, 1))
+    assert report.baseline_source == "actuals"
+    assert report.demand.base_orders.tolist() == [10.0, 10.0, 20.0]
+
+
+def test_stock_runs_out_from_the_products_share_and_is_replenished(shop):
+    make_staff(make_resource(shop))
+    first = make_stock_item(shop, on_hand=D("12"), lead_time_days=2)  # half of the units: 5 a day
+    second = make_stock_item(shop, on_hand=D("12"), product=make_product(shop))
+    Replenishment.objects.create(stock_item=second, date=MON, units=D("10"))
+    report = _report(shop, SAT, TUE)
+    rows = {row.item.pk: row for row in report.stock}
+    assert rows[first.pk].stockout_date == MON  # 12 − 5 − 5 − 5 = −3
+    assert rows[first.pk].min_units == pytest.approx(-8.0)
+    assert rows[first.pk].order_by == SAT
+    assert rows[second.pk].stockout_date is None  # 12 − 20 + 10 = 2 at the lowest
+
+
+def test_throttle_names_the_binding_resource_and_its_limit(shop):
+    make_staff(make_resource(shop, name="Packing"), hours=[1, 8, 8, 8, 8, 0, 0])
+    report = _report(shop, SAT, MON)
+    assert [(t.date, t.resource, t.max_orders) for t in report.throttle] == [(MON, "Packing", 10.0)]
+    assert report.throttle[0].orders_due == pytest.approx(30.0)
+
+
+def test_recommendations_say_where_and_what_it_costs(shop):
+    make_staff(make_resource(shop, name="Packing", extra_hourly_cost=D("25"), extra_max_hours_per_day=D("1")),
+               hours=[1, 8, 8, 8, 8, 0, 0])
+    with translation.override("en"):
+        report = _report(shop, SAT, MON)
+    assert report.recommendations == [
+        "Packing: 2 extra hours on 16 November, €50; infeasible on 16 November: "
+        "move the campaign end or add a freelancer."
+    ]
+
+
+def test_live_chat_staffing_per_open_hour(shop):
+    shop.capacity_plan.support_contacts = D("10")  # 100 contacts a day
+    shop.capacity_plan.save()
+    make_staff(make_resource(shop, live_channel=True, live_open_hour=9, live_close_hour=18, live_aht_seconds=180,
+                             live_answer_seconds=20, live_service_level=D("0.8")))
+    bands = _report(shop, SAT, MON).resources[0].erlang
+    rows = bands.rows()
+    assert [r["hour"] for r in rows] == list(range(9, 18))
+    assert sum(r["contacts"] for r in rows) == pytest.approx(100.0)
+    assert all(r["service_level"] >= 0.8 for r in rows)
+    assert max(r["agents"] for r in rows) >= 2
+
+
+def test_campaign_capacity_cost_is_positive_when_it_overloads(shop):
+    make_staff(make_resource(shop, extra_hourly_cost=D("25")))
+    campaign = _campaign(shop, Campaign.Status.DRAFT, uplift=D("9"), start=MON, end=MON + dt.timedelta(days=4))
+    cost = selectors.campaign_capacity_cost(campaign, today=TODAY)
+    # Without it: 1 hour a day fits in 8. With it (even a draft): 10 hours on each of the five
+    # weekdays, 2 more than the 8 planned: 10 extra hours at 25 €.
+    assert cost.extra_cost_without == 0.0
+    assert cost.extra_hours_caused == pytest.approx(10.0)
+    assert cost.extra_cost_caused == pytest.approx(250.0)
+    assert cost.infeasible_days_with == 0
+    assert cost.end == campaign.end + dt.timedelta(days=7)
+
+
+def test_no_staff_means_all_work_is_unfinished(shop):
+    make_resource(shop)
+    report = _report(shop, SAT, MON)
+    assert float(report.plan.unfinished_minutes[0]) / 60.0 == pytest.approx(3.0)
+    assert np.all(report.plan.capacity_minutes == 0)

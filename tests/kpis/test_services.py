@@ -1,0 +1,179 @@
+"""Order imports into the database, daily actuals rebuilt from them, KPI snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from kpis import services
+from kpis.models import DailyActual, ImportBatch, ImportedOrder, KpiSnapshot, RecomputeState
+from tests.factories import make_campaign, make_channel
+from tests.kpis.factories import GENERIC_HEADER, csv_file, make_discount_code, sample, tiny_shop
+
+ORDER_VALUES = ("order_id", "ordered_at", "customer_key", "is_new_customer", "units", "paid_incl_vat",
+                "discounts", "refunds", "cancelled", "campaign_id", "batch_id")
+ACTUAL_VALUES = ("date", "campaign_id", "orders", "units", "paid_incl_vat", "refunds",
+                 "new_customers", "returning_customers", "returned_orders")
+
+
+def import_tiny(org, **kwargs):
+    return services.orders_import(organization=org, files=[tiny_shop()], format="generic", **kwargs)
+
+
+def snapshot(org):
+    return {
+        (s.scope, s.scope_id, s.period, s.period_start, s.kpi): s.value
+        for s in KpiSnapshot.objects.filter(organization=org)
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, format, orders",
+    [("shopify_75cols_sample.csv", "shopify", 5), ("shopify_79cols_sample.csv", "shopify", None),
+     ("woocommerce_sample.csv", "woocommerce", None), ("generic_fr_excel.csv", "generic", None)],
+)
+def test_each_sample_file_imports_every_order_it_reads(org, name, format, orders):
+    outcome = services.orders_import(organization=org, files=[sample(name)], format=format)
+    assert outcome.ok, outcome.errors
+    assert ImportedOrder.objects.filter(organization=org).count() == outcome.result.summary.orders
+    if orders is not None:
+        assert outcome.result.summary.orders == orders
+    assert DailyActual.objects.filter(organization=org, campaign=None, channel=None).exists()
+    assert outcome.batch.status == ImportBatch.Status.DONE
+
+
+@pytest.mark.django_db
+def test_importing_the_same_file_twice_changes_nothing(org, django_capture_on_commit_callbacks):
+    import_tiny(org)
+    orders = list(ImportedOrder.objects.order_by("order_id").values_list(*ORDER_VALUES))
+    actuals = list(DailyActual.objects.order_by("date", "campaign_id").values_list(*ACTUAL_VALUES))
+    with django_capture_on_commit_callbacks() as callbacks:
+        again = import_tiny(org)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+    assert list(ImportedOrder.objects.order_by("order_id").values_list(*ORDER_VALUES)) == orders
+    assert list(DailyActual.objects.order_by("date", "campaign_id").values_list(*ACTUAL_VALUES)) == actuals
+    assert callbacks == []  # nothing changed, nothing to recompute
+
+
+@pytest.mark.django_db
+def test_a_file_with_a_bad_row_writes_nothing_and_names_row_and_column(org):
+    bad = csv_file("bad.csv", GENERIC_HEADER + "A1;01/04/2026 10:00;S;x;deux;12,00;;;;;;;;;\n")
+    outcome = services.orders_import(organization=org, files=[tiny_shop(), bad], format="generic")
+    assert not outcome.ok
+    assert any(e.file == "bad.csv" and e.row == 2 and e.column == "quantity" for e in outcome.errors)
+    assert ImportedOrder.objects.count() == 0
+    assert DailyActual.objects.count() == 0
+    assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_order_in_another_currency_is_refused_and_nothing_written(org):
+    usd = csv_file("usd.csv", GENERIC_HEADER + "U1;01/04/2026 10:00;S;x;1;12,00;;;;;;;;;USD\n")
+    outcome = services.orders_import(organization=org, files=[usd], format="generic")
+    assert [(e.row, e.column, e.code) for e in outcome.errors] == [(2, "currency", "currency")]
+    assert "EUR" in outcome.errors[0].message
+    assert ImportedOrder.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_dry_run_reads_everything_and_writes_nothing(org):
+    outcome = import_tiny(org, dry_run=True)
+    assert outcome.ok and outcome.result.summary.orders == 4
+    assert ImportedOrder.objects.count() == 0 and DailyActual.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_imported_days_become_organisation_totals_and_campaign_rows(org):
+    campaign = make_campaign(org)
+    make_discount_code(org, campaign, "PROMO")
+    import_tiny(org)
+    totals = {a.date: a for a in DailyActual.objects.filter(organization=org, campaign=None, channel=None)}
+    assert [totals[d].orders for d in sorted(totals)] == [2, 1, 1]
+    day2 = totals[dt.date(2026, 4, 2)]
+    assert (day2.paid_incl_vat, day2.new_customers, day2.returning_customers) == (Decimal("36"), 0, 1)
+    assert totals[dt.date(2026, 4, 3)].refunds == Decimal("12")
+    promo = DailyActual.objects.get(organization=org, campaign=campaign)
+    assert (promo.date, promo.orders, promo.paid_incl_vat) == (dt.date(2026, 4, 2), 1, Decimal("36"))
+    assert ImportedOrder.objects.get(order_id="A3").campaign == campaign
+
+
+@pytest.mark.django_db
+def test_an_earlier_import_turns_later_customers_into_returning_ones(org):
+    import_tiny(org)
+    assert ImportedOrder.objects.get(order_id="A4").is_new_customer
+    earlier = csv_file("march.csv", GENERIC_HEADER + "M1;15/03/2026 10:00;S;x;1;10,00;bob@example.fr;;;;;;;;\n")
+    services.orders_import(organization=org, files=[earlier], format="generic")
+    day3 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 3), campaign=None)
+    assert (day3.new_customers, day3.returning_customers) == (0, 1)
+    assert not ImportedOrder.objects.get(order_id="A4").is_new_customer
+    assert ImportedOrder.objects.get(order_id="M1").is_new_customer
+
+
+@pytest.mark.django_db
+def test_typed_in_ad_spend_survives_an_import_of_the_same_day(org):
+    DailyActual.objects.create(organization=org, date=dt.date(2026, 4, 1), ad_spend=Decimal("30"))
+    import_tiny(org)
+    day1 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 1), campaign=None)
+    assert (day1.ad_spend, day1.orders) == (Decimal("30"), 2)
+
+
+@pytest.mark.django_db
+def test_import_queries_do_not_grow_with_the_number_of_orders(org, django_assert_max_num_queries):
+    rows = "".join(
+        f"B{i};{1 + i % 5:02d}/04/2026 10:{i % 60:02d};S;x;1;10,00;c{i % 40}@example.fr;;;;;;;;\n"
+        for i in range(300)
+    )
+    big = csv_file("big.csv", GENERIC_HEADER + rows)
+    with django_assert_max_num_queries(40):
+        outcome = services.orders_import(organization=org, files=[big], format="generic")
+    assert outcome.created == 300
+
+
+@pytest.mark.django_db
+def test_snapshot_kpis_match_a_hand_calculation(org):
+    make_channel(org, packaging_cost=Decimal("2.00"), shipping_cost=Decimal("3.00"))
+    campaign = make_campaign(org, channel=make_channel(org, packaging_cost=Decimal("2.00"),
+                                                      shipping_cost=Decimal("3.00")))
+    make_discount_code(org, campaign, "PROMO")
+    import_tiny(org)
+    services.kpis_recompute(organization_id=org.id)
+    kpis = snapshot(org)
+    week = dt.date(2026, 3, 30)  # Monday of 1 April 2026's ISO week
+    # Revenue excl. VAT: (24 + 24 + 36 + 60 − 12) / 1.2 = 110; 5 per order of costs; no catalogue.
+    assert kpis[("organisation", "", "week", week, "revenue_excl_vat")] == pytest.approx(110)
+    assert kpis[("organisation", "", "week", week, "margin")] == pytest.approx(110 - 4 * 5)
+    assert kpis[("organisation", "", "week", week, "margin_per_order")] == pytest.approx(22.5)
+    assert kpis[("organisation", "", "week", week, "repeat_purchase_rate")] == pytest.approx(1 / 3)
+    assert kpis[("organisation", "", "week", week, "return_rate")] == pytest.approx(0.25)
+    assert kpis[("organisation", "", "day", dt.date(2026, 4, 1), "revenue_excl_vat")] == pytest.approx(40)
+    # No spend typed: it is zero, so the ROAS is not defined and the CAC is zero.
+    assert kpis[("organisation", "", "day", dt.date(2026, 4, 1), "roas")] is None
+    assert kpis[("organisation", "", "day", dt.date(2026, 4, 1), "cac")] == 0
+    assert kpis[("campaign", str(campaign.id), "day", dt.date(2026, 4, 2), "revenue_excl_vat")] == pytest.approx(30)
+    assert kpis[("organisation", "", "month", dt.date(2026, 4, 1), "orders")] == 4
+
+
+@pytest.mark.django_db
+def test_recomputing_twice_gives_identical_snapshot_rows(org):
+    import_tiny(org)
+    services.kpis_recompute(organization_id=org.id)
+    first = list(KpiSnapshot.objects.order_by("id").values_list("id", "scope", "scope_id", "period",
+                                                               "period_start", "kpi", "value"))
+    services.kpis_recompute(organization_id=org.id)
+    again = list(KpiSnapshot.objects.order_by("id").values_list("id", "scope", "scope_id", "period",
+                                                               "period_start", "kpi", "value"))
+    assert first and again == first
+
+
+@pytest.mark.django_db
+def test_a_recompute_drops_snapshots_the_data_no_longer_gives(org):
+    import_tiny(org)
+    services.kpis_recompute(organization_id=org.id)
+    DailyActual.objects.filter(date=dt.date(2026, 4, 3)).delete()
+    services.kpis_recompute(organization_id=org.id)
+    assert not KpiSnapshot.objects.filter(period="day", period_start=dt.date(2026, 4, 3)).exists()
+    state = RecomputeState.objects.get(organization=org)
+    assert state.last_computed_at is not None and not state.stale and not state.pending

@@ -1,0 +1,88 @@
+"""Recompute requests: after commit only, once per organisation, and a dead broker is survivable."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
+
+from kpis import services, tasks
+from kpis.models import ImportedOrder, KpiSnapshot, RecomputeState
+from tests.kpis.factories import tiny_shop
+
+
+@pytest.fixture
+def delays(monkeypatch):
+    calls = []
+    monkeypatch.setattr(tasks.recompute_kpis, "delay", lambda org_id: calls.append(org_id))
+    return calls
+
+
+@pytest.mark.django_db
+def test_the_recompute_is_enqueued_only_after_commit(org, delays, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.recompute_request(organization=org)
+        assert delays == []
+    assert len(callbacks) == 1 and delays == [org.id]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_enqueues_nothing(org, delays):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.recompute_request(organization=org)
+        raise RuntimeError("the change failed")
+    assert delays == []
+
+
+@pytest.mark.django_db
+def test_two_requests_claim_one_recompute(org, delays, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.recompute_request(organization=org)
+        assert not services.recompute_request(organization=org)
+    assert delays == [org.id]
+
+
+@pytest.mark.django_db
+def test_an_unreachable_broker_keeps_the_import_and_marks_the_org_stale(
+    org, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(org_id):
+        raise BrokerError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.recompute_kpis, "delay", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.orders_import(organization=org, files=[tiny_shop()], format="generic")
+    assert outcome.ok and ImportedOrder.objects.filter(organization=org).count() == 4
+    state = RecomputeState.objects.get(organization=org)
+    assert state.stale and not state.pending and "Connection refused" in state.last_error
+
+
+@pytest.mark.django_db
+def test_the_sweep_requeues_a_stale_org_once_the_broker_is_back(org, delays, django_capture_on_commit_callbacks):
+    RecomputeState.objects.create(organization=org, stale=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.sweep_stale() == 1
+    assert delays == [org.id]
+
+
+@pytest.mark.django_db
+def test_the_eager_task_writes_snapshots_and_clears_the_state(org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.orders_import(organization=org, files=[tiny_shop()], format="generic")
+    state = RecomputeState.objects.get(organization=org)
+    assert KpiSnapshot.objects.filter(organization=org).exists()
+    assert (state.stale, state.pending, state.last_computed_at is not None) == (False, False, True)
+
+
+@pytest.mark.django_db
+def test_the_task_returns_early_for_a_deleted_org(org):
+    org_id = org.id
+    org.delete()
+    assert tasks.recompute_kpis.apply(args=[org_id]).get() is None
+
+
+@pytest.mark.django_db
+def test_the_nightly_run_requests_every_organisation(org, other_org, delays, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.nightly_recompute() == 2
+    assert sorted(delays) == sorted([org.id, other_org.id])
