@@ -8,10 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from capacity.contract import erlang_report
+from plannerist.commands import INVALID_INPUT
 from plannerist.validation import InputError
-
-# The contract's exit status for any refused input; argparse already uses it.
-INVALID_INPUT = 2
 
 
 class Command(BaseCommand):

@@ -8,9 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kpis.importers import FORMATS, OrderFile, parse_column_mapping
 from kpis.services import orders_import
+from plannerist.commands import INVALID_INPUT
 from plannerist.models import Organization
-
-INVALID_INPUT = 2
 
 
 class Command(BaseCommand):

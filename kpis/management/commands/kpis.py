@@ -15,9 +15,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kpis.selectors import organisation_kpis
+from plannerist.commands import INVALID_INPUT
 from plannerist.models import Organization
-
-INVALID_INPUT = 2
 
 
 class Command(BaseCommand):
