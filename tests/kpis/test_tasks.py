@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from celery import current_app
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 
 from kpis import services, tasks
 from kpis.models import ImportedOrder, KpiSnapshot, RecomputeState
 from tests.kpis.factories import tiny_shop
+
+
+@pytest.fixture
+def in_process():
+    """Run tasks in-process even when the suite runs against a real broker (no worker here)."""
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = eager
 
 
 @pytest.fixture
@@ -66,7 +76,7 @@ def test_the_sweep_requeues_a_stale_org_once_the_broker_is_back(org, delays, dja
 
 
 @pytest.mark.django_db
-def test_the_eager_task_writes_snapshots_and_clears_the_state(org, django_capture_on_commit_callbacks):
+def test_the_eager_task_writes_snapshots_and_clears_the_state(org, django_capture_on_commit_callbacks, in_process):
     with django_capture_on_commit_callbacks(execute=True):
         services.orders_import(organization=org, files=[tiny_shop()], format="generic")
     state = RecomputeState.objects.get(organization=org)
