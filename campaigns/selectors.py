@@ -170,9 +170,9 @@ def baseline_from_actuals(history: pd.Series, start: dt.date, end: dt.date) -> f
     """Sum over the period of each day's weekday average over the history (None if empty)."""
     if history.empty:
         return None
-    by_weekday = history.groupby(history.index.weekday).mean()
+    by_weekday = history.groupby(history.index.day_of_week).mean()
     days = pd.date_range(start, end, freq="D")
-    averages = by_weekday.reindex(days.weekday)
+    averages = by_weekday.reindex(days.day_of_week)
     if averages.isna().any():  # a weekday never seen in the history: fall back to the mean
         averages = averages.fillna(history.mean())
     return float(averages.sum())

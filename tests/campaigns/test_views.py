@@ -178,3 +178,35 @@ def test_a_duplicate_sku_is_refused_on_the_field(org, owner, client_for):
         "sku": "CANDLE", "name": "x", "category": "", "price": "10", "vat_rate": "20", "unit_cost": "2",
         "units_per_month": "1", "active": "on"})
     assert response.status_code == 400 and "sku" in response.context["form"].errors
+
+
+def test_without_a_typed_baseline_the_campaign_uses_the_actuals_on_the_same_weekdays(org, owner, shop, client_for):
+    import datetime as dt
+
+    from kpis.models import DailyActual
+
+    start = dt.date(2026, 12, 7)  # a Monday; the campaign runs one whole week
+    DailyActual.objects.bulk_create([
+        DailyActual(organization=org, date=start - dt.timedelta(days=d), orders=Decimal(20 if (start - dt.timedelta(days=d)).weekday() >= 5 else 10))
+        for d in range(1, 57)
+    ])
+    campaign = factories.make_campaign(org, channel=shop, start=start, end=start + dt.timedelta(days=6), baseline_orders=None)
+    economics = client_for(owner).get(f"/o/{org.slug}/campaigns/{campaign.pk}/").context["economics"]
+    assert economics.baseline.source == "actuals"
+    assert economics.baseline.orders == pytest.approx(5 * 10 + 2 * 20)
+
+
+def test_the_campaign_page_takes_the_cost_to_deliver_out_of_the_margin(org, owner, shop, client_for):
+    from capacity.models import CapacityPlan
+    from tests.capacity.factories import make_resource, make_staff
+
+    CapacityPlan.objects.create(organization=org, baseline_source="typed", orders_per_day=Decimal("40"),
+                                weekday_profile=[1] * 7)
+    make_staff(make_resource(org, minutes_per_order=Decimal("6"), extra_hourly_cost=Decimal("25")), hours=[5] * 5 + [0, 0])
+    campaign = factories.make_campaign(org, channel=shop, status="approved")
+    response = client_for(owner).get(f"/o/{org.slug}/campaigns/{campaign.pk}/")
+    cost = response.context["capacity_cost"]
+    assert cost.extra_cost_caused > 0 and cost.extra_hours_caused > 0
+    assert response.context["margin_after_capacity"] == pytest.approx(
+        float(response.context["ev"].incremental.margin) - cost.extra_cost_caused)
+    assert 'id="margin-after-capacity"' in response.content.decode()
