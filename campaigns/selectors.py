@@ -166,16 +166,19 @@ def daily_orders(organization: Organization, start: dt.date, end: dt.date) -> pd
     return series.sort_index()
 
 
+def weekday_averages(history: pd.Series) -> np.ndarray:
+    """Mean orders per weekday (Monday..Sunday) of a daily history; a weekday never seen
+    takes the overall mean."""
+    by_weekday = history.groupby(history.index.day_of_week).mean()
+    return by_weekday.reindex(range(7)).fillna(history.mean()).to_numpy()
+
+
 def baseline_from_actuals(history: pd.Series, start: dt.date, end: dt.date) -> float | None:
     """Sum over the period of each day's weekday average over the history (None if empty)."""
     if history.empty:
         return None
-    by_weekday = history.groupby(history.index.day_of_week).mean()
     days = pd.date_range(start, end, freq="D")
-    averages = by_weekday.reindex(days.day_of_week)
-    if averages.isna().any():  # a weekday never seen in the history: fall back to the mean
-        averages = averages.fillna(history.mean())
-    return float(averages.sum())
+    return float(weekday_averages(history)[days.day_of_week].sum())
 
 
 def baseline_for(

@@ -25,15 +25,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch
 
 from campaigns.models import Campaign, Mechanic, Product, Scope
-from campaigns.selectors import in_scope_mask
+from campaigns.selectors import daily_orders, in_scope_mask, weekday_averages
 from capacity import engine
 from capacity.contract import public_holidays
 from capacity.erlang import BandStaffing, staffing_by_band
 from capacity.models import CapacityPlan, Resource, StaffMember, StockItem
-from kpis.models import DailyActual
 from plannerist.models import Organization
 
 DEFAULT_WEEKS = 8
@@ -210,20 +209,10 @@ def baseline_from_actuals(
     first = dates[0].astype(dt.date)
     history_end = min(first - dt.timedelta(days=1), today)
     history_start = history_end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
-    rows = (
-        DailyActual.objects.filter(
-            organization=organization, campaign__isnull=True, date__range=(history_start, history_end)
-        )
-        .values("date")
-        .annotate(orders=Sum("orders"))
-        .values_list("date", "orders")
-    )
-    history = pd.Series({day: float(orders) for day, orders in rows}, dtype="float64")
+    history = daily_orders(organization, history_start, history_end)
     if history.empty:
         return None
-    by_weekday = history.groupby([day.weekday() for day in history.index]).mean()
-    averages = by_weekday.reindex(range(7)).fillna(history.mean()).to_numpy()
-    return averages[engine.weekday_index(dates)]
+    return weekday_averages(history)[engine.weekday_index(dates)]
 
 
 def _staff_columns(
