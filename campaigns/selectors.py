@@ -181,15 +181,31 @@ def baseline_from_actuals(history: pd.Series, start: dt.date, end: dt.date) -> f
     return float(weekday_averages(history)[days.day_of_week].sum())
 
 
+def _history_window(start: dt.date) -> tuple[dt.date, dt.date]:
+    """The weeks of actuals a campaign starting on ``start`` takes its baseline from."""
+    history_end = min(start - dt.timedelta(days=1), dt.date.today())
+    return history_end - dt.timedelta(weeks=BASELINE_WEEKS) + dt.timedelta(days=1), history_end
+
+
 def baseline_for(
-    organization: Organization, typed: float | None, start: dt.date | None, end: dt.date | None
+    organization: Organization,
+    typed: float | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    history: pd.Series | None = None,
 ) -> Baseline:
+    """The typed baseline, else the actuals' weekday averages over the period. ``history``
+    (daily orders covering the window) saves the query when many campaigns are listed."""
     if typed is not None:
         return Baseline(float(typed), "typed")
     if start is None or end is None or end < start:
         return Baseline(0.0, "missing")
-    history_end = min(start - dt.timedelta(days=1), dt.date.today())
-    history = daily_orders(organization, history_end - dt.timedelta(weeks=BASELINE_WEEKS) + dt.timedelta(days=1), history_end)
+    first, last = _history_window(start)
+    if history is None:
+        history = daily_orders(organization, first, last)
+    else:
+        history = history[(history.index >= pd.Timestamp(first)) & (history.index <= pd.Timestamp(last))]
     orders = baseline_from_actuals(history, start, end)
     return Baseline(orders, "actuals") if orders is not None else Baseline(0.0, "missing")
 
@@ -306,18 +322,26 @@ def scenario_comparison(campaign: Campaign) -> ScenarioComparison:
 def campaign_rows(organization: Organization) -> list[dict]:
     """Every campaign with its verdict, evaluated on one catalogue read."""
     catalogue = catalogue_frame(organization)
-    campaigns = (
+    campaigns = list(
         Campaign.objects.filter(organization=organization)
         .select_related("organization", "channel__cost_profile", "owner")
         .prefetch_related("products")
         .order_by("-start")
     )
+    # One read of the actuals for every campaign without a typed baseline.
+    untyped = [c.start for c in campaigns if c.baseline_orders is None]
+    history = (
+        daily_orders(organization, _history_window(min(untyped))[0], _history_window(max(untyped))[1])
+        if untyped else pd.Series(dtype="float64")
+    )
     rows = []
     for campaign in campaigns:
         profile = getattr(campaign.channel, "cost_profile", None) or CostProfile(channel=campaign.channel)
+        typed = None if campaign.baseline_orders is None else float(campaign.baseline_orders)
         economics = plan_economics(
             campaign, campaign=campaign, product_ids=[p.pk for p in campaign.products.all()],
             catalogue=catalogue, profile=profile,
+            baseline=baseline_for(organization, typed, campaign.start, campaign.end, history=history),
         )
         rows.append(_summary(campaign.name, economics, campaign=campaign))
     return rows

@@ -210,3 +210,23 @@ def test_the_campaign_page_takes_the_cost_to_deliver_out_of_the_margin(org, owne
     assert response.context["margin_after_capacity"] == pytest.approx(
         float(response.context["ev"].incremental.margin) - cost.extra_cost_caused)
     assert 'id="margin-after-capacity"' in response.content.decode()
+
+
+def test_the_list_reads_the_actuals_once_whatever_the_number_of_untyped_campaigns(
+    org, owner, shop, client_for, django_assert_num_queries, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    from kpis.models import DailyActual
+
+    DailyActual.objects.create(organization=org, date=dt.date(2026, 11, 20), orders=Decimal("12"))
+    client = client_for(owner)
+    factories.make_campaign(org, channel=shop, baseline_orders=None)
+    with django_assert_max_num_queries(50) as one:
+        client.get(f"/o/{org.slug}/campaigns/")
+    for _ in range(5):
+        factories.make_campaign(org, channel=shop, baseline_orders=None)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(f"/o/{org.slug}/campaigns/")
+    # 12 orders a day over the 20 days of each campaign, +50 %: 360 orders each.
+    assert [row["orders"] for row in response.context["rows"]] == [pytest.approx(360)] * 6
