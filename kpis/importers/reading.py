@@ -115,6 +115,8 @@ def _megabytes(size: int) -> str:
 def _decode(file: OrderFile) -> tuple[str, RowError | None]:
     """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else cp1252."""
     content = file.content
+    if content.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "", _unknown_encoding(file)  # UTF-32, whose BOM starts like UTF-16's
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return content.decode("utf-16"), None
@@ -158,6 +160,11 @@ def _read_csv(
     header_line = text.split("\n", 1)[0].rstrip("\r")
     separator = _sniff_separator(header_line)
     header = next(csv.reader([header_line], delimiter=separator), [])
+    if len(header) == 1:
+        # One column: the separator is none of ours (the rows would look ragged or shifted).
+        # Let the format say which columns are missing, with its hint about the separator.
+        return RawTable(file.name, pd.DataFrame(), np.array([], np.int64), separator,
+                        [header[0].strip()]), []  # fmt: skip
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -172,6 +179,10 @@ def _read_csv(
         return None, [file_error(file, "the file is empty", "empty")]
     except pd.errors.ParserError as exc:
         return None, _ragged_rows(file, text, separator, len(header), str(exc))
+    if not isinstance(frame.index, pd.RangeIndex):
+        # The first row has more cells than the header: pandas silently took its first
+        # column for an index, which shifts every column name one cell to the right.
+        return None, _ragged_rows(file, text, separator, len(header), "shifted columns")
     frame.columns = [str(column).strip() for column in frame.columns]
     if wanted is not None:
         frame = frame[[column for column in frame.columns if wanted(column)]]
@@ -185,12 +196,14 @@ def _ragged_rows(
 ) -> list[RowError]:
     """Every row with more cells than the header (the fast parser stops at the first)."""
     errors = []
+    row = 0  # the spreadsheet row of the record being read
+    broken = None
     try:
-        for index, record in enumerate(csv.reader(io.StringIO(text), delimiter=separator)):
-            if index and len(record) > width:
+        for row, record in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
+            if row > 1 and len(record) > width:
                 errors.append(
                     RowError(
-                        index + 1,
+                        row,
                         None,
                         f"this row has {len(record)} cells but the header has {width}: "
                         "check its quotes and separators",
@@ -199,7 +212,22 @@ def _ragged_rows(
                     )
                 )
     except csv.Error as exc:
-        errors.append(file_error(file, f"the file is not valid CSV: {exc}", "bad_csv"))
+        broken = exc
+        row += 1
+    if not errors and "EOF inside string" in parser_message:
+        # An unclosed quote runs to the end of the file: name the row where it opens.
+        errors.append(
+            RowError(
+                row,
+                None,
+                "a quote opened on this row is never closed, so the rest of the file is one cell: "
+                "close or remove it",
+                file=file.name,
+                code="unclosed_quote",
+            )
+        )
+    elif broken is not None:
+        errors.append(file_error(file, f"the file is not valid CSV: {broken}", "bad_csv"))
     if not errors:
         errors.append(file_error(file, f"the file is not valid CSV: {parser_message}", "bad_csv"))
     return errors

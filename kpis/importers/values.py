@@ -15,6 +15,8 @@ each order on the day the shop saw it, whatever the season's offset. Slash dates
 ambiguous: they are read day-first (French) unless a value in the same column proves the
 file month-first (a second number above 12 and no first number above 12); a column where
 every date has both numbers at most 12 is read day-first. Callers may force ``dayfirst``.
+A year outside 1900–2199 is not read: exports write ``01/01/0001``, ``1899-12-30`` or
+``31/12/9999`` for "no date", and no shop took an order then.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ _DAY_MONTH = (
     r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4}|\d{2})"
     r"(?:[T ]+(?P<H>\d{1,2})[:h](?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
 )
-DATE_FORMATS = "dd/mm/yyyy, dd/mm/yyyy hh:mm or yyyy-mm-dd hh:mm:ss"
+DATE_FORMATS = "dd/mm/yyyy, dd/mm/yyyy hh:mm or yyyy-mm-dd hh:mm:ss, from 1900 to 2199"
+_YEARS = (1900, 2199)
 
 
 def infer_decimal(columns: list[pd.Series], separator: str | None) -> str:
@@ -114,7 +117,9 @@ def parse_datetimes(
             np.nan_to_num(b).max(initial=0) > 12
         )
     slash_year = pd.to_numeric(slash["y"]).to_numpy(dtype=float)
-    slash_year = np.where(slash_year < 100, slash_year + 2000, slash_year)
+    # Only a year written with two digits is 20yy: "0001" is year 1 (a "no date" placeholder).
+    two_digits = (slash["y"].str.len() == 2).to_numpy(dtype=bool)
+    slash_year = np.where(two_digits, slash_year + 2000, slash_year)
     is_iso = iso["y"].notna().to_numpy()
     parts = {
         "year": np.where(is_iso, pd.to_numeric(iso["y"]), slash_year),
@@ -127,7 +132,8 @@ def parse_datetimes(
     frame[["hour", "minute", "second"]] = frame[["hour", "minute", "second"]].fillna(0)
     # pandas would roll 25:00 over to the next day; a clock never reads that.
     bad_time = (frame["hour"] > 23) | (frame["minute"] > 59) | (frame["second"] > 59)
-    frame.loc[bad_time, "year"] = np.nan
+    bad_year = (frame["year"] < _YEARS[0]) | (frame["year"] > _YEARS[1])
+    frame.loc[bad_time | bad_year, "year"] = np.nan
     stamps = (
         pd.to_datetime(frame, errors="coerce") if len(frame) else pd.Series(dtype="datetime64[us]")
     )
