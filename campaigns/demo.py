@@ -56,6 +56,11 @@ def black_friday(year: int) -> dt.date:
     return first_thursday + dt.timedelta(weeks=3, days=1)
 
 
+def _last_sunday_of_may(year: int) -> dt.date:
+    may_31 = dt.date(year, 5, 31)
+    return may_31 - dt.timedelta(days=(may_31.weekday() + 1) % 7)
+
+
 def seed(organization: Organization, today: dt.date | None = None) -> None:
     products = {}
     for sku, name, category, price, cost, per_month in PRODUCTS.get(organization.slug, []):
@@ -125,6 +130,21 @@ def _campaigns(organization: Organization, channels: dict, products: dict, today
         start=dt.date(year, 12, 1), end=dt.date(year, 12, 24), status=Campaign.Status.DRAFT,
         mechanic=Mechanic.NONE, scope=Scope.CATALOGUE, baseline_orders=D("900"), uplift=D("0.06"),
         setup_cost=D("650"), creative_cost=D("200"),
+    )
+    # Two campaigns already over, for the post-mortem (their days are in the demo actuals).
+    mothers_day = _last_sunday_of_may(today.year if today >= dt.date(today.year, 6, 1) else today.year - 1)
+    _campaign(
+        organization, "Fête des mères −15 %", objective="Les coffrets et diffuseurs pour la fête des mères.",
+        channel=shop, start=mothers_day - dt.timedelta(days=9), end=mothers_day - dt.timedelta(days=1),
+        status=Campaign.Status.FINISHED, mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.15"),
+        scope=Scope.CATALOGUE, uplift=D("0.50"), uplift_low=D("0.30"), uplift_high=D("0.70"),
+        ad_spend=D("350"), creative_cost=D("120"),
+    )
+    rentree = dt.date(today.year if today >= dt.date(today.year, 10, 1) else today.year - 1, 9, 8)
+    _campaign(
+        organization, "Rentrée : diffuseurs −10 %", channel=shop, start=rentree, end=rentree + dt.timedelta(days=6),
+        status=Campaign.Status.FINISHED, mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.10"),
+        scope=Scope.CATEGORIES, scope_categories=["Diffuseurs"], uplift=D("0.25"), ad_spend=D("200"),
     )
     _campaign(
         organization, "Etsy : fondants −15 %", channel=etsy,

@@ -1,14 +1,21 @@
-"""Writes on the catalogue, channels, campaigns and scenarios."""
+"""Writes on the catalogue, channels, campaigns and scenarios.
+
+Writes that change what the KPIs or signals read (costs, products, campaigns and their
+status) ask for a KPI recompute after commit; scenarios do not, until one is chosen.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Model
+from django.forms import ModelForm
 from django.utils.translation import gettext as _
 
 from campaigns.forms import PLAN_FIELDS
 from campaigns.models import Campaign, Channel, CostProfile, Scenario
-from plannerist.models import Membership
+from kpis.services import recompute_request
+from plannerist.models import Membership, Organization
 from plannerist.tenancy import can_approve_campaigns, can_edit_campaigns
 
 Status = Campaign.Status
@@ -52,6 +59,7 @@ def campaign_save(*, campaign: Campaign, products: list, by: Membership) -> Camp
     campaign.full_clean()
     campaign.save()
     campaign.products.set(products)
+    recompute_request(organization=campaign.organization)
     return campaign
 
 
@@ -67,6 +75,7 @@ def campaign_set_status(*, campaign: Campaign, status: str, by: Membership) -> C
         raise PermissionDenied
     campaign.status = status
     campaign.save(update_fields=["status", "updated_at"])
+    recompute_request(organization=campaign.organization)
     return campaign
 
 
@@ -102,4 +111,16 @@ def scenario_choose(*, scenario: Scenario, by: Membership) -> Campaign:
 def channel_create(*, organization, name: str, kind: str) -> Channel:
     channel = Channel.objects.create(organization=organization, name=name, kind=kind)
     CostProfile.objects.create(organization=organization, channel=channel)
+    recompute_request(organization=organization)
     return channel
+
+
+@transaction.atomic
+def costs_save(*, form: ModelForm, organization: Organization) -> Model:
+    """Save a validated product or cost-profile form: the margin's inputs."""
+    saved = form.save(commit=False)
+    saved.organization = organization
+    saved.save()
+    form.save_m2m()
+    recompute_request(organization=organization)
+    return saved

@@ -174,9 +174,7 @@ def catalogue(request: HttpRequest, access: Access) -> HttpResponse:
         access.require(can_edit_costs)
     form = ProductForm(request.POST or None, organization=access.organization)
     if request.method == "POST" and form.is_valid():
-        product = form.save(commit=False)
-        product.organization = access.organization
-        product.save()
+        services.costs_save(form=form, organization=access.organization)
         messages.success(request, _("Product added."))
         return redirect("campaigns:catalogue", org_slug=access.organization.slug)
     return render(request, "campaigns/catalogue.html", {
@@ -192,7 +190,7 @@ def product_detail(request: HttpRequest, access: Access, product: Product) -> Ht
         access.require(can_edit_costs)
     form = ProductForm(request.POST or None, instance=product, organization=access.organization)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.costs_save(form=form, organization=access.organization)
         messages.success(request, _("Product saved."))
         return redirect("campaigns:catalogue", org_slug=access.organization.slug)
     return render(request, "campaigns/edit_form.html", {
@@ -219,7 +217,7 @@ def channel_detail(request: HttpRequest, access: Access, channel: Channel) -> Ht
     profile.organization = access.organization
     form = CostProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.costs_save(form=form, organization=access.organization)
         messages.success(request, _("Costs of %(channel)s saved.") % {"channel": channel})
         return redirect("campaigns:catalogue", org_slug=access.organization.slug)
     return render(request, "campaigns/edit_form.html", {

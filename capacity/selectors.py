@@ -598,3 +598,42 @@ def campaign_capacity_cost(campaign: Campaign, *, today: dt.date | None = None) 
         extra_hours_caused=float(with_it.extra_hours.sum() - without.extra_hours.sum()),
         infeasible_days_with=int((~with_it.feasible).sum()),
     )
+
+
+def deliverable_orders(organization: Organization, start: dt.date, end: dt.date, *, today: dt.date) -> pd.Series:
+    """Orders the team could deliver each day with its planned hours: per resource, its
+    capacity minutes over the minutes an order of the usual mix costs it; the day's figure
+    is the bottleneck among the resources working that day (0 when none works). Empty when
+    no resource is described (capacity unknown, not zero)."""
+    setting = _setting(organization, start, end, today)
+    if not setting.engine_resources:
+        return pd.Series(dtype="float64")
+    plan = _plan(setting, _demand(setting, []))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_resource = np.where(
+            plan.working & (plan.work_per_order > 0), plan.capacity_minutes / plan.work_per_order, np.nan
+        )
+    all_off = np.isnan(per_resource).all(axis=1)
+    bottleneck = np.full(setting.dates.size, 0.0)
+    bottleneck[~all_off] = np.nanmin(per_resource[~all_off], axis=1)
+    return pd.Series(bottleneck, index=pd.to_datetime(setting.dates), name="capacity_orders")
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """The next weeks as the capacity engine sees them: for signals and dashboards."""
+
+    period: Period
+    plan: engine.CapacityPlan
+    stock: list[StockRow]
+    campaigns: list[Campaign]
+
+
+def outlook(organization: Organization, *, today: dt.date, weeks: int) -> Outlook:
+    """Load against capacity and stock over ``weeks`` from today, planned campaigns only."""
+    period = Period(today, today + dt.timedelta(weeks=weeks) - dt.timedelta(days=1))
+    setting = _setting(organization, period.start, period.end, today)
+    campaigns = campaigns_in(organization, period.start, period.end, include_drafts=False)
+    demand = _demand(setting, campaigns)
+    _, stock_rows = _stock(setting, campaigns, demand)
+    return Outlook(period=period, plan=_plan(setting, demand), stock=stock_rows, campaigns=campaigns)

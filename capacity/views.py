@@ -132,7 +132,7 @@ def _save(request: HttpRequest, access: Access, form: Form, message: str) -> Htt
     if request.method == "POST":
         access.require(can_edit_capacity)
         if form.is_valid():
-            form.save()
+            services.setting_save(form=form, organization=access.organization)
             messages.success(request, message)
             return redirect(_settings_url(access))
     return None
@@ -207,7 +207,7 @@ def stock_edit(request: HttpRequest, access: Access, stock_item: StockItem) -> H
 @org_view(methods=("POST",), stock_item=StockItem)
 def stock_delete(request: HttpRequest, access: Access, stock_item: StockItem) -> HttpResponse:
     access.require(can_edit_capacity)
-    stock_item.delete()
+    services.setting_delete(instance=stock_item, organization=access.organization)
     messages.success(request, _("Stock no longer tracked."))
     return redirect(_settings_url(access))
 
@@ -227,7 +227,7 @@ def replenishment_add(request: HttpRequest, access: Access, stock_item: StockIte
 @org_view(methods=("POST",), replenishment=REPLENISHMENT)
 def replenishment_remove(request: HttpRequest, access: Access, replenishment: Replenishment) -> HttpResponse:
     access.require(can_edit_capacity)
-    replenishment.delete()
+    services.setting_delete(instance=replenishment, organization=access.organization)
     return redirect("capacity:stock", org_slug=access.organization.slug, stock_item_id=replenishment.stock_item_id)
 
 
@@ -249,6 +249,6 @@ def automation_edit(request: HttpRequest, access: Access, automation: Automation
 @org_view(methods=("POST",), automation=AUTOMATION)
 def automation_delete(request: HttpRequest, access: Access, automation: Automation) -> HttpResponse:
     access.require(can_edit_capacity)
-    automation.delete()
+    services.setting_delete(instance=automation, organization=access.organization)
     messages.success(request, _("Automation deleted."))
     return redirect(_settings_url(access))

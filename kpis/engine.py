@@ -44,8 +44,11 @@ ACTUAL_COLUMNS: Mapping[str, str] = {
     "orders_shipped": "orders whose order-to-ship time is counted in order_to_ship_hours",
     "order_to_ship_hours": "hours from order to shipment, summed over orders_shipped",
     "goods_cost": "optional: cost of goods sold excl. VAT, when the catalogue knows it",
+    "capacity_orders": "optional: orders the team could deliver that day (the capacity engine's bottleneck)",
+    "stock_units": "optional: units in stock at the end of the day (a level, not summed)",
 }
-_SUMMED = tuple(c for c in ACTUAL_COLUMNS if c not in ("date", "campaign", "channel"))
+_LEVELS = ("stock_units",)
+_SUMMED = tuple(c for c in ACTUAL_COLUMNS if c not in ("date", "campaign", "channel", "stock_units"))
 
 PeriodKind = Literal["day", "week", "month"]
 ScopeKind = Literal["organisation", "campaign", "channel"]
@@ -81,7 +84,7 @@ class KpiDefinition:
     label_en: str
     label_fr: str
     formula: str
-    unit: Literal["currency", "share", "count", "hours", "per_hour", "multiple"]
+    unit: Literal["currency", "share", "count", "hours", "per_hour", "multiple", "days"]
     direction: Literal["higher", "lower"]
     owner: Literal["marketing", "operations", "shared"]
 
@@ -118,6 +121,13 @@ KPI_DEFINITIONS: tuple[KpiDefinition, ...] = (
                   "hours", "lower", "operations"),
     KpiDefinition("orders_per_hour_worked", "Orders per hour worked", "Commandes par heure travaillée",
                   "Orders ÷ hours worked.", "per_hour", "higher", "operations"),
+    KpiDefinition("capacity_utilisation", "Volume against deliverable capacity",
+                  "Volume face à la capacité livrable",
+                  "Orders ÷ orders the team could deliver with its planned hours (the capacity "
+                  "engine's bottleneck resource, day by day).", "share", "lower", "shared"),
+    KpiDefinition("stock_cover_days", "Stock cover", "Couverture de stock",
+                  "Units in stock at the end of the period ÷ units sold per day in the period.",
+                  "days", "higher", "operations"),
 )  # fmt: skip
 
 KPI_KEYS: tuple[str, ...] = tuple(d.key for d in KPI_DEFINITIONS)
@@ -154,11 +164,11 @@ def compute_kpis(
     sums = []
     for period in periods:
         start = _period_start(rows["date"], period)
-        summed = (
-            rows.assign(period=period, period_start=start)
-            .groupby(["scope", "scope_id", "period", "period_start"], sort=True)[list(_AMOUNTS)]
-            .sum(min_count=1)
+        grouped = rows.assign(period=period, period_start=start).sort_values("date").groupby(
+            ["scope", "scope_id", "period", "period_start"], sort=True
         )
+        summed = grouped[list(_AMOUNTS)].sum(min_count=1)
+        summed[list(_LEVELS)] = grouped[list(_LEVELS)].last()  # the period's last known level
         sums.append(summed)
     if not sums:
         return _empty_kpis()
@@ -172,6 +182,7 @@ def compute_kpis(
 _AMOUNTS = (
     "orders", "revenue_excl_vat", "margin", "ad_spend", "new_customers", "returning_customers",
     "returned_orders", "support_cost", "order_to_ship_hours", "orders_shipped", "hours_worked",
+    "units", "capacity_orders", "days_with_units",
 )  # fmt: skip
 
 
@@ -221,6 +232,14 @@ def _amounts(actuals: pd.DataFrame, costs: CostProfile) -> pd.DataFrame:
             "order_to_ship_hours": a["order_to_ship_hours"],
             "orders_shipped": a["orders_shipped"],
             "hours_worked": a["hours_worked"],
+            "units": a["units"],
+            "capacity_orders": a["capacity_orders"],
+            "days_with_units": a["units"].notna().astype(float),
+            "stock_units": (
+                pd.to_numeric(actuals["stock_units"], errors="raise").astype(float)
+                if "stock_units" in actuals.columns
+                else pd.Series(np.nan, index=actuals.index)
+            ),
         }
     )
 
@@ -255,6 +274,8 @@ def _kpis_from_sums(s: pd.DataFrame) -> pd.DataFrame:
             "support_cost_per_order": _ratio(s["support_cost"], s["orders"]),
             "order_to_ship_hours": _ratio(s["order_to_ship_hours"], s["orders_shipped"]),
             "orders_per_hour_worked": _ratio(s["orders"], s["hours_worked"]),
+            "capacity_utilisation": _ratio(s["orders"], s["capacity_orders"]),
+            "stock_cover_days": _ratio(s["stock_units"], _ratio(s["units"], s["days_with_units"])),
         },
         index=s.index,
     )
@@ -304,7 +325,7 @@ def daily_actuals_from_orders(
     if first_order_dates is not None:
         known = pd.to_datetime(pd.Series(first_order_dates, dtype=object)).dt.normalize()
         first = pd.concat([first, known]).groupby(level=0).min()
-    first_date = orders["customer_key"].map(first)
+    first_date = pd.to_datetime(orders["customer_key"].map(first.to_dict()))  # a dict: an empty Series fails
     # A customer is new once: on their first order of the import, if no earlier order is known.
     rank = sales.sort_values(["ordered_at", "order_id"]).groupby("customer_key").cumcount()
     is_first_in_import = pd.Series(False, index=orders.index)
@@ -404,3 +425,39 @@ def cohort_retention(orders: pd.DataFrame) -> pd.DataFrame:
     ).dt.date
     table = table.rename(columns={"offset": "months_since_first"})
     return table[columns]
+
+
+POST_MORTEM_MEASURES: tuple[str, ...] = ("orders", "revenue_excl_vat", "margin", "uplift", "capacity_utilisation")
+
+
+def post_mortem(
+    planned: Mapping[str, float], days: pd.DataFrame, *, baseline_orders: float
+) -> pd.DataFrame:
+    """What a campaign's plan promised against what its days did.
+
+    ``planned``: the what-if's ``orders``, ``revenue_excl_vat``, ``margin`` (over the whole
+    period), ``uplift`` and ``capacity_utilisation``. ``days``: one row per day of the period
+    so far with ``orders``, ``revenue_excl_vat``, ``margin`` and ``capacity_orders``
+    (NaN where unknown). Actual uplift is the orders against the baseline pro rata of the
+    days elapsed; capacity used is orders over deliverable orders. Returns ``measure,
+    planned, actual, gap`` (gap = actual − planned, NaN when either is unknown).
+    """
+    elapsed = len(days)
+    share = elapsed / planned["days"] if planned.get("days") else 1.0
+    orders = float(days["orders"].sum(min_count=1)) if elapsed else np.nan
+    capacity = days["capacity_orders"].sum(min_count=1) if "capacity_orders" in days else np.nan
+    actual = {
+        "orders": orders,
+        "revenue_excl_vat": float(days["revenue_excl_vat"].sum(min_count=1)) if elapsed else np.nan,
+        "margin": float(days["margin"].sum(min_count=1)) if elapsed else np.nan,
+        "uplift": orders / (baseline_orders * share) - 1.0 if baseline_orders > 0 and elapsed else np.nan,
+        "capacity_utilisation": orders / capacity if capacity and capacity > 0 else np.nan,
+    }
+    pro_rata = {"orders", "revenue_excl_vat", "margin"}
+    rows = []
+    for measure in POST_MORTEM_MEASURES:
+        plan = float(planned.get(measure, np.nan))
+        if measure in pro_rata:
+            plan *= share
+        rows.append((measure, plan, actual[measure], actual[measure] - plan))
+    return pd.DataFrame(rows, columns=["measure", "planned", "actual", "gap"])

@@ -65,7 +65,8 @@ class ImportBatch(models.Model):
     """One import of one or several order files: who, what, and how it went."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
+        PENDING = "pending", _("previewed, waiting for confirmation")
+        QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
@@ -81,6 +82,8 @@ class ImportBatch(models.Model):
     orders = models.PositiveIntegerField(_("orders"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)  # column mapping, cancel prefix
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -89,6 +92,22 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.format} import {self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ImportFile(models.Model):
+    """A previewed file kept in the database until its import is confirmed and run: the web
+    process and the worker may not share a disk. Deleted once the import has run."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class DiscountCode(models.Model):
@@ -206,3 +225,82 @@ class RecomputeState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} recompute state"
+
+
+class KpiTarget(models.Model):
+    """The organisation's target for one KPI (per week or month alike: KPIs are ratios or
+    per-period amounts the page compares with the same period's value)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="kpi_targets")
+    kpi = models.CharField(_("KPI"), max_length=40)
+    value = models.FloatField(_("target"))
+
+    class Meta:
+        ordering = ["kpi"]
+        constraints = [models.UniqueConstraint(fields=["organization", "kpi"], name="one_target_per_kpi")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.kpi} target {self.value}"
+
+
+class SignalThresholds(models.Model):
+    """Per organisation: when the rules raise a signal. Shares are stored as fractions."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="signal_thresholds")
+    margin_drop = models.DecimalField(
+        _("margin per order falling by more than"), max_digits=5, decimal_places=4, default=Decimal("0.20"),
+        validators=[MinValueValidator(ZERO)],
+    )
+    utilisation_limit = models.DecimalField(
+        _("forecast utilisation above"), max_digits=5, decimal_places=4, default=Decimal("1.00"),
+        validators=[MinValueValidator(ZERO)],
+    )
+    headroom_utilisation = models.DecimalField(
+        _("capacity headroom when the forecast stays below"), max_digits=5, decimal_places=4,
+        default=Decimal("0.80"), validators=[MinValueValidator(ZERO)],
+    )
+    return_spike = models.DecimalField(
+        _("return rate spike: times the usual rate"), max_digits=5, decimal_places=2, default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    return_rate_floor = models.DecimalField(
+        _("ignore return rates below"), max_digits=5, decimal_places=4, default=Decimal("0.02"),
+        validators=[MinValueValidator(ZERO)],
+    )
+    lookback_weeks = models.PositiveSmallIntegerField(_("weeks the usual level is taken over"), default=4)
+    horizon_weeks = models.PositiveSmallIntegerField(_("weeks of capacity and stock forecast"), default=8)
+
+    def __str__(self) -> str:
+        return f"{self.organization} signal thresholds"
+
+
+class Signal(models.Model):
+    """One open signal from the last recompute: what to do, who owns it, and the evidence."""
+
+    class Action(models.TextChoices):
+        STOP = "stop", _("stop or restrict the scope")
+        ADJUST = "adjust", _("adjust")
+        AMPLIFY = "amplify", _("amplify")
+
+    class Side(models.TextChoices):
+        MARKETING = "marketing", _("marketing")
+        OPERATIONS = "operations", _("operations")
+        SHARED = "shared", _("shared")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="signals")
+    rule = models.CharField(_("rule"), max_length=40)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    side = models.CharField(_("side"), max_length=12, choices=Side.choices)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    evidence = models.JSONField(_("evidence"), default=dict)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, null=True, blank=True, related_name="signals"
+    )
+    raised_at = models.DateTimeField(_("raised at"))
+
+    class Meta:
+        ordering = ["organization", "action", "rule", "subject"]
+        indexes = [models.Index(fields=["organization", "rule"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.rule} {self.subject}"

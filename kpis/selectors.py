@@ -19,8 +19,17 @@ from django.utils import timezone
 from campaigns.models import Channel
 from campaigns.models import CostProfile as ChannelCostProfile
 from campaigns.selectors import catalogue_frame, order_inputs
-from kpis import engine
-from kpis.models import DailyActual, DiscountCode, ImportedOrder
+from kpis import engine, rules
+from kpis.models import (
+    DailyActual,
+    DiscountCode,
+    ImportedOrder,
+    KpiSnapshot,
+    KpiTarget,
+    RecomputeState,
+    Signal,
+    SignalThresholds,
+)
 from plannerist.models import Organization
 
 _ACTUAL_FIELDS = (
@@ -100,19 +109,43 @@ def organisation_kpis(
     start: dt.date | None = None,
     end: dt.date | None = None,
     periods: Sequence[engine.PeriodKind] = ("day", "week", "month"),
+    today: dt.date | None = None,
 ) -> pd.DataFrame:
-    """KPIs in the engine's long form, per organisation, campaign and channel."""
+    """KPIs in the engine's long form, per organisation, campaign and channel.
+
+    The organisation's totals get the capacity engine's deliverable orders per day (volume
+    against capacity) and, on ``today``, the units in stock (stock cover): stock history is
+    not kept, so earlier periods have no stock cover.
+    """
+    today = today or timezone.localdate()
     actuals = daily_actuals_frame(organization.id, start=start, end=end)
     costs = cost_profile(organization)
-    totals = actuals["campaign"].isna() & actuals["channel"].isna()
+    is_total = actuals["campaign"].isna() & actuals["channel"].isna()
+    totals = _with_capacity_and_stock(organization, actuals.loc[is_total], today)
     parts = [
-        engine.compute_kpis(actuals.loc[totals], costs, periods=periods, scopes=("organisation",)),
-        engine.compute_kpis(actuals.loc[~totals], costs, periods=periods, scopes=("campaign", "channel")),
+        engine.compute_kpis(totals, costs, periods=periods, scopes=("organisation",)),
+        engine.compute_kpis(actuals.loc[~is_total], costs, periods=periods, scopes=("campaign", "channel")),
     ]
     parts = [part for part in parts if not part.empty]
     if not parts:
         return engine.compute_kpis(actuals, costs, periods=())
     return pd.concat(parts, ignore_index=True)
+
+
+def _with_capacity_and_stock(organization: Organization, totals: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    from capacity.models import StockItem
+    from capacity.selectors import deliverable_orders
+
+    if totals.empty:
+        return totals
+    first, last = totals["date"].min().date(), totals["date"].max().date()
+    capacity = deliverable_orders(organization, first, last, today=today)
+    totals = totals.assign(capacity_orders=totals["date"].map(capacity) if len(capacity) else np.nan)
+    on_hand = list(StockItem.objects.filter(organization=organization).values_list("on_hand", flat=True))
+    if not on_hand or today < first:
+        return totals
+    day = pd.Timestamp(min(today, last))  # today's stock, on the latest day with actuals
+    return totals.assign(stock_units=np.where(totals["date"] == day, float(sum(on_hand)), np.nan))
 
 
 def campaign_by_discount_code(organization_id: int) -> dict[str, int]:
@@ -193,3 +226,137 @@ def _local(stamps: pd.Series, tz: str) -> pd.Series:
 def _chunks(values: Sequence, size: int = 2000):
     for i in range(0, len(values), size):
         yield values[i : i + size]
+
+
+# ---------------------------------------------------------------- targets, thresholds, signals
+
+
+def targets_of(organization_id: int) -> dict[str, float]:
+    return dict(KpiTarget.objects.filter(organization_id=organization_id).values_list("kpi", "value"))
+
+
+def thresholds_of(organization: Organization) -> SignalThresholds:
+    """The organisation's thresholds; unsaved defaults when none were set."""
+    found = SignalThresholds.objects.filter(organization=organization).first()
+    return found or SignalThresholds(organization=organization)
+
+
+def rule_thresholds(thresholds: SignalThresholds) -> rules.Thresholds:
+    return rules.Thresholds(
+        margin_drop=float(thresholds.margin_drop),
+        utilisation_limit=float(thresholds.utilisation_limit),
+        headroom_utilisation=float(thresholds.headroom_utilisation),
+        return_spike=float(thresholds.return_spike),
+        return_rate_floor=float(thresholds.return_rate_floor),
+        lookback_weeks=int(thresholds.lookback_weeks),
+    )
+
+
+def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt.date) -> list[rules.Finding]:
+    """The rules over ``kpis`` (the engine's long form, as just computed) and the capacity
+    engine's outlook for the organisation's horizon."""
+    from campaigns.selectors import in_scope_mask
+    from capacity.selectors import campaigns_in, outlook, scope_product_ids
+
+    thresholds = thresholds_of(organization)
+    look = outlook(organization, today=today, weeks=int(thresholds.horizon_weeks))
+    plan = look.plan
+    summary = plan.summary()
+    resources = []
+    for r, name in enumerate(plan.resources):
+        over = np.flatnonzero(plan.working[:, r] & (plan.utilization[:, r] > 1.0))
+        resources.append(rules.ResourceOutlook(
+            name=name,
+            peak_utilisation=float(summary["peak_utilization"].iloc[r]),
+            first_overloaded=plan.dates[over[0]].astype(dt.date) if over.size else None,
+            overloaded_days=int(over.size),
+        ))
+    lookback = dt.timedelta(weeks=int(thresholds.lookback_weeks))
+    campaigns = campaigns_in(organization, today - lookback, look.period.end, include_drafts=False)
+    catalogue = pd.DataFrame.from_records(
+        list(organization.products.values_list("id", "sku", "category")), columns=["id", "sku", "category"]
+    )
+    windows = [
+        rules.CampaignWindow(
+            id=c.pk, name=c.name, start=c.start, end=c.end,
+            skus=None if c.scope == "catalogue" else frozenset(
+                catalogue.loc[in_scope_mask(c, catalogue, scope_product_ids(c)), "sku"]
+            ),
+        )
+        for c in campaigns
+    ]
+    stockouts = [rules.StockOut(row.sku, row.stockout_date) for row in look.stock if row.stockout_date]
+    weekly = kpis.loc[kpis["period"] == "week"]
+    return rules.evaluate(
+        weekly, today=today, targets=targets_of(organization.id), thresholds=rule_thresholds(thresholds),
+        resources=resources, campaigns=windows, stockouts=stockouts,
+    )
+
+
+def open_signals(organization_id: int) -> list[Signal]:
+    return list(Signal.objects.filter(organization_id=organization_id).select_related("campaign"))
+
+
+# ---------------------------------------------------------------- pages
+
+
+def kpi_table(organization_id: int, *, period: str, count: int, scope: str = "organisation",
+              scope_id: str = "") -> pd.DataFrame:
+    """The last ``count`` periods of one scope's snapshots: rows are period starts (oldest
+    first), columns the KPI keys (one query)."""
+    starts = list(
+        KpiSnapshot.objects.filter(organization_id=organization_id, scope=scope, scope_id=scope_id, period=period)
+        .values_list("period_start", flat=True).distinct().order_by("-period_start")[:count]
+    )
+    rows = KpiSnapshot.objects.filter(
+        organization_id=organization_id, scope=scope, scope_id=scope_id, period=period, period_start__in=starts
+    ).values_list("period_start", "kpi", "value")
+    frame = pd.DataFrame.from_records(list(rows), columns=["period_start", "kpi", "value"])
+    if frame.empty:
+        return pd.DataFrame(columns=list(engine.KPI_KEYS))
+    table = frame.pivot_table(index="period_start", columns="kpi", values="value", aggfunc="last", dropna=False)
+    return table.reindex(columns=list(engine.KPI_KEYS)).sort_index()
+
+
+def recompute_state(organization_id: int) -> RecomputeState | None:
+    return RecomputeState.objects.filter(organization_id=organization_id).first()
+
+
+def campaign_days(campaign, *, today: dt.date) -> pd.DataFrame:
+    """The organisation's daily KPIs over the campaign's days so far, from the snapshots:
+    orders, revenue, margin and the deliverable orders behind the utilisation."""
+    end = min(campaign.end, today)
+    rows = KpiSnapshot.objects.filter(
+        organization_id=campaign.organization_id, scope="organisation", scope_id="", period="day",
+        period_start__range=(campaign.start, end),
+        kpi__in=["orders", "revenue_excl_vat", "margin", "capacity_utilisation"],
+    ).values_list("period_start", "kpi", "value")
+    frame = pd.DataFrame.from_records(list(rows), columns=["date", "kpi", "value"])
+    columns = ["orders", "revenue_excl_vat", "margin", "capacity_utilisation"]
+    if frame.empty or campaign.start > end:
+        return pd.DataFrame(columns=["date", *columns, "capacity_orders"])
+    table = frame.pivot_table(index="date", columns="kpi", values="value", aggfunc="last", dropna=False)
+    table = table.reindex(columns=columns).reset_index()
+    table["capacity_orders"] = table["orders"] / table["capacity_utilisation"].where(table["capacity_utilisation"] > 0)
+    return table
+
+
+def cohort_retention(organization: Organization, *, since: dt.date | None = None) -> pd.DataFrame:
+    """Cohort retention by first-order month from the imported orders (identified customers
+    only; guests have no cohort). One query."""
+    rows = ImportedOrder.objects.filter(organization=organization, customer_key__isnull=False)
+    records = list(rows.values_list("customer_key", "ordered_at", "cancelled", "is_adjustment"))
+    frame = pd.DataFrame.from_records(records, columns=["customer_key", "ordered_at", "cancelled", "is_adjustment_order"])
+    frame["ordered_at"] = _local(frame["ordered_at"], organization.timezone)
+    table = engine.cohort_retention(frame)
+    if since is not None and not table.empty:
+        table = table.loc[table["cohort_month"] >= since.replace(day=1)]
+    return table.reset_index(drop=True)
+
+
+def snapshot_values(organization_id: int) -> dict[tuple, tuple[int, float | None]]:
+    """(scope, scope_id, period, period_start, kpi) → (row id, value) of every stored snapshot."""
+    rows = KpiSnapshot.objects.filter(organization_id=organization_id).values_list(
+        "scope", "scope_id", "period", "period_start", "kpi", "id", "value"
+    )
+    return {(scope, scope_id, period, start, kpi): (pk, value) for scope, scope_id, period, start, kpi, pk, value in rows}

@@ -26,7 +26,18 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from kpis import engine, selectors
 from kpis.importers import ImportResult, OrderFile, RowError, orders_from_lines, read_orders
-from kpis.models import DailyActual, ImportBatch, ImportedOrder, KpiSnapshot, RecomputeState
+from kpis.models import (
+    DailyActual,
+    DiscountCode,
+    ImportBatch,
+    ImportedOrder,
+    ImportFile,
+    KpiSnapshot,
+    KpiTarget,
+    RecomputeState,
+    Signal,
+    SignalThresholds,
+)
 from plannerist.models import Organization, User
 
 logger = logging.getLogger(__name__)
@@ -42,6 +53,12 @@ _ACTUAL_ORDER_FIELDS = (
     "new_customers", "returning_customers", "orders_shipped", "order_to_ship_hours",
 )  # fmt: skip
 _MAX_ORDER_ID = ImportedOrder._meta.get_field("order_id").max_length
+_MAX_AMOUNT = 10.0**9  # what the 12-digit, 2-decimal money fields hold, with room for sums
+_AMOUNT_COLUMNS = {
+    "unit_price_incl_vat": "unit_price", "quantity": "quantity", "line_total_incl_vat": "line_total",
+    "discount_amount": "discount_amount", "shipping_incl_vat": "shipping", "order_total": "order_total",
+    "refunded_amount": "refunded_amount",
+}  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,8 +92,10 @@ def orders_import(
     mapping: Mapping[str, str] | None = None,
     cancel_prefix: str | None = None,
     dry_run: bool = False,
+    batch: ImportBatch | None = None,
 ) -> ImportOutcome:
-    """Read ``files`` as one import and, unless there is an error or ``dry_run``, save it."""
+    """Read ``files`` as one import and, unless there is an error or ``dry_run``, save it
+    (into ``batch`` when the web page created it at preview time)."""
     result = read_orders(
         files,
         format=format,  # type: ignore[arg-type]
@@ -88,8 +107,96 @@ def orders_import(
     errors = list(result.errors) or _order_errors(result.lines, organization)
     if errors or dry_run:
         return ImportOutcome(result=result, errors=errors)
+    if batch is not None:
+        _progress(batch, 40)
     return _save_import(organization=organization, result=result, format=format, by=by,
-                        file_names=[f.name for f in files])
+                        file_names=[f.name for f in files], batch=batch)
+
+
+# ---------------------------------------------------------------- imports from the web page
+
+SYNC_IMPORT_ROWS = 5_000  # above this, a confirmed import runs in the worker with a progress bar
+
+
+def import_preview(
+    *, organization: Organization, files: Sequence[OrderFile], format: str, by: User | None,
+    mapping: Mapping[str, str] | None = None, cancel_prefix: str | None = None,
+) -> ImportOutcome:
+    """Read the files without saving an order; when they are clean, keep them in a pending
+    :class:`ImportBatch` that :func:`import_confirm` runs."""
+    outcome = orders_import(organization=organization, files=files, format=format, mapping=mapping,
+                            cancel_prefix=cancel_prefix, dry_run=True)
+    if not outcome.ok:
+        return outcome
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            organization=organization, created_by=by, format=format, file_names=[f.name for f in files],
+            status=ImportBatch.Status.PENDING, rows=outcome.result.summary.rows_read,
+            orders=outcome.result.summary.orders, summary=_json_summary(outcome.result.summary),
+            options={"mapping": dict(mapping or {}), "cancel_prefix": cancel_prefix or ""},
+        )
+        ImportFile.objects.bulk_create(ImportFile(batch=batch, name=f.name, content=f.content) for f in files)
+    return dataclasses.replace(outcome, batch=batch)
+
+
+def import_confirm(*, batch: ImportBatch) -> bool:
+    """Run a previewed import now (small) or queue it for the worker (large); returns whether
+    it was queued. Only a pending batch is claimed (a double click runs it once)."""
+    queued = batch.rows > SYNC_IMPORT_ROWS
+    status = ImportBatch.Status.QUEUED if queued else ImportBatch.Status.RUNNING
+    if not ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).update(status=status, progress=5):
+        return False
+    if queued:
+        batch_id = batch.pk
+        transaction.on_commit(lambda: _publish_import(batch_id))
+        return True
+    import_run(batch_id=batch.pk)
+    return False
+
+
+def _publish_import(batch_id: int) -> None:
+    from kpis.tasks import run_import
+
+    try:
+        run_import.delay(batch_id)
+    except (BrokerError, ConnectionError, OSError) as error:
+        logger.warning("Import %s not queued: %s", batch_id, error)
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportBatch.Status.FAILED, finished_at=timezone.now(),
+            errors=[{"row": None, "column": "", "file": "", "message": f"the import could not be queued: {error}"}],
+        )
+
+
+def import_run(*, batch_id: int) -> ImportBatch | None:
+    """Run a confirmed import from its stored files; a file that no longer imports cleanly
+    (a currency changed since the preview…) fails the batch with its errors, nothing saved."""
+    batch = ImportBatch.objects.select_related("organization", "created_by").filter(pk=batch_id).first()
+    if batch is None or batch.is_finished:
+        return batch
+    _progress(batch, 10, status=ImportBatch.Status.RUNNING)
+    files = [OrderFile(f.name, bytes(f.content)) for f in batch.files.order_by("pk")]
+    options = batch.options or {}
+    outcome = orders_import(
+        organization=batch.organization, files=files, format=batch.format, by=batch.created_by,
+        mapping=options.get("mapping") or None, cancel_prefix=options.get("cancel_prefix") or None, batch=batch,
+    )
+    if not outcome.ok:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.FAILED, finished_at=timezone.now(), progress=100,
+            errors=[_error_json(e) for e in outcome.errors[:500]],
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def _progress(batch: ImportBatch, percent: int, *, status: str | None = None) -> None:
+    """Progress is written outside the import's transaction so that the page polling it sees it."""
+    values = {"progress": percent, **({"status": status} if status else {})}
+    ImportBatch.objects.filter(pk=batch.pk).update(**values)
+
+
+def _error_json(error: RowError) -> dict:
+    return {"file": error.file, "row": error.row, "column": error.column, "message": error.message}
 
 
 def _order_errors(lines: pd.DataFrame, organization: Organization) -> list[RowError]:
@@ -112,20 +219,34 @@ def _order_errors(lines: pd.DataFrame, organization: Organization) -> list[RowEr
         )
         for row in first.loc[first["order_id"].str.len() > _MAX_ORDER_ID].itertuples()
     ]
+    reported: set[tuple[str, int]] = set()  # one error per row: a huge price makes a huge total too
+    for column, label in _AMOUNT_COLUMNS.items():
+        huge = lines.loc[lines[column].abs() >= _MAX_AMOUNT]
+        huge = huge.loc[[(f, r) not in reported for f, r in zip(huge["source_file"], huge["source_row"], strict=True)]]
+        reported.update(zip(huge["source_file"], huge["source_row"], strict=True))
+        errors += [
+            RowError(
+                int(row.source_row), label,
+                f"{getattr(row, column):,.0f} is too large for an amount (at most {_MAX_AMOUNT:,.0f}): "
+                "is a barcode or an order number in this column?",
+                file=row.source_file, code="amount_too_large",
+            )
+            for row in huge.itertuples()
+        ]
     return errors
 
 
 @transaction.atomic
 def _save_import(
-    *, organization: Organization, result: ImportResult, format: str, by: User | None, file_names: list[str]
+    *, organization: Organization, result: ImportResult, format: str, by: User | None, file_names: list[str],
+    batch: ImportBatch | None = None,
 ) -> ImportOutcome:
     tz = organization.timezone
     summary = result.summary
-    batch = ImportBatch.objects.create(
-        organization=organization, created_by=by, format=format, file_names=file_names,
-        status=ImportBatch.Status.RUNNING, rows=summary.rows_read, orders=summary.orders,
-        summary=_json_summary(summary),
-    )
+    batch = batch or ImportBatch(organization=organization, created_by=by, format=format, file_names=file_names)
+    batch.status, batch.rows, batch.orders = ImportBatch.Status.RUNNING, summary.rows_read, summary.orders
+    batch.summary = _json_summary(summary)
+    batch.save()
     incoming = _order_rows(organization, result.lines, format)
     existing = {
         order.order_id: order
@@ -156,11 +277,12 @@ def _save_import(
         days = tuple(sorted(touched_days | selectors.customer_days_from(organization.id, keys, since, tz)))
         daily_actuals_rebuild(organization=organization, days=days)
         recompute_request(organization=organization)
-    batch.status = ImportBatch.Status.DONE
+    batch.status, batch.progress = ImportBatch.Status.DONE, 100
     batch.finished_at = timezone.now()
     batch.summary = {**batch.summary, "created": len(created), "updated": len(changed),
                      "unchanged": len(incoming) - len(created) - len(changed)}
-    batch.save(update_fields=["status", "finished_at", "summary"])
+    batch.save(update_fields=["status", "progress", "finished_at", "summary"])
+    batch.files.all().delete()
     return ImportOutcome(
         result=result, errors=[], batch=batch, created=len(created), updated=len(changed),
         unchanged=len(incoming) - len(created) - len(changed), days_rebuilt=days,
@@ -249,12 +371,17 @@ def _actual_values(row) -> dict[str, Decimal | None]:
 def _is_new_customer_update(orders: pd.DataFrame, first: pd.Series) -> None:
     """Flag each customer's first sale ever (earliest time, then smallest order id)."""
     sale = ~orders["cancelled"].astype(bool) & ~orders["is_adjustment"].astype(bool)
-    at_first = sale & orders["customer_key"].notna() & (orders["ordered_at"] == orders["customer_key"].map(first))
+    # Through a dict: mapping onto an empty datetime Series fails in pandas 3.
+    first_at = pd.to_datetime(orders["customer_key"].map(first.to_dict()))
+    at_first = sale & orders["customer_key"].notna() & (orders["ordered_at"] == first_at)
     ranked = orders.loc[at_first].sort_values(["ordered_at", "order_id"]).drop_duplicates("customer_key")
     new = orders["id"].isin(ranked["id"])
-    flipped = orders.loc[new != orders["is_new_customer"].astype(bool), ["id"]].assign(value=new)
-    updates = [ImportedOrder(id=int(r.id), is_new_customer=bool(r.value)) for r in flipped.itertuples()]
-    ImportedOrder.objects.bulk_update(updates, ["is_new_customer"], batch_size=1000)
+    changed = (new != orders["is_new_customer"].astype(bool)).to_numpy()
+    ids, values = orders["id"].to_numpy()[changed], new.to_numpy()[changed]
+    # Two plain UPDATEs per chunk rather than a CASE per row: ten times faster on a year of orders.
+    for flag in (True, False):
+        for chunk in _chunks([int(i) for i in ids[values == flag]]):
+            ImportedOrder.objects.filter(id__in=chunk).update(is_new_customer=flag)
 
 
 def _lines_of(orders: pd.DataFrame) -> pd.DataFrame:
@@ -285,39 +412,63 @@ def _lines_of(orders: pd.DataFrame) -> pd.DataFrame:
 
 @transaction.atomic
 def kpis_recompute(*, organization_id: int) -> int:
-    """Replace the organisation's KPI snapshots with freshly computed ones; returns their count.
+    """Bring the organisation's KPI snapshots in line with a fresh computation; returns how
+    many rows the organisation now has.
 
-    Rows are upserted on their natural key and rows the computation no longer gives are
-    deleted, so running it twice gives the same rows. ``pending`` is released first, so that
-    a change made during the computation queues another recompute; ``stale`` is cleared only
-    if nothing changed since the computation started.
+    Only what changed is written: rows whose value moved are upserted on their natural key
+    (``computed_at`` is when the value was last written), rows the computation no longer
+    gives are deleted, the rest is left alone; so running it twice gives the same rows, and
+    an everyday recompute writes a handful of rows, not thousands. ``pending`` is released
+    first, so that a change made during the computation queues another recompute; ``stale``
+    is cleared only if nothing changed since the computation started.
     """
     organization = Organization.objects.get(pk=organization_id)
     started = timezone.now()
     state, _ = RecomputeState.objects.get_or_create(organization=organization)
     RecomputeState.objects.filter(pk=state.pk).update(pending=False)
-    kpis = selectors.organisation_kpis(organization)
+    today = timezone.localdate(started, _zone(organization.timezone))
+    kpis = selectors.organisation_kpis(organization, today=today)
     values = kpis["value"].astype("float64").to_numpy()
-    snapshots = [
-        KpiSnapshot(
-            organization=organization, scope=scope, scope_id=scope_id, period=period,
-            period_start=period_start, kpi=kpi, value=None if np.isnan(value) else float(value),
-            computed_at=started,
-        )
-        for (scope, scope_id, period, period_start, kpi), value in zip(
-            kpis[["scope", "scope_id", "period", "period_start", "kpi"]].itertuples(index=False, name=None),
-            values, strict=True,
-        )
-    ]
+    keys = kpis[["scope", "scope_id", "period", "period_start", "kpi"]].itertuples(index=False, name=None)
+    fresh = {key: None if np.isnan(value) else float(value) for key, value in zip(keys, values, strict=True)}
+    stored = selectors.snapshot_values(organization.id)
+    changed = [key for key, value in fresh.items() if key not in stored or not _same(stored[key][1], value)]
     KpiSnapshot.objects.bulk_create(
-        snapshots, batch_size=500, update_conflicts=True,
+        [
+            KpiSnapshot(organization=organization, scope=key[0], scope_id=key[1], period=key[2],
+                        period_start=key[3], kpi=key[4], value=fresh[key], computed_at=started)
+            for key in changed
+        ],
+        batch_size=1000, update_conflicts=True,
         unique_fields=["organization", "scope", "scope_id", "period", "period_start", "kpi"],
         update_fields=["value", "computed_at"],
     )
-    KpiSnapshot.objects.filter(organization=organization, computed_at__lt=started).delete()
+    gone = [pk for key, (pk, _value) in stored.items() if key not in fresh]
+    for chunk in _chunks(gone):
+        KpiSnapshot.objects.filter(pk__in=chunk).delete()
+    signals_replace(organization=organization, findings=selectors.signal_findings(organization, kpis, today=today),
+                    raised_at=started)
     RecomputeState.objects.filter(pk=state.pk).update(last_computed_at=started, last_error="")
     RecomputeState.objects.filter(pk=state.pk, stale_since__lte=started).update(stale=False, stale_since=None)
-    return len(snapshots)
+    return len(fresh)
+
+
+def _same(old: float | None, new: float | None) -> bool:
+    if old is None or new is None:
+        return old is new
+    return abs(old - new) <= 1e-9 * max(1.0, abs(old), abs(new))
+
+
+def signals_replace(*, organization: Organization, findings: Sequence, raised_at: dt.datetime) -> None:
+    """The organisation's open signals become ``findings`` (the last recompute's)."""
+    Signal.objects.filter(organization=organization).delete()
+    Signal.objects.bulk_create(
+        Signal(
+            organization=organization, rule=f.rule, action=f.action, side=f.side, subject=f.subject[:200],
+            evidence=f.evidence, campaign_id=f.campaign_id, raised_at=raised_at,
+        )
+        for f in findings
+    )
 
 
 def recompute_request(*, organization: Organization) -> bool:
@@ -394,3 +545,70 @@ def _aware(stamps: pd.Series, tz: str) -> list[dt.datetime | None]:
 def _chunks(values: list, size: int = 2000):
     for i in range(0, len(values), size):
         yield values[i : i + size]
+
+
+# ---------------------------------------------------------------- typed-in figures and settings
+
+TYPED_FIELDS = (
+    "orders", "units", "paid_incl_vat", "discounts", "refunds", "returned_orders", "new_customers",
+    "returning_customers", "ad_spend", "support_contacts", "hours_worked", "orders_shipped",
+    "order_to_ship_hours",
+)  # fmt: skip
+
+
+@transaction.atomic
+def daily_actual_save(*, organization: Organization, date: dt.date, values: Mapping[str, object]) -> DailyActual:
+    """Quick entry: the day's organisation totals, replacing what was typed for that day."""
+    actual, _ = DailyActual.objects.get_or_create(organization=organization, date=date, campaign=None, channel=None)
+    for field in TYPED_FIELDS:
+        if field in values:
+            setattr(actual, field, values[field])
+    actual.full_clean(exclude=["organization", "campaign", "channel"], validate_constraints=False)
+    actual.save()
+    recompute_request(organization=organization)
+    return actual
+
+
+@transaction.atomic
+def kpi_targets_save(*, organization: Organization, targets: Mapping[str, float | None]) -> None:
+    """Set the targets given (a None clears one); KPIs not named keep theirs."""
+    for kpi, value in targets.items():
+        if value is None:
+            KpiTarget.objects.filter(organization=organization, kpi=kpi).delete()
+        else:
+            KpiTarget.objects.update_or_create(organization=organization, kpi=kpi, defaults={"value": float(value)})
+    recompute_request(organization=organization)
+
+
+@transaction.atomic
+def signal_thresholds_save(*, thresholds: SignalThresholds) -> SignalThresholds:
+    thresholds.save()
+    recompute_request(organization=thresholds.organization)
+    return thresholds
+
+
+@transaction.atomic
+def discount_code_add(*, organization: Organization, code: str, campaign) -> DiscountCode:
+    """Link a promo code to a campaign and re-attribute the imported orders that used it."""
+    found = DiscountCode.objects.create(organization=organization, code=code.strip(), campaign=campaign)
+    _attribute_orders(organization, code.strip(), campaign.pk)
+    return found
+
+
+@transaction.atomic
+def discount_code_remove(*, discount_code: DiscountCode) -> None:
+    organization = discount_code.organization
+    code = discount_code.code
+    discount_code.delete()
+    _attribute_orders(organization, code, None)
+
+
+def _attribute_orders(organization: Organization, code: str, campaign_id: int | None) -> None:
+    orders = ImportedOrder.objects.filter(organization=organization, discount_code__iexact=code)
+    stamps = list(orders.exclude(campaign_id=campaign_id).values_list("ordered_at", flat=True))
+    if not stamps:
+        return
+    orders.update(campaign_id=campaign_id)
+    zone = _zone(organization.timezone)
+    daily_actuals_rebuild(organization=organization, days=sorted({timezone.localtime(s, zone).date() for s in stamps}))
+    recompute_request(organization=organization)

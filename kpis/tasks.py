@@ -34,3 +34,11 @@ def sweep_stale() -> int:
 @shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
 def nightly_recompute() -> int:
     return services.all_recompute_request()
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS,
+             retry_backoff=True, max_retries=3)
+def run_import(self, batch_id: int) -> int | None:
+    """A confirmed import too large for a web request; the page polls its progress."""
+    batch = services.import_run(batch_id=batch_id)
+    return None if batch is None else batch.orders

@@ -1,4 +1,4 @@
-"""Each app's demo rows, in dependency order (catalogue before campaigns before capacity)."""
+"""Each app's demo rows, in dependency order (catalogue, campaigns, capacity, then actuals and KPIs)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from plannerist.models import Organization
 def seed_apps(organization: Organization) -> None:
     from campaigns import demo as campaigns_demo
     from capacity import demo as capacity_demo
+    from kpis import demo as kpis_demo
 
     campaigns_demo.seed(organization)
     capacity_demo.seed(organization)
+    kpis_demo.seed(organization)

@@ -45,6 +45,11 @@ def can_enter_actuals(member: Membership) -> bool:
     return member.role in {Role.OWNER, Role.MARKETING, Role.OPERATIONS}
 
 
+def can_set_targets(member: Membership) -> bool:
+    """KPI targets and signal thresholds: the people who decide, not the viewers."""
+    return member.role in {Role.OWNER, Role.MARKETING, Role.OPERATIONS, Role.CONSULTANT}
+
+
 def can_write_reviews(member: Membership) -> bool:
     return member.role in {Role.OWNER, Role.CONSULTANT}
 

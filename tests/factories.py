@@ -99,13 +99,31 @@ def make_scenario(organization: Organization, **fields):
     return Scenario.objects.create(campaign=campaign, **fields)
 
 
+def make_import_batch(organization: Organization, **fields):
+    from kpis.models import ImportBatch
+
+    fields = {"format": "generic", "file_names": ["orders.csv"], "status": ImportBatch.Status.DONE,
+              "progress": 100, **fields}
+    return ImportBatch.objects.create(organization=organization, **fields)
+
+
+def make_discount_code(organization: Organization, **fields):
+    from kpis.models import DiscountCode
+
+    fields.setdefault("code", f"CODE{next(_seq)}")
+    fields.setdefault("campaign", None)
+    fields["campaign"] = fields["campaign"] or make_campaign(organization)
+    return DiscountCode.objects.create(organization=organization, **fields)
+
+
 def _register_makers() -> None:
     from campaigns.models import Campaign, Channel, Product, Scenario
+    from kpis.models import DiscountCode, ImportBatch
     from tests.capacity.factories import MAKERS as CAPACITY_MAKERS
 
     OBJECT_MAKERS.update({
         Channel: make_channel, Product: make_product, Campaign: make_campaign, Scenario: make_scenario,
-        **CAPACITY_MAKERS,
+        ImportBatch: make_import_batch, DiscountCode: make_discount_code, **CAPACITY_MAKERS,
     })
 
 

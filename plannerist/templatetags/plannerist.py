@@ -71,3 +71,32 @@ def field_label(form, name: str) -> str:
     """The label of a form's field, for error summaries."""
     field = form.fields.get(name)
     return str(field.label) if field is not None and field.label else name
+
+
+@register.simple_tag
+def kpi_value(value: object, unit: str, currency: str = "EUR") -> str:
+    """A KPI in its unit: money, share, count, hours, per hour, multiple or days."""
+    if _is_missing(value):
+        return "—"
+    if unit == "currency":
+        return money(value, currency)
+    if unit == "share":
+        return pct(value, 1)
+    if unit == "hours":
+        return f"{num(value, 1)}\u00a0h"
+    if unit == "days":
+        return f"{num(value, 0)}\u00a0j" if (get_language() or "fr").startswith("fr") else f"{num(value, 0)}\u00a0d"
+    if unit in ("per_hour", "multiple"):
+        return num(value, 2) + ("\u00a0×" if unit == "multiple" else "")
+    return num(value, 0)
+
+
+@register.filter
+def isodate(value: object):
+    """``"2026-12-18"`` (as JSON keeps dates) → a date, for the ``date`` filter."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None

@@ -73,8 +73,12 @@ def kpi(
 MONDAY = dt.date(2026, 3, 30)
 
 
+CAPACITY_AND_STOCK = ("capacity_utilisation", "stock_cover_days")
+
+
 def test_every_kpi_of_a_day_by_hand(kpis):
-    day = {key: kpi(kpis, "day", MONDAY, key) for key in KPI_KEYS}
+    day = {key: kpi(kpis, "day", MONDAY, key) for key in KPI_KEYS if key not in CAPACITY_AND_STOCK}
+    assert all(np.isnan(kpi(kpis, "day", MONDAY, key)) for key in CAPACITY_AND_STOCK)  # no columns, no value
     assert day == pytest.approx(
         {
             "orders": 10,
@@ -94,7 +98,7 @@ def test_every_kpi_of_a_day_by_hand(kpis):
 
 
 def test_iso_week_sums_first_then_divides(kpis):
-    week = {key: kpi(kpis, "week", MONDAY, key) for key in KPI_KEYS}
+    week = {key: kpi(kpis, "week", MONDAY, key) for key in KPI_KEYS if key not in CAPACITY_AND_STOCK}
     margin = 218 + 87.6 - 30
     assert week == pytest.approx(
         {
@@ -198,7 +202,7 @@ def test_kpi_definitions_are_complete():
     assert len(set(KPI_KEYS)) == len(KPI_DEFINITIONS)
     for definition in KPI_DEFINITIONS:
         assert definition.label_en and definition.label_fr and definition.formula
-        assert definition.unit in {"currency", "share", "count", "hours", "per_hour", "multiple"}
+        assert definition.unit in {"currency", "share", "count", "hours", "per_hour", "multiple", "days"}
         assert definition.direction in {"higher", "lower"}
         assert definition.owner in {"marketing", "operations", "shared"}
     assert {"orders", "paid_incl_vat", "ad_spend", "order_to_ship_hours"} <= set(ACTUAL_COLUMNS)
@@ -351,3 +355,15 @@ def test_cohort_retention_by_first_order_month():
     assert table.loc[(february, 1), "retention"] == 0.0
     assert table.loc[(march, 0), "cohort_customers"] == 1
     assert len(table) == 3 + 2 + 1  # each cohort up to the data's last month
+
+
+def test_volume_against_capacity_and_stock_cover_by_hand(actuals):
+    # Week of 30 March: 15 orders (r1 + r2; r3 has none) against 8 + 8 + 8 deliverable.
+    # Stock is a level: the week's last known one (r3's 90 units; r1's 300 is older), over
+    # 20 units sold in the 3 days with units → 90 ÷ (20 / 3) = 13.5 days of cover.
+    with_levels = actuals.assign(capacity_orders=[8.0, 8.0, 8.0, 4.0], stock_units=[300.0, np.nan, 90.0, np.nan])
+    kpis = compute_kpis(with_levels, COSTS, periods=("week",), scopes=("organisation",))
+    assert kpi(kpis, "week", MONDAY, "capacity_utilisation") == pytest.approx(15 / 24)
+    assert kpi(kpis, "week", MONDAY, "stock_cover_days") == pytest.approx(13.5)
+    assert np.isnan(kpi(kpis, "week", dt.date(2026, 4, 6), "stock_cover_days"))  # no stock known that week
+    assert kpi(kpis, "week", dt.date(2026, 4, 6), "capacity_utilisation") == pytest.approx(2 / 4)

@@ -1,0 +1,71 @@
+"""KPI charts: plain plotly dicts (no validation on the hot path), house layout, text alternative."""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from plannerist.charts import PALETTE, base_layout, to_html
+
+
+def _dates(index) -> list[str]:
+    return [pd.Timestamp(d).date().isoformat() for d in index]
+
+
+def _values(series: pd.Series) -> list[float | None]:
+    return [None if pd.isna(v) else float(v) for v in series]
+
+
+def trend(table: pd.DataFrame, targets: dict[str, float], *, currency: str, period: str) -> str:
+    """Margin per order per period against its target: the number that decides promotions."""
+    if table.empty:
+        return ""
+    x = _dates(table.index)
+    data = [
+        {"type": "bar", "x": x, "y": _values(table["margin_per_order"]), "name": _("Margin per order"),
+         "marker": {"color": PALETTE["campaign"]}},
+        {"type": "scatter", "mode": "lines+markers", "x": x, "y": _values(table["revenue_excl_vat"] / 1000),
+         "name": _("Revenue excl. VAT (thousands)"), "yaxis": "y2", "line": {"color": PALETTE["baseline"], "dash": "dot"},
+         "marker": {"symbol": "diamond"}},
+    ]
+    target = targets.get("margin_per_order")
+    if target is not None:
+        data.append({"type": "scatter", "mode": "lines", "x": x, "y": [target] * len(x), "name": _("Target"),
+                     "line": {"color": PALETTE["good"], "dash": "dash"}})
+    layout = base_layout(
+        title=_("Margin per order, per week") if period == "week" else _("Margin per order, per month"),
+        y_title=_("Margin per order (%(currency)s)") % {"currency": currency},
+    )
+    layout["margin"] = {**layout["margin"], "r": 80}
+    layout["yaxis2"] = {"title": {"text": _("Revenue (thousand %(currency)s)") % {"currency": currency}},
+                        "overlaying": "y", "side": "right", "showgrid": False}
+    latest = table["margin_per_order"].dropna()
+    alt = _("Margin per order over the last %(n)d periods; latest %(value)s %(currency)s.") % {
+        "n": len(x), "value": number_format(round(float(latest.iloc[-1]), 2), 2) if len(latest) else "—",
+        "currency": currency,
+    }
+    return to_html({"data": data, "layout": layout}, div_id="kpi-trend", alt=alt)
+
+
+def post_mortem(days: pd.DataFrame, planned: dict[str, float], *, currency: str) -> str:
+    """Orders per day: the plan's average day against each day that happened."""
+    if days.empty:
+        return ""
+    x = _dates(days["date"])
+    per_day = planned["orders"] / planned["days"] if planned.get("days") else None
+    data = [
+        {"type": "bar", "x": x, "y": _values(days["orders"]), "name": _("Orders (actual)"),
+         "marker": {"color": PALETTE["campaign"]}},
+        {"type": "scatter", "mode": "lines", "x": x, "y": [per_day] * len(x), "name": _("Orders per day (planned)"),
+         "line": {"color": PALETTE["warn"], "dash": "dash"}},
+    ]
+    if days["capacity_orders"].notna().any():
+        data.append({"type": "scatter", "mode": "lines", "x": x, "y": _values(days["capacity_orders"]),
+                     "name": _("Deliverable orders"), "line": {"color": PALETTE["bad"], "dash": "dot"}})
+    layout = base_layout(title=_("Orders per day: planned against actual"), y_title=_("Orders"))
+    alt = _("%(n)d days: %(actual)s orders against %(planned)s planned per day on average.") % {
+        "n": len(x), "actual": number_format(round(float(days["orders"].sum()), 0), 0),
+        "planned": "—" if per_day is None else number_format(round(per_day, 1), 1),
+    }
+    return to_html({"data": data, "layout": layout}, div_id="post-mortem", alt=alt)

@@ -1,0 +1,171 @@
+"""Validation of every KPI input: quick entry, imports, targets, thresholds, filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from kpis.engine import KPI_DEFINITIONS
+from kpis.importers import DEFAULT_LIMITS, MAPPING_FIELDS, OrderFile, parse_column_mapping
+from kpis.models import DailyActual, DiscountCode, SignalThresholds
+from plannerist.fields import PercentField
+
+FORMATS = [
+    ("shopify", _("Shopify orders export (CSV)")),
+    ("woocommerce", _("WooCommerce orders export (CSV)")),
+    ("generic", _("Plannerist template (CSV or XLSX)")),
+    ("lines", _("Order lines of any layout (with a column mapping)")),
+]
+PERIODS = [("week", _("Week")), ("month", _("Month"))]
+
+
+def kpi_label(definition) -> str:
+    return definition.label_fr if (get_language() or "").startswith("fr") else definition.label_en
+
+
+class QuickEntryForm(forms.ModelForm):
+    """The day's totals in under a minute: the fields a solopreneur knows at night."""
+
+    class Meta:
+        model = DailyActual
+        fields = [
+            "date", "orders", "paid_incl_vat", "ad_spend", "new_customers", "returning_customers",
+            "refunds", "returned_orders", "discounts", "units", "support_contacts", "hours_worked",
+            "orders_shipped", "order_to_ship_hours",
+        ]  # fmt: skip
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "date":
+                field.required = False
+                field.widget.attrs.update({"inputmode": "decimal", "step": "any", "min": "0"})
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_date(self) -> dt.date:
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future: type the figures of a day that has happened."))
+        return date
+
+    def values(self) -> dict:
+        """The figures typed; an empty box keeps the day's stored figure at zero."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "date" and value is not None}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.tsv,.txt,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f] or super().clean(None)
+
+
+class ImportForm(forms.Form):
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS)
+    files = MultipleFileField(
+        label=_("Files"),
+        help_text=_("One file or several, read as one import. At most %(mb)d MB per file.")
+        % {"mb": DEFAULT_LIMITS.max_bytes // (1024 * 1024)},
+    )
+    columns = forms.CharField(
+        label=_("Column mapping (order lines only)"), required=False,
+        help_text=_("field=Column, comma-separated; fields: %(fields)s. "
+                    "E.g. order=InvoiceNo,date=InvoiceDate,sku=StockCode,quantity=Quantity,unit_price=UnitPrice,"
+                    "customer=CustomerID") % {"fields": ", ".join(MAPPING_FIELDS)},
+    )
+    cancel_prefix = forms.CharField(
+        label=_("Cancelled orders' id prefix (order lines only)"), required=False, max_length=10,
+        help_text=_("E.g. C when a cancelled invoice is numbered C536379."),
+    )
+
+    def clean_files(self) -> list[OrderFile]:
+        files = self.cleaned_data["files"]
+        too_big = [f.name for f in files if f.size > DEFAULT_LIMITS.max_bytes]
+        if too_big:
+            raise forms.ValidationError(
+                _("%(files)s: larger than %(mb)d MB. Split the export by period and import the parts together.")
+                % {"files": ", ".join(too_big), "mb": DEFAULT_LIMITS.max_bytes // (1024 * 1024)}
+            )
+        return [OrderFile(f.name, f.read()) for f in files]
+
+    def clean_columns(self) -> dict[str, str]:
+        try:
+            return parse_column_mapping(self.cleaned_data["columns"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("format") == "lines" and not cleaned.get("columns") and "columns" not in self.errors:
+            self.add_error("columns", _("Order lines need a column mapping: say which column holds what."))
+        return cleaned
+
+
+class TargetsForm(forms.Form):
+    """One optional target per KPI; shares typed in %."""
+
+    def __init__(self, *args, targets: dict[str, float], **kwargs):
+        super().__init__(*args, **kwargs)
+        for definition in KPI_DEFINITIONS:
+            label = kpi_label(definition)
+            if definition.unit == "share":
+                field = PercentField(label=label, required=False, min_percent=None, max_percent=None)
+            else:
+                field = forms.FloatField(label=label, required=False)
+                field.widget.attrs.update({"step": "any", "inputmode": "decimal"})
+            field.initial = targets.get(definition.key)
+            self.fields[definition.key] = field
+
+    def targets(self) -> dict[str, float | None]:
+        return {key: None if value is None else float(value) for key, value in self.cleaned_data.items()}
+
+
+class ThresholdsForm(forms.ModelForm):
+    margin_drop = PercentField(label=_("Margin per order falling by more than (%)"))
+    utilisation_limit = PercentField(label=_("Forecast utilisation above (%)"), max_percent=1000)
+    headroom_utilisation = PercentField(label=_("Room to amplify while the forecast stays below (%)"), max_percent=1000)
+    return_rate_floor = PercentField(label=_("Ignore return rates below (%)"))
+
+    class Meta:
+        model = SignalThresholds
+        fields = ["margin_drop", "utilisation_limit", "headroom_utilisation", "return_spike", "return_rate_floor",
+                  "lookback_weeks", "horizon_weeks"]
+
+
+class DiscountCodeForm(forms.ModelForm):
+    class Meta:
+        model = DiscountCode
+        fields = ["code", "campaign"]
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["campaign"].queryset = Campaign.objects.filter(organization=organization).order_by("-start")
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if DiscountCode.objects.filter(organization=self.organization, code__iexact=code).exists():
+            raise forms.ValidationError(_("The code %(code)s already points to a campaign.") % {"code": code})
+        return code
+
+
+class PeriodForm(forms.Form):
+    """The KPI page's filter (GET): which periods, how many."""
+
+    period = forms.ChoiceField(choices=PERIODS, required=False)
+
+    def chosen(self) -> str:
+        return self.cleaned_data.get("period") or "week"

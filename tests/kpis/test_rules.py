@@ -1,0 +1,114 @@
+"""Signal rules on weekly KPIs and the capacity outlook; no Django."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kpis.rules import (
+    CampaignWindow,
+    ResourceOutlook,
+    StockOut,
+    Thresholds,
+    evaluate,
+    last_complete_week,
+)
+
+TODAY = dt.date(2026, 11, 25)  # a Wednesday
+LAST = dt.date(2026, 11, 16)  # Monday of the last complete ISO week
+
+
+def weeks(values: dict[str, list[float]], scope=("organisation", ""), last=LAST) -> pd.DataFrame:
+    """KPI → values oldest first, the last one being the week starting ``last``."""
+    rows = []
+    for kpi, series in values.items():
+        for k, value in enumerate(reversed(series)):
+            rows.append((scope[0], scope[1], last - dt.timedelta(weeks=k), kpi, value))
+    return pd.DataFrame(rows, columns=["scope", "scope_id", "period_start", "kpi", "value"])
+
+
+def rules_of(findings) -> list[str]:
+    return sorted(f.rule for f in findings)
+
+
+def run(weekly, **kwargs):
+    kwargs.setdefault("targets", {})
+    kwargs.setdefault("thresholds", Thresholds())
+    return evaluate(weekly, today=TODAY, **kwargs)
+
+
+def test_the_last_complete_week_is_the_iso_week_before_today():
+    assert last_complete_week(TODAY) == LAST
+    assert last_complete_week(dt.date(2026, 11, 23)) == LAST  # a Monday: last week is the one before
+
+
+def test_a_negative_margin_per_order_says_stop():
+    [finding] = run(weeks({"margin_per_order": [5, 5, 5, 5, -1.5], "orders": [1, 1, 1, 1, 40]}))
+    assert (finding.rule, finding.action, finding.side) == ("margin_negative", "stop", "shared")
+    assert finding.evidence["margin_per_order"] == -1.5 and finding.evidence["week"] == "2026-11-16"
+
+
+def test_a_margin_falling_past_the_threshold_says_adjust_and_not_below_it():
+    [finding] = run(weeks({"margin_per_order": [10, 10, 12, 8, 7.0]}))  # usual 10, −30 %
+    assert finding.rule == "margin_falling"
+    assert finding.evidence["drop"] == pytest.approx(0.3)
+    assert run(weeks({"margin_per_order": [10, 10, 12, 8, 8.5]})) == []  # −15 %, under 20 %
+
+
+def test_forecast_utilisation_over_the_limit_names_the_resource_and_its_first_day():
+    prep = ResourceOutlook("Préparation", 1.31, dt.date(2026, 12, 14), 6)
+    support = ResourceOutlook("Support", 0.7, None, 0)
+    [finding] = run(weeks({}), resources=[prep, support])
+    assert (finding.rule, finding.subject, finding.side) == ("utilisation_over", "Préparation", "operations")
+    assert finding.evidence == {"peak_utilisation": 1.31, "overloaded_days": 6, "first_overloaded": "2026-12-14"}
+
+
+def test_cac_over_target_only_when_a_target_is_set():
+    weekly = weeks({"cac": [20, 20, 20, 20, 31.0]})
+    assert run(weekly) == []
+    [finding] = run(weekly, targets={"cac": 25.0})
+    assert (finding.rule, finding.side, finding.evidence["cac"], finding.evidence["target"]) == (
+        "cac_over_target", "marketing", 31.0, 25.0)
+
+
+def test_roas_over_target_amplifies_only_with_capacity_headroom():
+    weekly = weeks({"roas": [4, 4, 4, 4, 6.0]})
+    roomy = [ResourceOutlook("Préparation", 0.6, None, 0)]
+    tight = [ResourceOutlook("Préparation", 0.95, None, 0)]
+    [finding] = run(weekly, targets={"roas": 5.0}, resources=roomy)
+    assert (finding.rule, finding.action) == ("roas_amplify", "amplify")
+    assert run(weekly, targets={"roas": 5.0}, resources=tight) == []
+    assert run(weekly, targets={"roas": 5.0}) == []  # capacity unknown: no amplify advice
+
+
+def test_a_return_rate_spike_against_the_usual_weeks():
+    [finding] = run(weeks({"return_rate": [0.04, 0.05, 0.04, 0.03, 0.09]}))  # usual 0.04, ×2.25
+    assert finding.rule == "return_spike" and finding.evidence["usual"] == pytest.approx(0.04)
+    assert run(weeks({"return_rate": [0.004, 0.004, 0.004, 0.004, 0.015]})) == []  # below the 2 % floor
+
+
+def test_a_campaign_losing_money_per_order_over_its_weeks_says_stop_with_its_link():
+    campaign = CampaignWindow(7, "Black Friday", dt.date(2026, 11, 9), dt.date(2026, 11, 30))
+    weekly = weeks({"margin": [-40.0, 10.0], "orders": [10, 10]}, scope=("campaign", "7"))
+    [finding] = run(weekly, campaigns=[campaign])
+    assert (finding.rule, finding.campaign_id, finding.subject) == ("campaign_margin_negative", 7, "Black Friday")
+    assert finding.evidence["margin_per_order"] == pytest.approx(-1.5)
+
+
+def test_a_stockout_before_the_end_of_a_campaign_that_sells_the_product():
+    noel = CampaignWindow(3, "Noël", dt.date(2026, 12, 1), dt.date(2026, 12, 24), skus=frozenset({"BOUG-01"}))
+    whole = CampaignWindow(4, "Soldes", dt.date(2027, 1, 7), dt.date(2027, 1, 31))
+    outs = [StockOut("BOUG-01", dt.date(2026, 12, 20)), StockOut("SAV-02", dt.date(2026, 12, 10)),
+            StockOut("CIRE-03", dt.date(2027, 2, 10))]  # after every campaign: no signal
+    findings = run(weeks({}), campaigns=[noel, whole], stockouts=outs)
+    # Noël sells only BOUG-01; the sales sell everything, already out before they start.
+    assert [(f.campaign_id, f.evidence["sku"]) for f in findings] == [(3, "BOUG-01"), (4, "BOUG-01"), (4, "SAV-02")]
+    assert findings[0].evidence["stockout_date"] == "2026-12-20"
+
+
+def test_thresholds_are_the_organisations():
+    weekly = weeks({"margin_per_order": [10, 10, 10, 10, 8.5]})
+    assert run(weekly) == []
+    assert rules_of(run(weekly, thresholds=Thresholds(margin_drop=0.1))) == ["margin_falling"]

@@ -1,0 +1,314 @@
+"""KPI pages: the shared numbers, quick entry, the import flow, targets, codes, the post-mortem."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from kpis import services, tasks
+from kpis.models import (
+    DailyActual,
+    DiscountCode,
+    ImportBatch,
+    ImportedOrder,
+    KpiTarget,
+    RecomputeState,
+    Signal,
+)
+from kpis.rules import last_complete_week
+from plannerist.models import Role
+from tests.factories import make_campaign, make_discount_code, make_member
+from tests.kpis.factories import GENERIC_HEADER, TINY_SHOP
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def url(org, path=""):
+    return f"/o/{org.slug}/kpis/{path}"
+
+
+@pytest.fixture
+def delays(monkeypatch):
+    calls = []
+    monkeypatch.setattr(tasks.recompute_kpis, "delay", lambda org_id: calls.append(org_id))
+    return calls
+
+
+@pytest.fixture
+def computed(org, django_capture_on_commit_callbacks):
+    """Four weeks of typed days, then the snapshots, as the worker would leave them."""
+    today = timezone.localdate()
+    last_week = last_complete_week(today)
+    for k in range(1, 36):
+        day = today - dt.timedelta(days=k)
+        DailyActual.objects.create(
+            organization=org, date=day, orders=D("10"), paid_incl_vat=D("600"), ad_spend=D("50"),
+            new_customers=D("4"), returning_customers=D("2"),
+            returned_orders=D("3") if last_week <= day < last_week + dt.timedelta(days=7) else D("0"),
+        )
+    services.kpis_recompute(organization_id=org.id)
+    return org
+
+
+def upload(name: str, text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+# ---------------------------------------------------------------- the KPI page
+
+
+def test_the_kpi_page_shows_the_last_weeks_against_their_targets(computed, owner, client_for):
+    KpiTarget.objects.create(organization=computed, kpi="cac", value=10.0)
+    html = client_for(owner, **EN).get(url(computed)).content.decode()
+    assert "Customer acquisition cost" in html and "Marketing spend excl. VAT ÷ new customers." in html
+    # 7 days × 50 spend ÷ 7 days × 4 new customers = 12.50, over the 10.00 target.
+    assert "€12.50" in html and "€10.00" in html and "off target" in html
+    assert "Computed at" in html and 'id="kpi-trend"' in html
+
+
+def test_the_month_view_is_in_the_url_and_a_bad_period_is_refused(computed, owner, client_for):
+    client = client_for(owner, **EN)
+    assert "Per month" in client.get(url(computed, "?period=month")).content.decode()
+    bad = client.get(url(computed, "?period=year"))
+    assert bad.status_code == 400 and "period" in bad.content.decode()
+
+
+def test_open_signals_are_listed_with_their_evidence(computed, owner, client_for):
+    # The last complete week has 3 returns in 10 orders a day against none before.
+    assert Signal.objects.filter(organization=computed, rule="return_spike").exists()
+    html = client_for(owner, **EN).get(url(computed)).content.decode()
+    assert "Return rate 30.0% against a usual 0.0%" in html
+
+
+def test_a_viewer_sees_no_edit_control(computed, viewer, client_for):
+    html = client_for(viewer, **EN).get(url(computed)).content.decode()
+    assert "Type today" not in html and "Save the targets" not in html and "Import orders" not in html
+
+
+def test_targets_are_saved_with_shares_typed_in_percent(org, owner, client_for, delays, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(owner).post(url(org, "targets/"), {"return_rate": "5", "cac": "22.5", "roas": ""})
+    assert response.status_code == 302
+    assert dict(KpiTarget.objects.filter(organization=org).values_list("kpi", "value")) == {
+        "return_rate": pytest.approx(0.05), "cac": 22.5}
+    assert delays == [org.id]  # signals depend on the targets
+
+
+def test_the_status_line_polls_while_a_recompute_is_pending_and_stops_after(org, owner, client_for):
+    client = client_for(owner, **EN)
+    RecomputeState.objects.create(organization=org, pending=True, stale=True, stale_since=timezone.now())
+    running = client.get(url(org, "status/"), **HTMX)
+    assert running.status_code == 200 and 'hx-trigger="every 2s"' in running.content.decode()
+    RecomputeState.objects.filter(organization=org).update(pending=False, stale=False, last_computed_at=timezone.now())
+    done = client.get(url(org, "status/"), **HTMX)
+    assert done.status_code == 286 and "hx-trigger" not in done.content.decode()
+    assert "Computed at" in done.content.decode() and "<html" not in done.content.decode()
+
+
+def test_thresholds_are_the_organisations(org, owner, client_for):
+    response = client_for(owner).post(url(org, "thresholds/"), {
+        "margin_drop": "10", "utilisation_limit": "95", "headroom_utilisation": "70", "return_spike": "2",
+        "return_rate_floor": "1", "lookback_weeks": "6", "horizon_weeks": "10"})
+    assert response.status_code == 302
+    saved = org.signal_thresholds
+    assert (saved.margin_drop, saved.utilisation_limit, saved.lookback_weeks) == (D("0.1"), D("0.95"), 6)
+
+
+# ---------------------------------------------------------------- quick entry
+
+
+def test_quick_entry_saves_the_days_totals_and_asks_for_a_recompute(
+    org, owner, client_for, delays, django_capture_on_commit_callbacks
+):
+    day = timezone.localdate() - dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(owner).post(url(org, "today/"), {
+            "date": day.isoformat(), "orders": "12", "paid_incl_vat": "480.50", "ad_spend": "35"})
+    assert response.status_code == 302
+    actual = DailyActual.objects.get(organization=org, date=day, campaign=None, channel=None)
+    assert (actual.orders, actual.paid_incl_vat, actual.ad_spend, actual.refunds) == (D("12"), D("480.50"), D("35"), D("0"))
+    assert delays == [org.id]
+
+
+def test_quick_entry_refuses_a_future_day_and_a_negative_count(org, owner, client_for):
+    client = client_for(owner, **EN)
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    future = client.post(url(org, "today/"), {"date": tomorrow, "orders": "3"})
+    assert future.status_code == 400 and "in the future" in future.content.decode()
+    negative = client.post(url(org, "today/"), {"date": "2026-01-05", "orders": "-3"})
+    assert negative.status_code == 400 and 'id="id_orders_error"' in negative.content.decode()
+    assert not DailyActual.objects.exists()
+
+
+def test_quick_entry_for_a_typed_day_shows_its_figures(org, owner, client_for):
+    DailyActual.objects.create(organization=org, date=dt.date(2026, 3, 2), orders=D("17"))
+    html = client_for(owner).get(url(org, "today/?date=2026-03-02")).content.decode()
+    assert 'name="orders" value="17' in html
+
+
+# ---------------------------------------------------------------- imports
+
+
+def test_an_upload_is_previewed_without_writing_an_order_then_confirmed(org, owner, client_for):
+    client = client_for(owner, **EN)
+    preview = client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "Import these 4 orders" in html and "Preview" in html
+    assert ImportedOrder.objects.count() == 0
+    batch = ImportBatch.objects.get(organization=org)
+    assert batch.status == ImportBatch.Status.PENDING and batch.files.count() == 1
+
+    confirmed = client.post(url(org, f"imports/{batch.pk}/confirm/"))
+    assert confirmed.status_code == 302 and confirmed["Location"].endswith(f"/imports/{batch.pk}/")
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DONE and batch.files.count() == 0
+    assert ImportedOrder.objects.filter(organization=org).count() == 4
+    assert "4 new orders" in client.get(confirmed["Location"]).content.decode()
+
+
+def test_confirming_twice_imports_once(org, owner, client_for):
+    client = client_for(owner)
+    client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+    client.post(url(org, f"imports/{batch.pk}/confirm/"))
+    client.post(url(org, f"imports/{batch.pk}/confirm/"))
+    assert ImportBatch.objects.get(pk=batch.pk).summary["created"] == 4
+    assert ImportedOrder.objects.count() == 4
+
+
+def test_a_bad_file_lists_every_error_with_row_and_column_and_keeps_nothing(org, owner, client_for):
+    bad = GENERIC_HEADER + "A1;01/04/2026 10:00;S;x;deux;12,00;;;;;;;;;\nA2;31/02/2026 10:00;S;x;1;12,00;;;;;;;;;\n"
+    response = client_for(owner, **EN).post(url(org, "imports/"), {"format": "generic", "files": [upload("bad.csv", bad)]})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "nothing was imported" in html
+    assert "<td>bad.csv</td><td class=\"num\">2</td><td>quantity</td>" in html
+    assert "<td>bad.csv</td><td class=\"num\">3</td><td>date</td>" in html
+    assert not ImportBatch.objects.exists() and not ImportedOrder.objects.exists()
+
+
+def test_order_lines_need_a_column_mapping(org, owner, client_for):
+    response = client_for(owner, **EN).post(url(org, "imports/"), {"format": "lines", "files": [upload("l.csv", "a;b\n1;2\n")]})
+    assert response.status_code == 400 and "Order lines need a column mapping" in response.content.decode()
+
+
+def test_a_large_import_runs_in_the_worker_and_the_page_polls_its_progress(
+    org, owner, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "SYNC_IMPORT_ROWS", 0)
+    queued = []
+    monkeypatch.setattr(tasks.run_import, "delay", lambda batch_id: queued.append(batch_id))
+    client = client_for(owner, **EN)
+    client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(org, f"imports/{batch.pk}/confirm/"))
+    assert queued == [batch.pk] and ImportedOrder.objects.count() == 0
+    polling = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
+    assert polling.status_code == 200 and 'hx-trigger="every 1s"' in polling.content.decode()
+
+    tasks.run_import.apply(args=[batch.pk])  # what the worker does
+    done = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
+    assert done.status_code == 286 and "4 new orders" in done.content.decode()
+    assert ImportedOrder.objects.count() == 4
+
+
+def test_the_template_downloads_as_csv_and_xlsx(org, owner, client_for):
+    client = client_for(owner)
+    csv = client.get(url(org, "imports/template/?format=csv"))
+    assert csv["Content-Type"].startswith("text/csv") and b"order_id" in csv.content
+    xlsx = client.get(url(org, "imports/template/?format=xlsx"))
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats") and xlsx.content[:2] == b"PK"
+
+
+# ---------------------------------------------------------------- discount codes
+
+
+def test_a_new_code_links_the_orders_already_imported_and_removing_it_unlinks_them(org, owner, client_for):
+    services.orders_import(organization=org, files=[_tiny()], format="generic")
+    campaign = make_campaign(org)
+    client = client_for(owner)
+    assert client.post(url(org, "codes/"), {"code": "PROMO", "campaign": campaign.pk}).status_code == 302
+    assert ImportedOrder.objects.get(order_id="A3").campaign_id == campaign.pk
+    assert DailyActual.objects.get(campaign=campaign).orders == D("1")
+    code = DiscountCode.objects.get(organization=org)
+    client.post(url(org, f"codes/{code.pk}/delete/"))
+    assert ImportedOrder.objects.get(order_id="A3").campaign_id is None
+    assert DailyActual.objects.get(campaign=campaign).orders == D("0")
+
+
+def test_a_code_used_twice_is_refused_and_another_orgs_campaign_cannot_be_chosen(org, other_org, owner, client_for):
+    campaign = make_campaign(org)
+    make_discount_code(org, code="NOEL20", campaign=campaign)
+    client = client_for(owner, **EN)
+    twice = client.post(url(org, "codes/"), {"code": "noel20", "campaign": campaign.pk})
+    assert twice.status_code == 400 and "already points to a campaign" in twice.content.decode()
+    theirs = client.post(url(org, "codes/"), {"code": "OTHER", "campaign": make_campaign(other_org).pk})
+    assert theirs.status_code == 400 and DiscountCode.objects.filter(organization=org).count() == 1
+
+
+# ---------------------------------------------------------------- post-mortem
+
+
+def test_the_post_mortem_puts_the_plan_beside_what_happened(org, owner, client_for):
+    from tests.factories import make_channel, make_product
+
+    make_product(org)
+    channel = make_channel(org)
+    start = timezone.localdate() - dt.timedelta(days=9)
+    campaign = make_campaign(org, channel=channel, start=start, end=start + dt.timedelta(days=3),
+                             baseline_orders=D("40"), uplift=D("0.5"))
+    for k in range(4):
+        DailyActual.objects.create(organization=org, date=start + dt.timedelta(days=k), orders=D("18"),
+                                   paid_incl_vat=D("720"))
+    services.kpis_recompute(organization_id=org.id)
+    response = client_for(owner, **EN).get(url(org, f"campaigns/{campaign.pk}/"))
+    html = response.content.decode()
+    # Planned 40 × 1.5 = 60 orders; 72 happened: uplift 72 ÷ 40 − 1 = +80 % against +50 %.
+    assert "<td class=\"num\">60</td>" in html and "<td class=\"num\">72</td>" in html
+    assert "80.0%" in html and "50.0%" in html and 'id="post-mortem"' in html
+
+
+# ---------------------------------------------------------------- recomputes after edits elsewhere
+
+
+def test_edits_to_costs_campaigns_and_capacity_ask_for_a_recompute(
+    org, owner, client_for, delays, django_capture_on_commit_callbacks
+):
+    from tests.capacity.factories import make_resource
+
+    resource = make_resource(org)
+    campaign = make_campaign(org)
+    client = client_for(owner)
+    posts = [
+        (f"/o/{org.slug}/capacity/resources/{resource.pk}/staff/", {
+            f"r{resource.pk}-{k}": v for k, v in
+            {"name": "Léa", "kind": "freelancer", "hourly_cost": "30", **{f"hours_{d}": "8" for d in range(5)}}.items()}),
+        (f"/o/{org.slug}/campaigns/{campaign.pk}/status/", {"status": "planned"}),
+    ]
+    for path, data in posts:
+        RecomputeState.objects.filter(organization=org).update(pending=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(path, data)
+        assert response.status_code in (200, 302), (path, response.status_code)
+    assert delays == [org.id, org.id]
+
+
+def _tiny():
+    from tests.kpis.factories import tiny_shop
+
+    return tiny_shop()
+
+
+def test_another_organisations_import_answers_404(org, other_org, client_for):
+    from tests.factories import make_import_batch
+
+    theirs = make_import_batch(other_org)
+    member = make_member(org, Role.OWNER)
+    assert client_for(member).post(url(org, f"imports/{theirs.pk}/confirm/")).status_code == 404
