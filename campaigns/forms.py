@@ -126,3 +126,9 @@ class CostProfileForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Campaign.Status.choices)
+    comment = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}),
+                              label=_("Comment"))
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -249,3 +249,42 @@ class Scenario(PromotionPlan):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CampaignComment(models.Model):
+    """A comment on a campaign; approving or sending back may carry one."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("comment")
+        SENT_BACK = "sent_back", _("sent back")
+        APPROVED = "approved", _("approved")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    text = models.TextField(_("comment"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.author}: {self.text[:40]}"
+
+
+class CampaignChange(models.Model):
+    """The audit log: who changed which field of a campaign, when, from what to what."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField(_("field"), max_length=60)
+    old = models.TextField(_("before"), blank=True)
+    new = models.TextField(_("after"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["campaign", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.field}: {self.old} → {self.new}"

@@ -13,7 +13,7 @@ from django.forms import ModelForm
 from django.utils.translation import gettext as _
 
 from campaigns.forms import PLAN_FIELDS
-from campaigns.models import Campaign, Channel, CostProfile, Scenario
+from campaigns.models import Campaign, CampaignChange, CampaignComment, Channel, CostProfile, Scenario
 from kpis.services import recompute_request
 from plannerist.models import Membership, Organization
 from plannerist.tenancy import can_approve_campaigns, can_edit_campaigns
@@ -23,7 +23,7 @@ Status = Campaign.Status
 # (from, to) → who may move a campaign along it.
 TRANSITIONS = {
     (Status.DRAFT, Status.PLANNED): can_edit_campaigns,
-    (Status.PLANNED, Status.DRAFT): can_edit_campaigns,
+    (Status.PLANNED, Status.DRAFT): lambda m: can_edit_campaigns(m) or can_approve_campaigns(m),
     (Status.PLANNED, Status.APPROVED): can_approve_campaigns,
     (Status.APPROVED, Status.PLANNED): can_approve_campaigns,
     (Status.APPROVED, Status.LIVE): can_edit_campaigns,
@@ -32,6 +32,9 @@ TRANSITIONS = {
     (Status.APPROVED, Status.STOPPED): can_approve_campaigns,
 }
 _ECONOMIC_FIELDS = [f for f in PLAN_FIELDS if f != "products"] + ["channel", "start", "end", "baseline_orders"]
+_AUDITED_FIELDS = ["name", "objective", "status", *_ECONOMIC_FIELDS]
+# Going back a step: whoever does it for someone else's campaign says why.
+SEND_BACKS = {(Status.PLANNED, Status.DRAFT), (Status.APPROVED, Status.PLANNED)}
 
 
 def can_change_status(member: Membership) -> bool:
@@ -48,23 +51,52 @@ def allowed_transitions(*, campaign: Campaign, member: Membership) -> list[str]:
 
 @transaction.atomic
 def campaign_save(*, campaign: Campaign, products: list, by: Membership) -> Campaign:
-    """Create or update; an approved campaign whose economics change needs approving again."""
-    if campaign.pk and campaign.status == Status.APPROVED:
-        before = Campaign.objects.get(pk=campaign.pk)
+    """Create or update, with every changed field in the audit log; an approved campaign
+    whose economics change needs approving again."""
+    before = Campaign.objects.filter(pk=campaign.pk).first() if campaign.pk else None
+    before_products = sorted(p.sku for p in before.products.all()) if before else []
+    after_products = sorted(p.sku for p in products)
+    if before is not None and before.status == Status.APPROVED:
         changed = any(getattr(before, f) != getattr(campaign, f) for f in _ECONOMIC_FIELDS)
-        if changed or {p.pk for p in before.products.all()} != {p.pk for p in products}:
+        if changed or before_products != after_products:
             campaign.status = Status.PLANNED
     if campaign.owner_id is None:
         campaign.owner = by.user
     campaign.full_clean()
     campaign.save()
     campaign.products.set(products)
+    changes = [("created", "", campaign.name)] if before is None else [
+        (field, _text(getattr(before, field)), _text(getattr(campaign, field)))
+        for field in _AUDITED_FIELDS
+        if getattr(before, field) != getattr(campaign, field)
+    ]
+    if before is not None and before_products != after_products:
+        changes.append(("products", ", ".join(before_products), ", ".join(after_products)))
+    CampaignChange.objects.bulk_create(
+        CampaignChange(campaign=campaign, changed_by=by.user, field=field, old=old, new=new) for field, old, new in changes
+    )
     recompute_request(organization=campaign.organization)
     return campaign
 
 
+def _text(value) -> str:
+    """A field's value as the audit log keeps it."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if hasattr(value, "normalize"):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def needs_comment(*, campaign: Campaign, status: str, member: Membership) -> bool:
+    """Sending someone else's campaign back a step needs a word on why."""
+    return (campaign.status, status) in SEND_BACKS and campaign.owner_id != member.user_id
+
+
 @transaction.atomic
-def campaign_set_status(*, campaign: Campaign, status: str, by: Membership) -> Campaign:
+def campaign_set_status(*, campaign: Campaign, status: str, by: Membership, comment: str = "") -> Campaign:
     check = TRANSITIONS.get((campaign.status, status))
     if check is None:
         raise TransitionError(
@@ -73,10 +105,27 @@ def campaign_set_status(*, campaign: Campaign, status: str, by: Membership) -> C
         )
     if not check(by):
         raise PermissionDenied
+    comment = comment.strip()
+    if not comment and needs_comment(campaign=campaign, status=status, member=by):
+        raise TransitionError(_("Say why you send it back: the comment goes to whoever proposed it."))
+    kind = (CampaignComment.Kind.SENT_BACK if (campaign.status, status) in SEND_BACKS
+            else CampaignComment.Kind.APPROVED if status == Status.APPROVED else CampaignComment.Kind.COMMENT)
+    old = campaign.status
     campaign.status = status
     campaign.save(update_fields=["status", "updated_at"])
+    CampaignChange.objects.create(campaign=campaign, changed_by=by.user, field="status", old=old, new=status)
+    if comment:
+        CampaignComment.objects.create(campaign=campaign, author=by.user, kind=kind, text=comment)
     recompute_request(organization=campaign.organization)
     return campaign
+
+
+@transaction.atomic
+def campaign_comment_add(*, campaign: Campaign, by: Membership, text: str) -> CampaignComment:
+    comment = CampaignComment(campaign=campaign, author=by.user, text=text.strip())
+    comment.full_clean()
+    comment.save()
+    return comment
 
 
 @transaction.atomic

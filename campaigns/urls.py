@@ -9,6 +9,7 @@ urlpatterns = [
     path("whatif/", views.whatif, name="whatif"),
     path("<int:campaign_id>/", views.campaign_detail, name="detail"),
     path("<int:campaign_id>/status/", views.campaign_status, name="status"),
+    path("<int:campaign_id>/comments/", views.campaign_comment, name="comment"),
     path("<int:campaign_id>/scenarios/", views.scenario_compare, name="scenarios"),
     path("scenarios/<int:scenario_id>/", views.scenario_detail, name="scenario"),
     path("scenarios/<int:scenario_id>/choose/", views.scenario_choose, name="scenario_choose"),

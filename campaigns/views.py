@@ -9,6 +9,7 @@ from campaigns import charts, selectors, services
 from campaigns.forms import (
     CampaignForm,
     ChannelForm,
+    CommentForm,
     CostProfileForm,
     ProductForm,
     ScenarioForm,
@@ -16,7 +17,7 @@ from campaigns.forms import (
 )
 from campaigns.models import Campaign, Channel, Product, Scenario
 from capacity.selectors import campaign_capacity_cost
-from plannerist.tenancy import Access, can_edit_campaigns, can_edit_costs, org_view
+from plannerist.tenancy import Access, can_comment, can_edit_campaigns, can_edit_costs, org_view
 
 SCENARIO = (Scenario, "campaign__organization")
 
@@ -82,7 +83,7 @@ def _campaign_page(request: HttpRequest, access: Access, campaign: Campaign) -> 
     context = {"form": form, "campaign": campaign, "can_edit": access.can(can_edit_campaigns)}
     if campaign.pk and not form.is_bound:
         context.update(_result(access, selectors.economics_of(campaign), campaign))
-        context["transitions"] = services.allowed_transitions(campaign=campaign, member=access.membership)
+        context.update(_approval(access, campaign))
         context["scenarios"] = campaign.scenarios.all()
     elif form.is_bound or not campaign.pk:
         if form.is_valid():
@@ -101,18 +102,53 @@ def whatif(request: HttpRequest, access: Access) -> HttpResponse:
     return render(request, "campaigns/campaign_detail.html#result", context)
 
 
+def _approval(access: Access, campaign: Campaign) -> dict:
+    """The approval block: the moves this member may make, whether a send-back needs a
+    comment, the comments and the audit log (three queries)."""
+    transitions = services.allowed_transitions(campaign=campaign, member=access.membership)
+    return {
+        "transitions": transitions,
+        "comment_required": any(
+            services.needs_comment(campaign=campaign, status=t, member=access.membership) for t in transitions),
+        "comments": campaign.comments.select_related("author"),
+        "changes": campaign.changes.select_related("changed_by")[:HISTORY_SHOWN],
+        "comment_form": CommentForm(),
+        "can_comment": access.can(can_comment),
+    }
+
+
+HISTORY_SHOWN = 30
+
+
 @org_view(methods=("POST",), campaign=Campaign)
 def campaign_status(request: HttpRequest, access: Access, campaign: Campaign) -> HttpResponse:
+    """Propose, approve, send back (with a comment), go live…: one step of the workflow."""
     access.require(services.can_change_status)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.campaign_set_status(campaign=campaign, status=form.cleaned_data["status"], by=access.membership)
+            services.campaign_set_status(campaign=campaign, status=form.cleaned_data["status"], by=access.membership,
+                                         comment=form.cleaned_data["comment"])
             messages.success(request, _("The campaign is now %(status)s.") % {"status": campaign.get_status_display()})
         except services.TransitionError as error:
             messages.error(request, str(error))
     else:
         messages.error(request, _("Unknown status."))
+    return redirect("campaigns:detail", org_slug=access.organization.slug, campaign_id=campaign.pk)
+
+
+@org_view(methods=("POST",), campaign=Campaign)
+def campaign_comment(request: HttpRequest, access: Access, campaign: Campaign) -> HttpResponse:
+    access.require(can_comment)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.campaign_comment_add(campaign=campaign, by=access.membership, text=form.cleaned_data["text"])
+        form = CommentForm()
+    context = {"campaign": campaign, **_approval(access, campaign), "comment_form": form}
+    if request.htmx:
+        return render(request, "campaigns/campaign_detail.html#comments", context, status=400 if form.errors else 200)
+    if form.errors:
+        messages.error(request, _("Write a comment first."))
     return redirect("campaigns:detail", org_slug=access.organization.slug, campaign_id=campaign.pk)
 
 

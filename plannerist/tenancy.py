@@ -45,6 +45,11 @@ def can_enter_actuals(member: Membership) -> bool:
     return member.role in {Role.OWNER, Role.MARKETING, Role.OPERATIONS}
 
 
+def can_comment(member: Membership) -> bool:
+    """Comments on campaigns: everyone who takes part in decisions."""
+    return member.role != Role.VIEWER
+
+
 def can_set_targets(member: Membership) -> bool:
     """KPI targets and signal thresholds: the people who decide, not the viewers."""
     return member.role in {Role.OWNER, Role.MARKETING, Role.OPERATIONS, Role.CONSULTANT}

@@ -1,0 +1,103 @@
+"""Marketing proposes, operations approves or sends back with a comment; comments; the audit log."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from campaigns.models import Campaign, CampaignChange, CampaignComment
+from plannerist.models import Role
+from tests import factories
+from tests.campaigns.test_views import plan_data, shop  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def people(org, client_for):
+    marketing = factories.make_member(org, Role.MARKETING)
+    operations = factories.make_member(org, Role.OPERATIONS)
+    return {"marketing": marketing, "operations": operations,
+            "m": client_for(marketing, **EN), "o": client_for(operations, **EN)}
+
+
+def status_url(org, campaign):
+    return f"/o/{org.slug}/campaigns/{campaign.pk}/status/"
+
+
+def test_operations_sees_the_margin_and_capacity_evidence_beside_the_approve_button(org, shop, people):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.PLANNED, owner=people["marketing"])
+    html = people["o"].get(f"/o/{org.slug}/campaigns/{campaign.pk}/").content.decode()
+    assert 'value="approved"' in html and 'value="draft"' in html  # approve or send back
+    assert 'id="result"' in html and "Incremental margin" in html and "capacity-side" in html
+    assert "Comment (required to send it back)" in html
+
+
+def test_sending_back_needs_a_comment_that_goes_to_the_proposer(org, shop, people):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.PLANNED, owner=people["marketing"])
+    refused = people["o"].post(status_url(org, campaign), {"status": "draft", "comment": "  "}, follow=True)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PLANNED
+    assert "Say why you send it back" in refused.content.decode()
+
+    people["o"].post(status_url(org, campaign), {"status": "draft", "comment": "Margin negative on Etsy: restrict the scope."})
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT
+    comment = CampaignComment.objects.get(campaign=campaign)
+    assert (comment.kind, comment.author, comment.text) == ("sent_back", people["operations"], "Margin negative on Etsy: restrict the scope.")
+    html = people["m"].get(f"/o/{org.slug}/campaigns/{campaign.pk}/").content.decode()
+    assert "Margin negative on Etsy" in html and "sent back" in html
+
+
+def test_the_owner_may_withdraw_their_own_proposal_without_a_comment(org, shop, people):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.PLANNED, owner=people["marketing"])
+    people["m"].post(status_url(org, campaign), {"status": "draft"})
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT and not CampaignComment.objects.exists()
+
+
+def test_every_change_is_in_the_audit_log_with_who_and_old_to_new(org, shop, people):  # noqa: F811
+    m = people["m"]
+    m.post(f"/o/{org.slug}/campaigns/new/", plan_data(shop, name="Noël"))
+    campaign = Campaign.objects.get(organization=org, name="Noël")
+    m.post(f"/o/{org.slug}/campaigns/{campaign.pk}/", plan_data(shop, name="Noël", discount_rate="25", uplift="60"))
+    m.post(status_url(org, campaign), {"status": "planned"})
+    people["o"].post(status_url(org, campaign), {"status": "approved", "comment": "OK with two freelancers."})
+    log = {(c.field, c.old, c.new, c.changed_by.pk) for c in CampaignChange.objects.filter(campaign=campaign)}
+    marketing, operations = people["marketing"].pk, people["operations"].pk
+    assert ("created", "", "Noël", marketing) in log
+    assert ("discount_rate", "0.2", "0.25", marketing) in log and ("uplift", "0.5", "0.6", marketing) in log
+    assert ("status", "draft", "planned", marketing) in log and ("status", "planned", "approved", operations) in log
+    assert CampaignComment.objects.get(campaign=campaign).kind == "approved"
+    html = m.get(f"/o/{org.slug}/campaigns/{campaign.pk}/").content.decode()
+    assert "History of changes" in html and "<code>discount_rate</code>" in html and "0.2 → 0.25" in html
+
+
+def test_an_approved_campaign_edited_goes_back_to_planned_in_the_log(org, shop, people):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.APPROVED, owner=people["marketing"])
+    people["m"].post(f"/o/{org.slug}/campaigns/{campaign.pk}/", plan_data(shop, name=campaign.name, discount_rate="35"))
+    assert CampaignChange.objects.filter(campaign=campaign, field="status", old="approved", new="planned").exists()
+
+
+def test_a_comment_by_htmx_returns_only_the_comments(org, shop, people):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop)
+    response = people["o"].post(f"/o/{org.slug}/campaigns/{campaign.pk}/comments/",
+                                {"text": "Stock of candles OK until the 20th."}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and html.lstrip().startswith('<section class="card" id="comments"')
+    assert "Stock of candles OK" in html and "<html" not in html
+    empty = people["o"].post(f"/o/{org.slug}/campaigns/{campaign.pk}/comments/", {"text": ""}, HTTP_HX_REQUEST="true")
+    assert empty.status_code == 400 and CampaignComment.objects.count() == 1
+
+
+def test_a_viewer_can_neither_comment_nor_move_a_campaign(org, shop, viewer, client_for):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.PLANNED)
+    client = client_for(viewer, **EN)
+    html = client.get(f"/o/{org.slug}/campaigns/{campaign.pk}/").content.decode()
+    assert 'name="status"' not in html and "/comments/" not in html
+    assert client.post(f"/o/{org.slug}/campaigns/{campaign.pk}/comments/", {"text": "x"}).status_code == 403
+    assert client.post(status_url(org, campaign), {"status": "approved"}).status_code == 403
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PLANNED and not CampaignComment.objects.exists()
