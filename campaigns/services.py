@@ -13,7 +13,14 @@ from django.forms import ModelForm
 from django.utils.translation import gettext as _
 
 from campaigns.forms import PLAN_FIELDS
-from campaigns.models import Campaign, CampaignChange, CampaignComment, Channel, CostProfile, Scenario
+from campaigns.models import (
+    Campaign,
+    CampaignChange,
+    CampaignComment,
+    Channel,
+    CostProfile,
+    Scenario,
+)
 from kpis.services import recompute_request
 from plannerist.models import Membership, Organization
 from plannerist.tenancy import can_approve_campaigns, can_edit_campaigns

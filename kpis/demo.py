@@ -28,7 +28,8 @@ SHOPS = {
 }
 WEEKDAY = np.array([1.05, 0.95, 0.95, 1.0, 1.1, 0.85, 0.7])
 MONTH = np.array([0.8, 0.75, 0.85, 0.9, 1.0, 0.95, 0.75, 0.7, 0.95, 1.0, 1.35, 1.8])
-TARGETS = {
+TARGETS = {  # amounts per week
+    "revenue_excl_vat": 11_000.0, "margin": 4_000.0, "orders": 230.0,
     "margin_per_order": 8.0, "margin_rate": 0.22, "cac": 5.5, "roas": 8.0, "return_rate": 0.05,
     "repeat_purchase_rate": 0.35, "capacity_utilisation": 0.85, "order_to_ship_hours": 24.0,
     "support_cost_per_order": 0.6, "stock_cover_days": 30.0,

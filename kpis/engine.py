@@ -1,4 +1,4 @@
-"""The shared KPI engine: daily actuals in, KPIs per day, ISO week and month out.
+"""The shared KPI engine: daily actuals in, KPIs per day, ISO week, month and quarter out.
 
 Pure pandas (no Django, no clock). Every KPI of a period is computed from the period's
 *sums* — revenue, margin, orders, spend… are added up first and divided last — so a week's
@@ -50,7 +50,8 @@ ACTUAL_COLUMNS: Mapping[str, str] = {
 _LEVELS = ("stock_units",)
 _SUMMED = tuple(c for c in ACTUAL_COLUMNS if c not in ("date", "campaign", "channel", "stock_units"))
 
-PeriodKind = Literal["day", "week", "month"]
+PeriodKind = Literal["day", "week", "month", "quarter"]
+PERIODS: tuple[PeriodKind, ...] = ("day", "week", "month", "quarter")
 ScopeKind = Literal["organisation", "campaign", "channel"]
 
 
@@ -132,12 +133,22 @@ KPI_DEFINITIONS: tuple[KpiDefinition, ...] = (
 
 KPI_KEYS: tuple[str, ...] = tuple(d.key for d in KPI_DEFINITIONS)
 
+# KPIs that add up over time: their targets are weekly and scale with the period's length.
+ADDITIVE_KPIS: frozenset[str] = frozenset({"orders", "revenue_excl_vat", "margin"})
+
+# The article's three pairs: where the marketing side and the operations side meet.
+KPI_PAIRS: tuple[tuple[str, str], ...] = (
+    ("revenue_excl_vat", "margin"),
+    ("repeat_purchase_rate", "cac"),
+    ("orders", "capacity_utilisation"),
+)
+
 
 def compute_kpis(
     actuals: pd.DataFrame,
     costs: CostProfile,
     *,
-    periods: Sequence[PeriodKind] = ("day", "week", "month"),
+    periods: Sequence[PeriodKind] = PERIODS,
     scopes: Sequence[ScopeKind] = ("organisation", "campaign", "channel"),
 ) -> pd.DataFrame:
     """KPIs in long form: ``scope, scope_id, period, period_start, kpi, value``.
@@ -145,7 +156,7 @@ def compute_kpis(
     ``scope_id`` is ``""`` for the organisation (not null, so that a unique key over
     organisation, scope, scope_id, period, period_start and kpi also holds in PostgreSQL),
     else the campaign or channel. ``period_start`` is the day, the ISO week's Monday or the
-    month's first day. One row per KPI of :data:`KPI_DEFINITIONS`; ``value`` NaN when the
+    month's or the quarter's first day. One row per KPI of :data:`KPI_DEFINITIONS`; ``value`` NaN when the
     KPI is not defined for that period (no orders, no spend…).
     """
     if "date" not in actuals.columns:
@@ -251,6 +262,8 @@ def _period_start(dates: pd.Series, period: PeriodKind) -> pd.Series:
         return dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")  # the ISO week's Monday
     if period == "month":
         return dates - pd.to_timedelta(dates.dt.day - 1, unit="D")
+    if period == "quarter":
+        return pd.to_datetime({"year": dates.dt.year, "month": (dates.dt.month - 1) // 3 * 3 + 1, "day": 1})
     raise ValueError(f"unknown period {period!r}")
 
 

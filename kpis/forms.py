@@ -21,7 +21,7 @@ FORMATS = [
     ("generic", _("Plannerist template (CSV or XLSX)")),
     ("lines", _("Order lines of any layout (with a column mapping)")),
 ]
-PERIODS = [("week", _("Week")), ("month", _("Month"))]
+PERIODS = [("week", _("Week")), ("month", _("Month")), ("quarter", _("Quarter"))]
 
 
 def kpi_label(definition) -> str:

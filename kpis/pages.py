@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from campaigns.selectors import CampaignEconomics
-from kpis.engine import KPI_DEFINITIONS, KpiDefinition
+from kpis.engine import ADDITIVE_KPIS, KPI_DEFINITIONS, KpiDefinition
 from kpis.forms import kpi_label
 
 OWNERS = {"marketing": _("marketing"), "operations": _("operations"), "shared": _("shared")}
@@ -63,15 +63,38 @@ def complete_periods(table: pd.DataFrame, current_start: dt.date) -> tuple[pd.Da
     return table.loc[~in_progress & (table.index < current_start)], current
 
 
-def kpi_rows(table: pd.DataFrame, targets: dict[str, float], *, current_start: dt.date) -> list[KpiRow]:
+def period_days(start: dt.date, period: str) -> int:
+    if period == "day":
+        return 1
+    if period == "week":
+        return 7
+    months = 1 if period == "month" else 3
+    month = start.month - 1 + months
+    end = dt.date(start.year + month // 12, month % 12 + 1, 1)
+    return (end - start).days
+
+
+def target_for(key: str, targets: dict[str, float], *, period: str, start: dt.date | None) -> float | None:
+    """A KPI's target for a period: ratios as set; amounts (orders, revenue, margin) are set
+    per week and scaled to the period's length."""
+    target = targets.get(key)
+    if target is None or key not in ADDITIVE_KPIS or start is None:
+        return target
+    return target * period_days(start, period) / 7
+
+
+def kpi_rows(
+    table: pd.DataFrame, targets: dict[str, float], *, current_start: dt.date, period: str = "week"
+) -> list[KpiRow]:
     """One row per KPI definition: its last two complete periods, the one in progress, its
     target and whether the last complete period met it."""
     done, current = complete_periods(table, current_start)
+    last_start = done.index[-1] if len(done) else None
     rows = []
     for definition in KPI_DEFINITIONS:
         series = [_number(v) for v in done[definition.key]] if definition.key in done else []
         latest = series[-1] if series else None
-        target = targets.get(definition.key)
+        target = target_for(definition.key, targets, period=period, start=last_start)
         rows.append(KpiRow(
             definition=definition, label=kpi_label(definition), owner=OWNERS[definition.owner],
             direction=DIRECTIONS[definition.direction], latest=latest,
@@ -126,3 +149,110 @@ def cohort_grid(table: pd.DataFrame) -> list[dict]:
             "retention": [_number(by_offset.get(k)) for k in range(1, COHORT_MONTHS + 1)],
         })
     return rows[::-1][:12]
+
+
+# ---------------------------------------------------------------- dashboard and portfolio
+
+
+@dataclasses.dataclass(frozen=True)
+class PairSide:
+    key: str
+    label: str
+    unit: str
+    latest: float | None
+    previous: float | None
+    change: float | None  # relative change against the previous period
+    target: float | None
+    meets_target: bool | None
+
+
+def _definition(key: str) -> KpiDefinition:
+    return next(d for d in KPI_DEFINITIONS if d.key == key)
+
+
+def pair_side(key: str, done: pd.DataFrame, targets: dict[str, float], *, period: str = "week") -> PairSide:
+    series = [_number(v) for v in done[key]] if key in done else []
+    return side_of(key, series, targets, period=period, last_start=done.index[-1] if len(done) else None)
+
+
+def side_of(key: str, series: list[float | None], targets: dict[str, float], *, period: str,
+            last_start: dt.date | None) -> PairSide:
+    """One side of a pair from its values over the complete periods, oldest first."""
+    definition = _definition(key)
+    latest = series[-1] if series else None
+    previous = series[-2] if len(series) > 1 else None
+    change = None if latest is None or not previous else (latest - previous) / abs(previous)
+    target = target_for(key, targets, period=period, start=last_start)
+    return PairSide(key, kpi_label(definition), definition.unit, latest, previous, change, target,
+                    meets(latest, target, definition.direction))
+
+
+def pair_status(sides: tuple[PairSide, PairSide]) -> str:
+    """A traffic light for a pair: "good" when both sides meet their targets, "bad" when
+    both miss, "mixed" otherwise, "unknown" when no side can be judged."""
+    judged = [s.meets_target for s in sides if s.meets_target is not None]
+    if not judged:
+        return "unknown"
+    if all(judged) and len(judged) == 2:
+        return "good"
+    if not any(judged):
+        return "bad"
+    return "mixed"
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def current_period_start(day: dt.date, period: str) -> dt.date:
+    return quarter_start(day) if period == "quarter" else period_start(day, period)
+
+
+@dataclasses.dataclass(frozen=True)
+class CalendarRow:
+    campaign: Campaign
+    left: float  # % of the window
+    width: float
+
+
+def calendar_rows(campaigns, start: dt.date, end: dt.date) -> list[CalendarRow]:
+    """Each campaign's bar on a timeline from ``start`` to ``end`` (in % of the window)."""
+    span = (end - start).days + 1
+    rows = []
+    for c in sorted(campaigns, key=lambda c: (c.start, c.name)):
+        first, last = max(c.start, start), min(c.end, end)
+        if first > last:
+            continue
+        rows.append(CalendarRow(c, round(100 * (first - start).days / span, 2),
+                                round(100 * ((last - first).days + 1) / span, 2)))
+    return rows
+
+
+def calendar_months(start: dt.date, end: dt.date) -> list[dict]:
+    """Month ticks on the timeline: label and left position in %."""
+    span = (end - start).days + 1
+    ticks, day = [], start.replace(day=1)
+    while day <= end:
+        if day >= start:
+            ticks.append({"date": day, "left": round(100 * (day - start).days / span, 2)})
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return ticks
+
+
+def load_rows(forecast: pd.DataFrame) -> tuple[list[dt.date], list[dict]]:
+    """Forecast snapshots (``scope_id, period_start, kpi, value``) → the weeks, and one row per
+    resource with its utilisation per week and its extra-hours cost over the horizon."""
+    if forecast.empty:
+        return [], []
+    weeks = sorted(set(forecast["period_start"]))
+    cells: dict[tuple[str, str], dict[dt.date, float]] = {}
+    for name, start, kpi, value in forecast[["scope_id", "period_start", "kpi", "value"]].itertuples(index=False):
+        if name:
+            cells.setdefault((name, kpi), {})[start] = value
+    rows = []
+    for name in sorted({name for name, _kpi in cells}):
+        utilisation = cells.get((name, "forecast_utilisation"), {})
+        extra = cells.get((name, "forecast_extra_cost"), {})
+        rows.append({"resource": name, "weeks": [_number(utilisation.get(w)) for w in weeks],
+                     "extra_cost": float(sum(v for v in extra.values() if v is not None and v == v))})
+    return weeks, rows

@@ -38,6 +38,7 @@ from kpis.models import (
     Signal,
     SignalThresholds,
 )
+from plannerist.bulk import insert_rows
 from plannerist.models import Organization, User
 
 logger = logging.getLogger(__name__)
@@ -257,7 +258,7 @@ def _save_import(
     for order_id, values in incoming.items():
         order = existing.get(order_id)
         if order is None:
-            created.append(ImportedOrder(organization=organization, order_id=order_id, batch=batch, **values))
+            created.append((order_id, values))
         elif any(getattr(order, field) != value for field, value in values.items()):
             touched_days.add(timezone.localtime(order.ordered_at, _zone(tz)).date())
             for field, value in values.items():
@@ -267,13 +268,18 @@ def _save_import(
         else:
             continue
         touched_days.add(timezone.localtime(values["ordered_at"], _zone(tz)).date())
-    ImportedOrder.objects.bulk_create(created, batch_size=1000)
+    insert_rows(
+        ImportedOrder, ["organization_id", "order_id", "batch_id", "is_new_customer", *_ORDER_FIELDS],
+        ([organization.id, order_id, batch.pk, False, *(values[f] for f in _ORDER_FIELDS)] for order_id, values in created),
+    )
     ImportedOrder.objects.bulk_update(changed, [*_ORDER_FIELDS, "batch"], batch_size=1000)
 
     days: tuple[dt.date, ...] = ()
     if touched_days:
-        keys = {o.customer_key for o in [*created, *changed] if o.customer_key}
-        since = min(o.ordered_at for o in [*created, *changed])
+        written = [values for _order_id, values in created] + [{"customer_key": o.customer_key,
+                                                                  "ordered_at": o.ordered_at} for o in changed]
+        keys = {v["customer_key"] for v in written if v["customer_key"]}
+        since = min(v["ordered_at"] for v in written)
         days = tuple(sorted(touched_days | selectors.customer_days_from(organization.id, keys, since, tz)))
         daily_actuals_rebuild(organization=organization, days=days)
         recompute_request(organization=organization)
@@ -294,7 +300,6 @@ def _order_rows(organization: Organization, lines: pd.DataFrame, format: str) ->
     orders = orders_from_lines(lines)
     codes = selectors.campaign_by_discount_code(organization.id)
     channels = selectors.channel_by_name(organization.id)
-    zone = _zone(organization.timezone)
     ordered_at = _aware(orders["ordered_at"], organization.timezone)
     shipped_at = _aware(orders["shipped_at"], organization.timezone)
     rows = {}
@@ -302,7 +307,9 @@ def _order_rows(organization: Organization, lines: pd.DataFrame, format: str) ->
         code = order.discount_code if isinstance(order.discount_code, str) else ""
         channel = order.channel if isinstance(order.channel, str) else ""
         rows[str(order.order_id)] = {
-            "ordered_at": ordered_at[i].astimezone(zone),
+            # In UTC, as the database returns it: an aware time in the repeated hour of the
+            # autumn clock change never equals the same instant in another zone (PEP 495).
+            "ordered_at": ordered_at[i].astimezone(dt.UTC),
             "channel_id": channels.get(channel.strip().casefold()),
             "channel_name": channel[:120],
             "campaign_id": codes.get(code.strip().casefold()),
@@ -315,7 +322,7 @@ def _order_rows(organization: Organization, lines: pd.DataFrame, format: str) ->
             "shipping_incl_vat": _decimal(order.shipping_incl_vat),
             "cancelled": bool(order.cancelled),
             "is_adjustment": bool(order.is_adjustment_order),
-            "shipped_at": None if shipped_at[i] is None else shipped_at[i].astimezone(zone),
+            "shipped_at": None if shipped_at[i] is None else shipped_at[i].astimezone(dt.UTC),
             "currency": order.currency,
             "source_format": format,
         }
@@ -428,29 +435,35 @@ def kpis_recompute(*, organization_id: int) -> int:
     RecomputeState.objects.filter(pk=state.pk).update(pending=False)
     today = timezone.localdate(started, _zone(organization.timezone))
     kpis = selectors.organisation_kpis(organization, today=today)
-    values = kpis["value"].astype("float64").to_numpy()
-    keys = kpis[["scope", "scope_id", "period", "period_start", "kpi"]].itertuples(index=False, name=None)
+    look = selectors.capacity_outlook(organization, today=today)
+    rows = pd.concat([kpis, selectors.forecast_rows(look)], ignore_index=True)
+    values = rows["value"].astype("float64").to_numpy()
+    keys = rows[["scope", "scope_id", "period", "period_start", "kpi"]].itertuples(index=False, name=None)
     fresh = {key: None if np.isnan(value) else float(value) for key, value in zip(keys, values, strict=True)}
     stored = selectors.snapshot_values(organization.id)
     changed = [key for key, value in fresh.items() if key not in stored or not _same(stored[key][1], value)]
-    KpiSnapshot.objects.bulk_create(
-        [
-            KpiSnapshot(organization=organization, scope=key[0], scope_id=key[1], period=key[2],
-                        period_start=key[3], kpi=key[4], value=fresh[key], computed_at=started)
-            for key in changed
-        ],
-        batch_size=1000, update_conflicts=True,
-        unique_fields=["organization", "scope", "scope_id", "period", "period_start", "kpi"],
-        update_fields=["value", "computed_at"],
-    )
+    _snapshots_upsert(organization.id, [(key, fresh[key]) for key in changed], started)
     gone = [pk for key, (pk, _value) in stored.items() if key not in fresh]
     for chunk in _chunks(gone):
         KpiSnapshot.objects.filter(pk__in=chunk).delete()
-    signals_replace(organization=organization, findings=selectors.signal_findings(organization, kpis, today=today),
-                    raised_at=started)
+    findings = selectors.signal_findings(organization, kpis, today=today, look=look)
+    signals_replace(organization=organization, findings=findings, raised_at=started)
     RecomputeState.objects.filter(pk=state.pk).update(last_computed_at=started, last_error="")
     RecomputeState.objects.filter(pk=state.pk, stale_since__lte=started).update(stale=False, stale_since=None)
     return len(fresh)
+
+
+def _snapshots_upsert(organization_id: int, rows: list[tuple[tuple, float | None]], at: dt.datetime) -> None:
+    """Insert or update snapshots on their natural key (the first recompute of two years
+    writes 50,000 rows: see :mod:`plannerist.bulk`)."""
+    if not rows:
+        return
+    key = ["organization_id", "scope", "scope_id", "period", "period_start", "kpi"]
+    insert_rows(
+        KpiSnapshot, [*key, "value", "computed_at"],
+        ([organization_id, *natural, value, at] for natural, value in rows),
+        conflict=key, update=["value", "computed_at"],
+    )
 
 
 def _same(old: float | None, new: float | None) -> bool:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
-from kpis import services
+from kpis import reviews, services
 from plannerist.models import Organization
 
 # Lost connections, lock timeouts, serialisation failures: worth another try later.
@@ -42,3 +43,9 @@ def run_import(self, batch_id: int) -> int | None:
     """A confirmed import too large for a web request; the page polls its progress."""
     batch = services.import_run(batch_id=batch_id)
     return None if batch is None else batch.orders
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+def prepare_review_drafts() -> int:
+    """Monday morning: every organisation's draft review of the previous ISO week."""
+    return reviews.review_drafts_prepare(today=timezone.localdate())

@@ -36,13 +36,13 @@ def kpi_list(request: HttpRequest, access: Access) -> HttpResponse:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
     org = access.organization
     period = form.chosen()
-    current_start = pages.period_start(timezone.localdate(), period)
+    current_start = pages.current_period_start(timezone.localdate(), period)
     table = selectors.kpi_table(org.id, period=period, count=PERIODS_SHOWN + 1)
     targets = selectors.targets_of(org.id)
     done, _current = pages.complete_periods(table, current_start)
     return render(request, "kpis/kpi_list.html", {
         "period": period,
-        "rows": pages.kpi_rows(table, targets, current_start=current_start),
+        "rows": pages.kpi_rows(table, targets, current_start=current_start, period=period),
         "starts": list(done.index),
         "current_start": current_start,
         "trend_chart": charts.trend(done, targets, currency=org.currency, period=period),

@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
     # Organisations whose recompute could not be enqueued (Redis down) are caught up.
     "kpis-sweep-stale": {"task": "kpis.tasks.sweep_stale", "schedule": 300.0},
     "kpis-nightly-recompute": {"task": "kpis.tasks.nightly_recompute", "schedule": crontab(hour=3, minute=15)},
+    # Monday morning, after the nightly recompute: last ISO week's review drafts, one per organisation.
+    "kpis-weekly-review-drafts": {
+        "task": "kpis.tasks.prepare_review_drafts", "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -116,14 +116,33 @@ def make_discount_code(organization: Organization, **fields):
     return DiscountCode.objects.create(organization=organization, **fields)
 
 
+def make_weekly_review(organization: Organization, **fields):
+    """A draft review; each call takes another ISO week (one review per organisation and week)."""
+    import datetime as dt
+
+    from kpis.models import WeeklyReview
+
+    fields.setdefault("week_start", dt.date(2026, 11, 16) - dt.timedelta(weeks=next(_seq)))
+    return WeeklyReview.objects.create(organization=organization, **fields)
+
+
+def make_review_decision(organization: Organization, **fields):
+    from kpis.models import ReviewDecision
+
+    review = fields.pop("review", None) or make_weekly_review(organization)
+    fields = {"action": ReviewDecision.Action.ADJUST, "text": "Lower the discount to 15 %", **fields}
+    return ReviewDecision.objects.create(review=review, **fields)
+
+
 def _register_makers() -> None:
     from campaigns.models import Campaign, Channel, Product, Scenario
-    from kpis.models import DiscountCode, ImportBatch
+    from kpis.models import DiscountCode, ImportBatch, ReviewDecision, WeeklyReview
     from tests.capacity.factories import MAKERS as CAPACITY_MAKERS
 
     OBJECT_MAKERS.update({
         Channel: make_channel, Product: make_product, Campaign: make_campaign, Scenario: make_scenario,
         ImportBatch: make_import_batch, DiscountCode: make_discount_code, **CAPACITY_MAKERS,
+        WeeklyReview: make_weekly_review, ReviewDecision: make_review_decision,
     })
 
 

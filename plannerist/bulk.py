@@ -1,0 +1,74 @@
+"""Fast multi-row INSERT (optionally an upsert) for the few places that write tens of
+thousands of rows at once: order imports and KPI snapshots.
+
+``QuerySet.bulk_create`` builds a model instance and compiles every value through the
+expression machinery; on 50,000 rows that costs ten times the SQL. Here values go through
+each field's ``get_db_prep_save`` (the same conversion the ORM applies) into a few hundred
+rows per statement. ``ON CONFLICT … DO UPDATE`` works on PostgreSQL and SQLite alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+
+
+def insert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    conflict: Sequence[str] = (),
+    update: Sequence[str] = (),
+) -> int:
+    """Insert ``rows`` (values in the order of ``fields``, attribute names such as
+    ``organization_id``); with ``conflict`` and ``update``, update those columns of the row
+    already holding the same ``conflict`` key. Returns the number of rows sent."""
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs a lookup per value
+    opts = model._meta
+    concrete = [opts.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in concrete)
+    placeholders = "(" + ", ".join(["%s"] * len(concrete)) + ")"
+    suffix = ""
+    if conflict:
+        keys = ", ".join(quote(opts.get_field(name).column) for name in conflict)
+        sets = ", ".join(f"{quote(opts.get_field(n).column)} = excluded.{quote(opts.get_field(n).column)}" for n in update)
+        suffix = f" ON CONFLICT ({keys}) DO UPDATE SET {sets}" if update else f" ON CONFLICT ({keys}) DO NOTHING"
+    per_statement = max(1, min(500, (connection.features.max_query_params or 10_000) // len(concrete)))
+    sent = 0
+    batch: list = []
+    with connection.cursor() as cursor:
+        def flush() -> None:
+            nonlocal batch, sent
+            if batch:
+                params = [value for row in batch for value in row]
+                cursor.execute(
+                    f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES {', '.join([placeholders] * len(batch))}{suffix}",
+                    params,
+                )
+                sent += len(batch)
+                batch = []
+
+        convert = [_converter(field, connection) for field in concrete]
+        for row in rows:
+            batch.append([to_db(value) for to_db, value in zip(convert, row, strict=True)])
+            if len(batch) == per_statement:
+                flush()
+        flush()
+    return sent
+
+
+def _converter(field: models.Field, connection):
+    """The value → database conversion of ``field``. Decimals pass as they are (the callers
+    quantize them; both backends bind ``Decimal``), dates and times through the backend's
+    adapters, anything else through the ORM's own ``get_db_prep_save``."""
+    ops = connection.ops
+    if isinstance(field, models.DecimalField):
+        return lambda value: value
+    if isinstance(field, models.DateTimeField):
+        return lambda value: None if value is None else ops.adapt_datetimefield_value(value)
+    if isinstance(field, models.DateField):
+        return lambda value: None if value is None else ops.adapt_datefield_value(value)
+    return lambda value: field.get_db_prep_save(value, connection)

@@ -1,0 +1,175 @@
+"""The organisation dashboard and the consultant's portfolio: read from the snapshots, with a
+constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from kpis import services
+from kpis.models import DailyActual, KpiSnapshot, KpiTarget, Signal
+from kpis.rules import last_complete_week
+from plannerist.models import Role
+from tests.capacity.factories import make_resource, make_staff
+from tests.factories import make_campaign, make_member, make_org
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def typed_days(org, *, weeks: int = 5, orders: str = "10", paid: str = "600"):
+    today = timezone.localdate()
+    for k in range(1, 7 * weeks + 1):
+        DailyActual.objects.create(
+            organization=org, date=today - dt.timedelta(days=k), orders=D(orders), paid_incl_vat=D(paid),
+            ad_spend=D("50"), new_customers=D("4"), returning_customers=D("2"),
+        )
+    services.kpis_recompute(organization_id=org.id)
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+# ---------------------------------------------------------------- organisation dashboard
+
+
+def test_the_dashboard_shows_the_three_pairs_of_last_week_against_their_targets(org, owner, client_for):
+    typed_days(org)
+    KpiTarget.objects.create(organization=org, kpi="cac", value=10.0)  # 350 ÷ 28 = 12.50: off
+    KpiTarget.objects.create(organization=org, kpi="repeat_purchase_rate", value=0.30)  # 2 ÷ 6: on
+    html = client_for(owner, **EN).get(f"/o/{org.slug}/").content.decode()
+    # Revenue: 7 × 600 ÷ 1.2 = 3,500 excl. VAT; orders 70; repeat purchases 33.3 %.
+    assert "€3,500.00" in html and ">70<" in html and "33.3%" in html
+    assert "€12.50" in html and "one off target" in html
+    assert html.count('class="card pair"') == 3 and 'id="pair-0"' in html
+    assert f'href="/o/{org.slug}/kpis/?period=week#kpi-cac"' in html  # the definition, one click away
+
+
+def test_the_period_swaps_in_place_and_stays_in_the_url(org, owner, client_for):
+    typed_days(org, weeks=10)
+    client = client_for(owner, **EN)
+    partial = client.get(f"/o/{org.slug}/?period=month", **HTMX)
+    html = partial.content.decode()
+    assert html.lstrip().startswith('<section id="pairs"') and "<html" not in html
+    assert 'hx-push-url="true"' in html and 'href="?period=quarter"' in html
+    assert 'aria-current="true">Month<' in html
+    assert client.get(f"/o/{org.slug}/?period=year").status_code == 400
+
+
+def test_weekly_amount_targets_scale_to_the_month(org, owner, client_for):
+    typed_days(org, weeks=10)
+    KpiTarget.objects.create(organization=org, kpi="orders", value=70.0)  # per week
+    html = client_for(owner, **EN).get(f"/o/{org.slug}/?period=month", **HTMX).content.decode()
+    last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    days = (timezone.localdate().replace(day=1) - last_month).days
+    assert f"target {round(70 * days / 7)}" in html.replace("\u00a0", " ")
+
+
+def test_the_calendar_shows_each_campaigns_status_in_words_and_drafts_dashed(org, owner, client_for):
+    today = timezone.localdate()
+    make_campaign(org, name="Soldes", start=today + dt.timedelta(days=3), end=today + dt.timedelta(days=9),
+                  status=Campaign.Status.DRAFT)
+    make_campaign(org, name="Noël", start=today + dt.timedelta(days=5), end=today + dt.timedelta(days=20),
+                  status=Campaign.Status.APPROVED)
+    make_campaign(org, name="Far away", start=today + dt.timedelta(weeks=30), end=today + dt.timedelta(weeks=31))
+    html = client_for(owner, **EN).get(f"/o/{org.slug}/").content.decode()
+    assert "Soldes" in html and "Noël" in html and "Far away" not in html
+    assert 'class="timeline-bar status-draft"' in html and ">Draft</span>" in html and ">Approved</span>" in html
+
+
+def test_the_load_against_capacity_comes_from_the_forecast_snapshots(org, owner, client_for):
+    resource = make_resource(org, name="Packing", minutes_per_order=D("30"))
+    make_staff(resource, hours=[4, 4, 4, 4, 4, 0, 0])  # 20 h a week for 10 orders a day × 30 min = 35 h
+    from capacity.models import CapacityPlan
+
+    CapacityPlan.objects.create(organization=org, baseline_source=CapacityPlan.BaselineSource.TYPED,
+                                orders_per_day=D("10"), weekday_profile=[1] * 7, units_per_order=D("1"))
+    services.kpis_recompute(organization_id=org.id)
+    assert KpiSnapshot.objects.filter(organization=org, scope="forecast", scope_id="Packing").exists()
+    html = client_for(owner, **EN).get(f"/o/{org.slug}/").content.decode()
+    assert "Packing" in html and "▲ 175%" in html and 'id="load-chart"' in html
+
+
+def test_open_signals_are_on_the_dashboard(org, owner, client_for):
+    Signal.objects.create(organization=org, rule="cac_over_target", action="adjust", side="marketing",
+                          evidence={"week": "2026-11-16", "cac": 31.0, "target": 25.0}, raised_at=timezone.now())
+    html = client_for(owner, **EN).get(f"/o/{org.slug}/").content.decode()
+    assert "Acquisition cost €31.00 per new customer, over the €25.00 target" in html
+
+
+def test_the_dashboard_costs_the_same_queries_with_1_and_50_campaigns(org, owner, client_for):
+    typed_days(org, weeks=2)
+    client = client_for(owner)
+    today = timezone.localdate()
+    make_campaign(org, start=today, end=today + dt.timedelta(days=3))
+    one = count_queries(client, f"/o/{org.slug}/")
+    for k in range(49):
+        make_campaign(org, start=today + dt.timedelta(days=k % 20), end=today + dt.timedelta(days=k % 20 + 4))
+    assert count_queries(client, f"/o/{org.slug}/") == one
+    assert one <= 14
+
+
+# ---------------------------------------------------------------- portfolio
+
+
+def test_the_portfolio_lights_each_pair_and_counts_signals(org, other_org, client_for):
+    consultant = make_member(org, Role.CONSULTANT)
+    make_member(other_org, Role.CONSULTANT, user=consultant)
+    typed_days(org)
+    KpiTarget.objects.create(organization=org, kpi="cac", value=10.0)
+    KpiTarget.objects.create(organization=org, kpi="repeat_purchase_rate", value=0.5)
+    Signal.objects.create(organization=other_org, rule="return_spike", action="adjust", side="operations",
+                          evidence={}, raised_at=timezone.now())
+    html = client_for(consultant, **EN).get("/").content.decode()
+    assert "Lumière &amp; Cire" in html and "Concurrent SARL" in html
+    assert "▲ both off target" in html  # CAC 12.50 > 10 and repeat purchases 33 % < 50 %
+    assert f'href="/o/{other_org.slug}/kpis/#signals">1<' in html
+
+
+def test_the_portfolio_filters_and_sorts_in_the_url(org, other_org, client_for):
+    consultant = make_member(org, Role.CONSULTANT)
+    make_member(other_org, Role.CONSULTANT, user=consultant)
+    Signal.objects.create(organization=other_org, rule="return_spike", action="adjust", side="operations",
+                          evidence={}, raised_at=timezone.now())
+    client = client_for(consultant, **EN)
+    html = client.get("/?sort=signals").content.decode()
+    assert html.index("Concurrent SARL") < html.index("Lumière &amp; Cire")
+    attention = client.get("/?status=attention", **HTMX).content.decode()
+    assert "Concurrent SARL" in attention and "Lumière" not in attention and "<html" not in attention
+    assert "Lumière" in client.get("/?q=lumi").content.decode()
+    assert client.get("/?sort=nonsense").status_code == 400
+
+
+def test_the_portfolio_costs_the_same_queries_with_1_and_50_organisations(client_for, db):
+    first = make_org(slug="org-0", name="Org 0")
+    consultant = make_member(first, Role.CONSULTANT)
+    week = last_complete_week(timezone.localdate())
+    KpiSnapshot.objects.create(organization=first, scope="organisation", period="week", period_start=week,
+                               kpi="orders", value=3.0, computed_at=timezone.now())
+    client = client_for(consultant)
+    one = count_queries(client, "/")
+    for k in range(1, 50):
+        other = make_org(slug=f"org-{k}", name=f"Org {k}")
+        make_member(other, Role.CONSULTANT, user=consultant)
+        KpiTarget.objects.create(organization=other, kpi="cac", value=10.0)
+    assert count_queries(client, "/") == one
+    assert one <= 10
+
+
+@pytest.mark.parametrize("path", ["/", "/o/{slug}/"])
+def test_a_stranger_sees_nothing_of_the_organisation(org, path, client_for):
+    stranger = make_member(make_org(slug="elsewhere", name="Elsewhere"), Role.OWNER)
+    typed_days(org, weeks=1)
+    response = client_for(stranger).get(path.format(slug=org.slug))
+    assert response.status_code in (200, 404)
+    assert "Lumière" not in response.content.decode()
