@@ -75,7 +75,11 @@ def curve(curve: engine.Curve, *, expected: float, currency: str) -> str:
                        "name": _("break-even"), "marker": {"size": 11, "color": PALETTE["bad"], "symbol": "diamond"},
                        "text": [_("break-even")], "textposition": "bottom right"})
         alt += "; " + _("break-even at %(x).1f") % {"x": curve.break_even * scale}
-    layout = base_layout(title=title, y_title=currency, x_title=x_title, height=280)
+    layout = base_layout(title=title, y_title=currency, x_title=x_title, height=300)
+    # Half-width charts: a smaller title that fits, the legend clear of the axis title.
+    layout["title"] = {"text": title, "font": {"size": 12}}
+    layout["margin"] = {**layout["margin"], "b": 80}
+    layout["legend"] = {"orientation": "h", "y": -0.38}
     layout.update(shapes=[_zero_line(), planned], annotations=annotations)
     return to_html({"data": traces, "layout": layout}, div_id=f"chart-{curve.parameter}", alt=escape(alt))
 

@@ -81,6 +81,10 @@ def seed(organization: Organization, today: dt.date | None = None) -> None:
 
 
 def _campaign(organization, name: str, products=(), scenarios=(), **fields) -> Campaign:
+    from plannerist.models import Membership, Role
+
+    marketing = Membership.objects.filter(organization=organization, role=Role.MARKETING).select_related("user").first()
+    fields.setdefault("owner", marketing.user if marketing else None)
     campaign, _ = Campaign.objects.update_or_create(organization=organization, name=name, defaults=fields)
     campaign.products.set(products)
     for scenario_name, scenario_fields, scenario_products in scenarios:

@@ -26,8 +26,11 @@ def shell(request: HttpRequest) -> dict:
             url = reverse(name, kwargs={"org_slug": access.organization.slug})
         except NoReverseMatch:
             continue
-        nav.append({"url": url, "label": label, "active": request.path.startswith(url) and (
-            name != "dashboard" or request.path == url)})
+        nav.append({"url": url, "label": label, "active": False})
+    # The section is the longest URL the path starts with (Reviews lives under KPIs).
+    matching = [item for item in nav if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {
         "access": access,
         "organization": access.organization,

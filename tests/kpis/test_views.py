@@ -312,3 +312,22 @@ def test_another_organisations_import_answers_404(org, other_org, client_for):
     theirs = make_import_batch(other_org)
     member = make_member(org, Role.OWNER)
     assert client_for(member).post(url(org, f"imports/{theirs.pk}/confirm/")).status_code == 404
+
+
+def test_the_kpi_page_costs_the_same_queries_with_1_and_50_campaigns(computed, owner, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(owner)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(computed)).status_code == 200
+        return len(captured)
+
+    make_campaign(computed)
+    one = queries()
+    for _ in range(49):
+        make_campaign(computed)
+    services.kpis_recompute(organization_id=computed.id)
+    assert queries() == one

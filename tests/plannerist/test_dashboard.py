@@ -173,3 +173,12 @@ def test_a_stranger_sees_nothing_of_the_organisation(org, path, client_for):
     response = client_for(stranger).get(path.format(slug=org.slug))
     assert response.status_code in (200, 404)
     assert "Lumière" not in response.content.decode()
+
+
+def test_the_menu_marks_one_section_the_longest_that_matches(org, owner, client_for):
+    client = client_for(owner, **EN)
+    reviews = client.get(f"/o/{org.slug}/kpis/reviews/").content.decode()
+    assert reviews.count('aria-current="page"') == 1
+    assert f'href="/o/{org.slug}/kpis/reviews/" aria-current="page"' in reviews
+    dashboard = client.get(f"/o/{org.slug}/").content.decode()
+    assert f'href="/o/{org.slug}/" aria-current="page"' in dashboard and dashboard.count('aria-current="page"') == 1
