@@ -161,6 +161,8 @@ def compute_kpis(
     """
     if "date" not in actuals.columns:
         raise ValueError("daily actuals need a 'date' column")
+    if actuals.empty or not periods:
+        return _empty_kpis()
     rows = _amounts(actuals, costs)
     scoped = []
     for scope in scopes:

@@ -119,6 +119,8 @@ def organisation_kpis(
     """
     today = today or timezone.localdate()
     actuals = daily_actuals_frame(organization.id, start=start, end=end)
+    if actuals.empty:
+        return engine.compute_kpis(actuals, engine.CostProfile(), periods=())
     costs = cost_profile(organization)
     is_total = actuals["campaign"].isna() & actuals["channel"].isna()
     totals = _with_capacity_and_stock(organization, actuals.loc[is_total], today)
@@ -253,9 +255,14 @@ def rule_thresholds(thresholds: SignalThresholds) -> rules.Thresholds:
 
 
 def capacity_outlook(organization: Organization, *, today: dt.date):
-    """The capacity engine's view of the organisation's signal horizon (planned campaigns)."""
+    """The capacity engine's view of the organisation's signal horizon (planned campaigns);
+    None when it has described neither a resource nor a stock item (nothing to forecast)."""
+    from capacity.models import Resource, StockItem
     from capacity.selectors import outlook
 
+    if not (Resource.objects.filter(organization=organization).exists()
+            or StockItem.objects.filter(organization=organization).exists()):
+        return None
     return outlook(organization, today=today, weeks=int(thresholds_of(organization).horizon_weeks))
 
 
@@ -266,6 +273,8 @@ def forecast_rows(look) -> pd.DataFrame:
     """The outlook per ISO week, in the snapshots' long form under the scope ``forecast``:
     ``forecast_orders`` for the whole shop (``scope_id`` ""), and per resource (``scope_id``
     its name) the hours due, the hours planned, their ratio and the extra-hours cost."""
+    if look is None:
+        return pd.DataFrame(columns=["scope", "scope_id", "period", "period_start", "kpi", "value"])
     plan = look.plan
     weeks = pd.Series(pd.to_datetime(plan.dates)).dt.to_period("W-SUN").dt.start_time.dt.date.to_numpy()
     frames = [pd.DataFrame({"scope_id": "", "period_start": weeks, "kpi": "forecast_orders", "value": plan.orders})]
@@ -291,10 +300,10 @@ def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt
 
     thresholds = thresholds_of(organization)
     look = look or capacity_outlook(organization, today=today)
-    plan = look.plan
-    summary = plan.summary()
     resources = []
-    for r, name in enumerate(plan.resources):
+    plan = look.plan if look is not None else None
+    summary = plan.summary() if plan is not None else None
+    for r, name in enumerate(plan.resources if plan is not None else ()):
         over = np.flatnonzero(plan.working[:, r] & (plan.utilization[:, r] > 1.0))
         resources.append(rules.ResourceOutlook(
             name=name,
@@ -303,7 +312,8 @@ def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt
             overloaded_days=int(over.size),
         ))
     lookback = dt.timedelta(weeks=int(thresholds.lookback_weeks))
-    campaigns = campaigns_in(organization, today - lookback, look.period.end, include_drafts=False)
+    horizon_end = look.period.end if look is not None else today + dt.timedelta(weeks=int(thresholds.horizon_weeks))
+    campaigns = campaigns_in(organization, today - lookback, horizon_end, include_drafts=False)
     catalogue = pd.DataFrame.from_records(
         list(organization.products.values_list("id", "sku", "category")), columns=["id", "sku", "category"]
     )
@@ -316,7 +326,7 @@ def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt
         )
         for c in campaigns
     ]
-    stockouts = [rules.StockOut(row.sku, row.stockout_date) for row in look.stock if row.stockout_date]
+    stockouts = [rules.StockOut(row.sku, row.stockout_date) for row in (look.stock if look else ()) if row.stockout_date]
     weekly = kpis.loc[kpis["period"] == "week"]
     return rules.evaluate(
         weekly, today=today, targets=targets_of(organization.id), thresholds=rule_thresholds(thresholds),

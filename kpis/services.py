@@ -436,7 +436,9 @@ def kpis_recompute(*, organization_id: int) -> int:
     today = timezone.localdate(started, _zone(organization.timezone))
     kpis = selectors.organisation_kpis(organization, today=today)
     look = selectors.capacity_outlook(organization, today=today)
-    rows = pd.concat([kpis, selectors.forecast_rows(look)], ignore_index=True)
+    forecast = selectors.forecast_rows(look)
+    parts = [part for part in (kpis, forecast) if not part.empty]
+    rows = pd.concat(parts, ignore_index=True) if parts else kpis
     values = rows["value"].astype("float64").to_numpy()
     keys = rows[["scope", "scope_id", "period", "period_start", "kpi"]].itertuples(index=False, name=None)
     fresh = {key: None if np.isnan(value) else float(value) for key, value in zip(keys, values, strict=True)}
