@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/plannerist
 REDIS ?= redis://127.0.0.1:6379/0
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test test-embedded test-services install install-dev translations lint bench serve clean
+.PHONY: demo test test-embedded test-services browser-deps install install-dev translations lint bench serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,18 +35,36 @@ demo: translations
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: the whole suite, on the embedded default and on PostgreSQL + Redis
-test: install-dev translations
+## (the browser tests, tests/browser/, run in the embedded pass only: `-m "not browser"` after)
+test: install-dev translations browser-deps
 	$(MAKE) --no-print-directory test-embedded
 	$(MAKE) --no-print-directory test-services
 
 test-embedded:
-	@echo "== Embedded default: SQLite, Celery tasks in-process"
+	@echo "== Embedded default: SQLite, Celery tasks in-process (with the browser tests)"
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL $(VENV)/bin/pytest
+
+## browser-deps: Debian's Chromium for the browser tests, installed with apt when missing (as root);
+## otherwise the browser tests skip, saying why (under CI they fail).
+browser-deps:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "== Installing Debian's chromium for the browser tests"; \
+		if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }; then \
+			if [ -n "$$CI" ]; then echo "Could not install chromium in CI: failing"; exit 1; fi; \
+			echo "== Could not install chromium: the browser tests (tests/browser/) will be skipped"; \
+		fi; \
+	elif [ -n "$$CI" ]; then \
+		echo "$(CHROMIUM) missing in CI and cannot install it (needs root and apt-get): failing"; exit 1; \
+	else \
+		echo "== $(CHROMIUM) missing and cannot install it (needs root and apt-get):"; \
+		echo "   the browser tests (tests/browser/) will be skipped; run \`sudo apt-get install -y chromium\` to include them"; \
+	fi
 
 test-services:
 	@if $(PY) -m plannerist.probe "$(PG_URL)" "$(REDIS)"; then \
-		echo "== PostgreSQL and a real Redis broker"; \
-		DATABASE_URL="$(PG_URL)" CELERY_BROKER_URL="$(REDIS)" $(VENV)/bin/pytest; \
+		echo "== PostgreSQL and a real Redis broker (browser tests already run in the embedded pass)"; \
+		DATABASE_URL="$(PG_URL)" CELERY_BROKER_URL="$(REDIS)" $(VENV)/bin/pytest -m "not browser"; \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL or Redis unreachable in CI: failing"; exit 1; \
 	else \

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -74,7 +76,7 @@ def _campaign_page(request: HttpRequest, access: Access, campaign: Campaign) -> 
     if request.method == "POST":
         access.require(can_edit_campaigns)
     form = CampaignForm(request.POST or None, instance=campaign, organization=access.organization,
-                        initial=None if campaign.pk else {"uplift": "0.3", "discount_rate": "0.2"})
+                        initial=None if campaign.pk else {"uplift": Decimal("0.3"), "discount_rate": Decimal("0.2")})
     if request.method == "POST" and form.is_valid():
         saved = services.campaign_save(campaign=form.save(commit=False), products=list(form.cleaned_data["products"]),
                                        by=access.membership)

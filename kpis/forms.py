@@ -75,21 +75,22 @@ class MultipleFileField(forms.FileField):
 
 class ImportForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS)
-    files = MultipleFileField(
-        label=_("Files"),
-        help_text=_("One file or several, read as one import. At most %(mb)d MB per file.")
-        % {"mb": DEFAULT_LIMITS.max_bytes // (1024 * 1024)},
-    )
-    columns = forms.CharField(
-        label=_("Column mapping (order lines only)"), required=False,
-        help_text=_("field=Column, comma-separated; fields: %(fields)s. "
-                    "E.g. order=InvoiceNo,date=InvoiceDate,sku=StockCode,quantity=Quantity,unit_price=UnitPrice,"
-                    "customer=CustomerID") % {"fields": ", ".join(MAPPING_FIELDS)},
-    )
+    files = MultipleFileField(label=_("Files"))
+    columns = forms.CharField(label=_("Column mapping (order lines only)"), required=False)
     cancel_prefix = forms.CharField(
         label=_("Cancelled orders' id prefix (order lines only)"), required=False, max_length=10,
         help_text=_("E.g. C when a cancelled invoice is numbered C536379."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, in the request's language (a class-level % would freeze the first one).
+        self.fields["files"].help_text = _("One file or several, read as one import. At most %(mb)d MB per file.") % {
+            "mb": DEFAULT_LIMITS.max_bytes // (1024 * 1024)}
+        self.fields["columns"].help_text = _(
+            "field=Column, comma-separated; fields: %(fields)s. "
+            "E.g. order=InvoiceNo,date=InvoiceDate,sku=StockCode,quantity=Quantity,unit_price=UnitPrice,"
+            "customer=CustomerID") % {"fields": ", ".join(MAPPING_FIELDS)}
 
     def clean_files(self) -> list[OrderFile]:
         files = self.cleaned_data["files"]
