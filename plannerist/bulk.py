@@ -60,13 +60,22 @@ def insert_rows(
     return sent
 
 
+_AS_IS = (models.DecimalField, models.CharField, models.TextField, models.IntegerField, models.FloatField,
+          models.BooleanField, models.ForeignKey)
+
+
+def _identity(value):
+    return value
+
+
 def _converter(field: models.Field, connection):
-    """The value → database conversion of ``field``. Decimals pass as they are (the callers
-    quantize them; both backends bind ``Decimal``), dates and times through the backend's
-    adapters, anything else through the ORM's own ``get_db_prep_save``."""
+    """The value → database conversion of ``field``. Plain values (text, numbers, booleans,
+    foreign-key ids, decimals the callers quantized) pass as they are: both backends bind
+    them; dates and times go through the backend's adapters; anything else through the
+    ORM's own ``get_db_prep_save``."""
     ops = connection.ops
-    if isinstance(field, models.DecimalField):
-        return lambda value: value
+    if isinstance(field, _AS_IS):
+        return _identity
     if isinstance(field, models.DateTimeField):
         return lambda value: None if value is None else ops.adapt_datetimefield_value(value)
     if isinstance(field, models.DateField):
