@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import plotly.graph_objects as go
 import plotly.io as pio
 from django.utils.translation import get_language
@@ -35,12 +37,27 @@ def layout(fig: go.Figure, *, title: str, y_title: str, x_title: str = "", heigh
 
 
 def to_html(fig: go.Figure | dict, *, div_id: str, alt: str) -> str:
-    """The figure without plotly.js (served once from static/vendor), with its text alternative.
+    """The figure as a ``<div data-figure>`` that ``static/js/charts.js`` draws with plotly.js
+    (served once from static/vendor), with its text alternative.
 
+    No inline ``<script>`` as ``pio.to_html`` writes: the Content Security Policy allows none
+    without a nonce (``plannerist/csp.py``), and htmx swaps draw through ``htmx:load`` too.
     A figure given as a plain dict skips plotly's validation: the what-if partial is
     rendered on every keystroke, and validating three figures would double its time.
     """
     config = {"displaylogo": False, "responsive": True, "locale": "fr" if is_french() else "en"}
-    html = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=config,
-                       validate=not isinstance(fig, dict))
-    return f'<figure class="chart" role="group" aria-label="{alt}">{html}<figcaption class="visually-hidden">{alt}</figcaption></figure>'
+    figure = pio.to_json(fig, validate=not isinstance(fig, dict))
+    height = fig.get("layout", {}).get("height") if isinstance(fig, dict) else fig.layout.height
+    style = f"height:{height}px; width:100%;" if height else "width:100%;"
+    return (
+        f'<figure class="chart" role="group" aria-label="{alt}">'
+        f'<div id="{div_id}" class="plotly-graph-div" style="{style}" '
+        f"data-figure='{_single_quoted(figure)}' data-config='{_single_quoted(json.dumps(config))}'></div>"
+        f'<figcaption class="visually-hidden">{alt}</figcaption></figure>'
+    )
+
+
+def _single_quoted(text: str) -> str:
+    """``text`` safe in a single-quoted HTML attribute: JSON keeps its double quotes, which
+    makes the figures a third smaller than with ``&quot;`` everywhere."""
+    return text.replace("&", "&amp;").replace("'", "&#x27;").replace("<", "&lt;").replace(">", "&gt;")

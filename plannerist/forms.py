@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from plannerist.models import Role
+from plannerist import throttle
+from plannerist.models import Organization, Role
 
 
 class InviteForm(forms.Form):
@@ -29,3 +36,68 @@ class PortfolioForm(forms.Form):
         ("name", _("name")), ("signals", _("open signals")), ("due", _("decisions due")),
         ("review", _("oldest review first")),
     ])
+
+
+class ThrottledLoginMixin:
+    """Refuse a login while its (username, address) pair is locked; count the failures.
+
+    The message is the same whether or not the username belongs to an account.
+    """
+
+    locked_message = _(
+        "Too many failed attempts: logging in with this e-mail is paused for 15 minutes. "
+        "Try again later, or ask an owner for a new password link."
+    )
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        ip = throttle.client_ip(self.request)
+        now = timezone.now()
+        if throttle.login_locked_until(username=username, ip=ip, now=now):
+            raise ValidationError(self.locked_message, code="locked")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if throttle.login_failure_record(username=username, ip=ip, now=now):
+                raise ValidationError(self.locked_message, code="locked") from None
+            raise
+        if self.get_user() is not None:  # not when a field was left empty: nothing was checked
+            throttle.login_success_record(username=username, ip=ip)
+        return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    pass
+
+
+class OrganizationDeleteForm(forms.Form):
+    """Deleting an organisation is confirmed by typing its slug (the part of its address)."""
+
+    confirm = forms.CharField(
+        label=_("Organisation identifier"), max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_confirm(self) -> str:
+        typed = self.cleaned_data["confirm"].strip()
+        if typed != self.organization.slug:
+            raise ValidationError(
+                _("Type %(slug)s exactly to confirm.") % {"slug": self.organization.slug}, code="mismatch"
+            )
+        return typed
+
+
+class ExportForm(forms.Form):
+    """The format of a whole-organisation export (GET); none shows the page."""
+
+    format = forms.ChoiceField(
+        required=False, choices=[("", ""), ("json", "JSON"), ("csv", "CSV")], label=_("Format")
+    )

@@ -97,3 +97,26 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organization} ({self.get_role_display()})"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one (username, client address) pair in the current window.
+
+    Kept in the database, not the cache: the default cache is per process, and with several
+    gunicorn workers each would count its own failures (see ``plannerist.throttle``).
+    """
+
+    username = models.CharField(max_length=254)
+    ip = models.CharField(max_length=45, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "ip"], name="one_login_throttle_per_username_and_ip"),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="login_throttle_window")]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip or '?'}: {self.failures}"

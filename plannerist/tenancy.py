@@ -63,6 +63,15 @@ def can_manage_members(member: Membership) -> bool:
     return member.role == Role.OWNER
 
 
+def can_export_organization(member: Membership) -> bool:
+    """Taking all of the organisation's data away: its owners only."""
+    return member.role == Role.OWNER
+
+
+def can_delete_organization(member: Membership) -> bool:
+    return member.role == Role.OWNER
+
+
 @dataclass(frozen=True)
 class Access:
     organization: Organization

@@ -2,12 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from plannerist import views
+from plannerist.forms import ThrottledAdminAuthenticationForm
+
+admin.site.login_form = ThrottledAdminAuthenticationForm  # the admin's login is throttled too
 
 org_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("export/", views.organization_export, name="organization_export"),
+    path("delete/", views.organization_delete, name="organization_delete"),
     path("campaigns/", include("campaigns.urls")),
     path("capacity/", include("capacity.urls")),
     path("kpis/", include("kpis.urls")),
@@ -15,6 +20,8 @@ org_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before django.contrib.auth.urls, whose "login" it replaces.
+    path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import LoginView
+from django.forms import Form
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,10 +14,35 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from kpis.forms import PeriodForm
-from plannerist import selectors, services
-from plannerist.forms import InviteForm, PortfolioForm, RoleForm
+from plannerist import export, selectors, services
+from plannerist.forms import (
+    ExportForm,
+    InviteForm,
+    OrganizationDeleteForm,
+    PortfolioForm,
+    RoleForm,
+    ThrottledAuthenticationForm,
+)
 from plannerist.models import Membership
-from plannerist.tenancy import Access, can_manage_members, org_view
+from plannerist.tenancy import (
+    Access,
+    can_delete_organization,
+    can_export_organization,
+    can_manage_members,
+    org_view,
+)
+
+
+class ThrottledLoginView(LoginView):
+    """Django's login, refused for a while after repeated failures (``plannerist.throttle``)."""
+
+    form_class = ThrottledAuthenticationForm
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error("__all__", code="locked"):
+            response.status_code = 429
+        return response
 
 
 @login_required
@@ -103,6 +130,38 @@ def member_remove(request: HttpRequest, access: Access, membership: Membership) 
     except services.MembershipError as error:
         messages.error(request, str(error))
     return redirect("members", org_slug=access.organization.slug)
+
+
+@org_view()
+def organization_export(request: HttpRequest, access: Access) -> HttpResponse:
+    """Without a format, the page offering the exports; with one, the owner's download."""
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+    fmt = form.cleaned_data["format"]
+    if not fmt:
+        context = {
+            "can_export": access.can(can_export_organization),
+            "can_delete": access.can(can_delete_organization),
+        }
+        return render(request, "plannerist/organization_export.html", context)
+    access.require(can_export_organization)
+    result = export.organization_export(organization=access.organization, fmt=fmt)
+    return FileResponse(result.file, as_attachment=True, filename=result.filename, content_type=result.content_type)
+
+
+@org_view(methods=("GET", "POST"))
+def organization_delete(request: HttpRequest, access: Access) -> HttpResponse:
+    organization = access.organization
+    form = OrganizationDeleteForm(request.POST or None, organization=organization)
+    if request.method == "POST":
+        access.require(can_delete_organization)
+        if form.is_valid():
+            services.organization_delete(organization=organization)
+            messages.success(request, _("%(name)s and all its data were deleted.") % {"name": organization.name})
+            return redirect("home")
+    context = {"form": form, "can_delete": access.can(can_delete_organization)}
+    return render(request, "plannerist/organization_delete.html", context, status=400 if form.errors else 200)
 
 
 def _announce_invitation(request: HttpRequest, membership: Membership, created: bool) -> None:

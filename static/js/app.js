@@ -1,3 +1,15 @@
+// The pages run no inline script and no eval (Content Security Policy, plannerist/csp.py):
+// htmx must not evaluate hx-on attributes or js: values either.
+if (window.htmx) { htmx.config.allowEval = false; }
+
+// A select that applies its choice at once (the language): the button stays for no-JS.
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target.hasAttribute && target.hasAttribute("data-submit-on-change") && target.form) {
+    target.form.submit();
+  }
+});
+
 // Announce htmx swaps to screen readers through the page's aria-live region.
 document.addEventListener("htmx:afterSwap", function (event) {
   var live = document.getElementById("live");

@@ -30,7 +30,7 @@ def make_product(org: Organization, **fields) -> Product:
     number = next(_seq)
     fields.setdefault("units_per_month", D("100"))
     return Product.objects.create(
-        organization=org, sku=fields.pop("sku", f"SKU-{number}"), name=fields.pop("name", f"Candle {number}"),
+        organization=org, sku=fields.pop("sku", f"STOCK-SKU-{number}"), name=fields.pop("name", f"Candle {number}"),
         price=D("29"), unit_cost=D("6"), **fields,
     )
 

@@ -68,3 +68,38 @@ def test_the_embedded_default_needs_no_variable():
         assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
         assert settings.CELERY_TASK_ALWAYS_EAGER is True
     assert settings.DEBUG is False
+
+
+def test_production_cookies_are_secure_and_hsts_is_on():
+    """What ``check --deploy`` above also vouches for, read from the production settings."""
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT, "
+        "'plannerist.csp.ContentSecurityPolicyMiddleware' in s.MIDDLEWARE)"
+    )
+    result = run("shell", "-c", script, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    last_line = result.stdout.strip().splitlines()[-1]  # after the shell's "objects imported" notice
+    assert last_line.split() == ["True", "True", "True", "31536000", "True", "True", "True"]
+
+
+@pytest.mark.parametrize("password", ["12345678", "password1", "camille@example.test", "court"])
+def test_weak_passwords_are_refused_when_a_member_chooses_one(password, db):
+    from django.contrib.auth.forms import SetPasswordForm
+
+    from tests import factories
+
+    user = factories.make_user("camille@example.test")
+    form = SetPasswordForm(user, {"new_password1": password, "new_password2": password})
+    assert not form.is_valid() and form.errors["new_password2"]
+
+
+def test_a_long_uncommon_password_is_accepted(db):
+    from django.contrib.auth.forms import SetPasswordForm
+
+    from tests import factories
+
+    user = factories.make_user()
+    form = SetPasswordForm(user, {"new_password1": "lavande-et-cire-2026", "new_password2": "lavande-et-cire-2026"})
+    assert form.is_valid(), form.errors
