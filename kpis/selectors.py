@@ -292,14 +292,13 @@ def forecast_rows(look) -> pd.DataFrame:
     return rows.assign(scope="forecast", period="week")[["scope", "scope_id", "period", "period_start", "kpi", "value"]]
 
 
-def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt.date, look=None) -> list[rules.Finding]:
+def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt.date, look) -> list[rules.Finding]:
     """The rules over ``kpis`` (the engine's long form, as just computed) and the capacity
-    engine's outlook for the organisation's horizon (computed here unless given)."""
+    engine's outlook (None when the organisation describes no resource or stock item)."""
     from campaigns.selectors import in_scope_mask
     from capacity.selectors import campaigns_in, scope_product_ids
 
     thresholds = thresholds_of(organization)
-    look = look or capacity_outlook(organization, today=today)
     resources = []
     plan = look.plan if look is not None else None
     summary = plan.summary() if plan is not None else None
