@@ -18,6 +18,7 @@ where it is set it replaces ``goods_cost_rate × revenue``.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -267,6 +268,11 @@ def _period_start(dates: pd.Series, period: PeriodKind) -> pd.Series:
     if period == "quarter":
         return pd.to_datetime({"year": dates.dt.year, "month": (dates.dt.month - 1) // 3 * 3 + 1, "day": 1})
     raise ValueError(f"unknown period {period!r}")
+
+
+def period_start_of(day: dt.date, period: PeriodKind) -> dt.date:
+    """The first day of the day, ISO week, month or quarter ``day`` falls in."""
+    return _period_start(pd.Series([pd.Timestamp(day)]), period).iloc[0].date()
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from campaigns.selectors import CampaignEconomics
-from kpis.engine import ADDITIVE_KPIS, KPI_DEFINITIONS, KpiDefinition
+from kpis.engine import ADDITIVE_KPIS, KPI_DEFINITIONS, KpiDefinition, period_start_of
 from kpis.forms import kpi_label
 
 OWNERS = {"marketing": _("marketing"), "operations": _("operations"), "shared": _("shared")}
@@ -105,8 +105,7 @@ def kpi_rows(
     return rows
 
 
-def period_start(day: dt.date, period: str) -> dt.date:
-    return day - dt.timedelta(days=day.weekday()) if period == "week" else day.replace(day=1)
+
 
 
 def planned_figures(campaign: Campaign, economics: CampaignEconomics, *, today: dt.date) -> dict[str, float]:
@@ -200,12 +199,9 @@ def pair_status(sides: tuple[PairSide, PairSide]) -> str:
     return "mixed"
 
 
-def quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-
-
 def current_period_start(day: dt.date, period: str) -> dt.date:
-    return quarter_start(day) if period == "quarter" else period_start(day, period)
+    """The first day of the period ``day`` falls in, by the engine's own rule."""
+    return period_start_of(day, period)
 
 
 @dataclasses.dataclass(frozen=True)
