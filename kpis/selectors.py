@@ -333,8 +333,22 @@ def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt
     )
 
 
-def open_signals(organization_id: int) -> list[Signal]:
-    return list(Signal.objects.filter(organization_id=organization_id).select_related("campaign"))
+def open_signals(organization_id: int, *, limit: int | None = None) -> list[Signal]:
+    """The organisation's open signals, the most pressing first: stop, then adjust, then
+    amplify (at most ``limit`` of them)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    severity = Case(
+        *(When(action=action, then=Value(rank)) for rank, action in enumerate(("stop", "adjust", "amplify"))),
+        default=Value(3), output_field=IntegerField(),
+    )
+    signals = (Signal.objects.filter(organization_id=organization_id).select_related("campaign")
+               .order_by(severity, "rule", "subject", "id"))
+    return list(signals if limit is None else signals[:limit])
+
+
+def signal_count(organization_id: int) -> int:
+    return Signal.objects.filter(organization_id=organization_id).count()
 
 
 # ---------------------------------------------------------------- pages

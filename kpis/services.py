@@ -439,9 +439,9 @@ def kpis_recompute(*, organization_id: int) -> int:
     forecast = selectors.forecast_rows(look)
     parts = [part for part in (kpis, forecast) if not part.empty]
     rows = pd.concat(parts, ignore_index=True) if parts else kpis
-    values = rows["value"].astype("float64").to_numpy()
-    keys = rows[["scope", "scope_id", "period", "period_start", "kpi"]].itertuples(index=False, name=None)
-    fresh = {key: None if np.isnan(value) else float(value) for key, value in zip(keys, values, strict=True)}
+    values = rows["value"].astype("float64")
+    keys = zip(*(rows[column].tolist() for column in ("scope", "scope_id", "period", "period_start", "kpi")), strict=True)
+    fresh = dict(zip(keys, values.astype(object).where(values.notna(), None).tolist(), strict=True))
     stored = selectors.snapshot_values(organization.id)
     changed = [key for key, value in fresh.items() if key not in stored or not _same(stored[key][1], value)]
     _snapshots_upsert(organization.id, [(key, fresh[key]) for key in changed], started)

@@ -12,6 +12,7 @@ from plannerist.tenancy import Access
 PAIR_PERIODS = 8
 CALENDAR_WEEKS_BEFORE = 4
 CALENDAR_WEEKS_AFTER = 8
+DASHBOARD_SIGNALS = 8  # the most pressing; the KPI page lists them all
 
 
 def memberships_of(user: User) -> list[Membership]:
@@ -61,7 +62,8 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
         "load_weeks": weeks,
         "load": load,
         "load_chart": charts.load(weeks, load),
-        "signals": kpis.open_signals(org.id),
+        "signals": kpis.open_signals(org.id, limit=DASHBOARD_SIGNALS),
+        "signals_total": kpis.signal_count(org.id),
         "state": kpis.recompute_state(org.id),
     }
 

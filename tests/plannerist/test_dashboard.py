@@ -107,6 +107,28 @@ def test_open_signals_are_on_the_dashboard(org, owner, client_for):
     assert "Acquisition cost €31.00 per new customer, over the €25.00 target" in html
 
 
+def test_the_dashboard_shows_the_most_pressing_signals_first_and_links_to_all(org, owner, client_for):
+    now = timezone.now()
+    Signal.objects.create(organization=org, rule="roas_amplify", action="amplify", side="marketing",
+                          evidence={"roas": 6.0, "target": 4.0, "peak_utilisation": 0.5}, raised_at=now)
+    Signal.objects.bulk_create(
+        Signal(organization=org, rule="stockout_before_campaign_end", action="adjust", side="operations",
+               subject=f"SKU-{k:02d}", raised_at=now,
+               evidence={"sku": f"SKU-{k:02d}", "stockout_date": "2026-12-01", "campaign_end": "2026-12-20"})
+        for k in range(12)
+    )
+    Signal.objects.create(organization=org, rule="margin_negative", action="stop", side="shared",
+                          evidence={"margin_per_order": -2.5, "week": "2026-11-16"}, raised_at=now)
+    html = client_for(owner, **EN).get(f"/o/{org.slug}/").content.decode()
+    signals = html[html.index('id="signals"'):html.index('id="load"')]
+    assert signals.count('<li class="signal') == 8
+    assert signals.index("Each order lost") < signals.index("SKU-00 runs out")  # stop before adjust
+    assert "room to amplify" not in signals  # the least pressing is left for the KPI page
+    assert f'href="/o/{org.slug}/kpis/#signals">The 8 most pressing of 14 signals: see them all<' in signals
+    kpi_page = client_for(owner, **EN).get(f"/o/{org.slug}/kpis/").content.decode()
+    assert kpi_page.count('<li class="signal') == 14 and "room to amplify" in kpi_page
+
+
 def test_the_dashboard_costs_the_same_queries_with_1_and_50_campaigns(org, owner, client_for):
     typed_days(org, weeks=2)
     client = client_for(owner)
