@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/plannerist
 REDIS ?= redis://127.0.0.1:6379/0
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test test-embedded test-services browser-deps install install-dev translations lint bench serve clean
+.PHONY: demo test test-embedded test-services browser-deps install install-dev install-load install-audit translations lint bench serve stack load audit clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PIP) install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-load: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[load]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-audit: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[audit]'
+	touch $@ $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-load: $(VENV)/.installed-load
+install-audit: $(VENV)/.installed-audit
 
 translations: $(VENV)/.installed
 	$(PY) manage.py compile_translations
@@ -74,8 +84,24 @@ test-services:
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
-bench: install-dev
+## make bench: every benchmark of benchmarks/ (the load test included), figures in benchmarks/README.md
+bench: install-dev install-load
 	$(PY) benchmarks/run_all.py
+
+## make stack: the docker-compose topology natively, production settings, https://127.0.0.1:8443/
+## (STACK_PORT); Ctrl-C stops it. `scripts/stack start|stop|status` runs it in the background.
+stack: install
+	scripts/stack
+
+## make load: the load test against the stack (started if needed), budgets checked
+## (LOAD_ARGS="--users 20 --duration 60s"; see benchmarks/README.md)
+load: install-load
+	$(PY) benchmarks/bench_load.py $(LOAD_ARGS)
+
+## make audit: known vulnerabilities of the installed packages (pip-audit on PyPI's advisory
+## data: needs the network; scripts/audit says so when it is unreachable); not part of make test
+audit: install-audit
+	VENV=$(VENV) scripts/audit
 
 serve: translations
 	$(PY) manage.py migrate --no-input

@@ -1,6 +1,7 @@
 """Run every benchmark of the project, one after the other (`make bench`), and say which missed.
 
-Each ``bench_*.py`` runs in its own process with the environment given; the database
+Each ``bench_*.py`` runs in its own process with the environment given (``bench_load.py``
+starts the production stack, loads it with locust and stops it); the database
 benchmark (``bench_kpis_db.py``) runs a second time on PostgreSQL when one answers at
 ``BENCH_DATABASE_URL`` (default: the local server's ``plannerist`` database, which it never
 touches: it works in a throw-away database of its own). Every benchmark runs even when an

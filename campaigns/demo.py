@@ -61,9 +61,11 @@ def _last_sunday_of_may(year: int) -> dt.date:
     return may_31 - dt.timedelta(days=(may_31.weekday() + 1) % 7)
 
 
-def seed(organization: Organization, today: dt.date | None = None) -> None:
+def seed(organization: Organization, today: dt.date | None = None, *, like: str | None = None) -> None:
+    """``like`` names the demo business whose rows the organisation gets (default: its own slug)."""
+    shop = like or organization.slug
     products = {}
-    for sku, name, category, price, cost, per_month in PRODUCTS.get(organization.slug, []):
+    for sku, name, category, price, cost, per_month in PRODUCTS.get(shop, []):
         products[sku], _ = Product.objects.update_or_create(
             organization=organization, sku=sku,
             defaults={"name": name, "category": category, "price": D(price), "unit_cost": D(cost),
@@ -76,7 +78,7 @@ def seed(organization: Organization, today: dt.date | None = None) -> None:
             channel=channel, defaults={"organization": organization, **{k: D(v) for k, v in costs.items()}}
         )
         channels[name] = channel
-    if organization.slug == "lumiere-et-cire":
+    if shop == "lumiere-et-cire":
         _campaigns(organization, channels, products, today or dt.date.today())
 
 

@@ -37,10 +37,11 @@ def _resource(organization: Organization, name: str, staff: list[tuple], **field
     return resource
 
 
-def seed(organization: Organization, today: dt.date | None = None) -> None:
-    if organization.slug == "lumiere-et-cire":
+def seed(organization: Organization, today: dt.date | None = None, *, like: str | None = None) -> None:
+    shop = like or organization.slug
+    if shop == "lumiere-et-cire":
         _lumiere(organization, peak_year(today or dt.date.today()))
-    elif organization.slug == "savonnerie-du-marais":
+    elif shop == "savonnerie-du-marais":
         _savonnerie(organization)
 
 

@@ -39,18 +39,19 @@ CODES = {"Fête des mères −15 %": "MAMAN15", "Rentrée : diffuseurs −10 %":
 REALISED = 0.8  # share of the planned uplift the finished campaigns really got
 
 
-def seed(organization: Organization, today: dt.date | None = None) -> None:
+def seed(organization: Organization, today: dt.date | None = None, *, like: str | None = None) -> None:
     from kpis.services import kpis_recompute
 
-    if organization.slug not in SHOPS:
+    shop = like or organization.slug
+    if shop not in SHOPS:
         return
     today = today or dt.date.today()
     for campaign in Campaign.objects.filter(organization=organization, name__in=list(CODES)):
         DiscountCode.objects.update_or_create(
             organization=organization, code=CODES[campaign.name], defaults={"campaign": campaign}
         )
-    _import_orders(organization, today)
-    _typed_figures(organization, today)
+    _import_orders(organization, today, shop)
+    _typed_figures(organization, today, shop)
     for kpi, value in TARGETS.items():
         KpiTarget.objects.update_or_create(organization=organization, kpi=kpi, defaults={"value": value})
     kpis_recompute(organization_id=organization.id)
@@ -61,19 +62,19 @@ def _days(today: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=k) for k in range(365)]
 
 
-def _import_orders(organization: Organization, today: dt.date) -> None:
+def _import_orders(organization: Organization, today: dt.date, shop: str) -> None:
     """A year of orders as the shop would export them, imported by the real import."""
     from kpis.importers import OrderFile
     from kpis.services import orders_import
 
-    outcome = orders_import(organization=organization, files=[OrderFile("demo-orders.csv", _orders_csv(organization, today))],
+    outcome = orders_import(organization=organization, files=[OrderFile("demo-orders.csv", _orders_csv(organization, today, shop))],
                             format="generic")
     if not outcome.ok:
         raise RuntimeError(f"demo orders do not import: {outcome.errors[:3]}")
 
 
-def _orders_csv(organization: Organization, today: dt.date) -> bytes:
-    per_day, basket, _spend, _hours = SHOPS[organization.slug]
+def _orders_csv(organization: Organization, today: dt.date, shop: str) -> bytes:
+    per_day, basket, _spend, _hours = SHOPS[shop]
     rng = np.random.default_rng(zlib.crc32(organization.slug.encode()))
     days = _days(today)
     products = list(organization.products.filter(active=True).values_list("sku", "price", "units_per_month"))
@@ -124,9 +125,9 @@ def _fr(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def _typed_figures(organization: Organization, today: dt.date) -> None:
+def _typed_figures(organization: Organization, today: dt.date, shop: str) -> None:
     """What orders cannot tell: ad spend, support contacts, hours worked, typed day by day."""
-    _per_day, _basket, spend, hours = SHOPS[organization.slug]
+    _per_day, _basket, spend, hours = SHOPS[shop]
     rng = np.random.default_rng(zlib.crc32(organization.slug.encode()) + 1)
     totals = {a.date: a for a in DailyActual.objects.filter(organization=organization, campaign=None, channel=None)}
     campaigns = list(Campaign.objects.filter(organization=organization, status=Campaign.Status.FINISHED))

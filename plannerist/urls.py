@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from plannerist import views
+from plannerist import health, views
 from plannerist.forms import ThrottledAdminAuthenticationForm
 
 admin.site.login_form = ThrottledAdminAuthenticationForm  # the admin's login is throttled too
@@ -20,6 +20,8 @@ org_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", health.healthz, name="healthz"),
+    path("healthz/db/", health.healthz_db, name="healthz_db"),
     # Before django.contrib.auth.urls, whose "login" it replaces.
     path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
