@@ -432,6 +432,9 @@ def kpis_recompute(*, organization_id: int) -> int:
     organization = Organization.objects.get(pk=organization_id)
     started = timezone.now()
     state, _ = RecomputeState.objects.get_or_create(organization=organization)
+    # First, before reading anything: this update locks the organisation's state row until
+    # commit, so a second recompute of the same organisation waits here and then reads the
+    # first one's data and more (tests/faults/test_concurrent_recomputes.py).
     RecomputeState.objects.filter(pk=state.pk).update(pending=False)
     today = timezone.localdate(started, _zone(organization.timezone))
     kpis = selectors.organisation_kpis(organization, today=today)
@@ -514,7 +517,9 @@ def _publish_recompute(organization_id: int) -> None:
         )
 
 
-STUCK_PENDING = dt.timedelta(hours=1)
+# A queued recompute not done after this long was lost (a worker killed with the message is
+# redelivered after the broker's visibility timeout, 20 min): the sweep queues another.
+STUCK_PENDING = dt.timedelta(minutes=30)
 
 
 def stale_recompute_sweep(*, now: dt.datetime | None = None) -> int:

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # PostgreSQL restarting: a 503 "temporarily unavailable" page, not a 500.
+    "plannerist.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "plannerist.urls"
@@ -164,8 +166,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
+    # One more try at once, not after kombu's default 2 s pause: with Redis stopped every
+    # edit would otherwise wait 2 s to learn it (tests/faults/test_redis_stopped.py).
     "max_retries": 1,
-    "visibility_timeout": 3600,
+    "interval_start": 0,
+    # A message a worker took and never acknowledged (the worker was killed) goes back to the
+    # queue once it is this old, when a worker next looks (at its start, then about every 100 s).
+    # Keep it above what a worker may hold a message: a retry's countdown (up to 10 min) and
+    # a run (CELERY_TASK_TIME_LIMIT); below, held messages would run twice.
+    # 20 min: a recompute killed with its worker runs again within about 20 min, not an hour.
+    "visibility_timeout": env.integer("CELERY_VISIBILITY_TIMEOUT", 1200),
 }
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

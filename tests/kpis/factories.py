@@ -1,11 +1,16 @@
-"""Makers for kpis rows (the shared ones live in ``tests/factories.py``)."""
+"""Makers for kpis rows (the shared ones live in ``tests/factories.py``), and a reader of snapshots."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
+from django.utils import timezone
+
 from kpis.importers import OrderFile
-from kpis.models import DiscountCode
+from kpis.models import DailyActual, DiscountCode, KpiSnapshot
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
@@ -44,3 +49,30 @@ TINY_SHOP = GENERIC_HEADER + (
 
 def tiny_shop() -> OrderFile:
     return csv_file("tiny.csv", TINY_SHOP)
+
+
+def snapshot_rows(organization) -> set[tuple]:
+    """(scope, scope_id, period, period_start, kpi, value) of the organisation's snapshots."""
+    return {
+        (scope, scope_id, period, period_start, kpi, None if value is None else round(value, 6))
+        for scope, scope_id, period, period_start, kpi, value in KpiSnapshot.objects.filter(
+            organization=organization
+        ).values_list("scope", "scope_id", "period", "period_start", "kpi", "value")
+    }
+
+
+def last_week() -> list[dt.date]:
+    """The days of the last complete ISO week: the latest column of the KPI page."""
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday() + 7)
+    return [monday + dt.timedelta(days=n) for n in range(7)]
+
+
+def type_figures(organization, days: Iterable[dt.date], *, orders: int) -> None:
+    """The organisation's totals of ``days`` as typed in: ``orders`` orders of 30 incl. VAT a
+    day and 25 of ad spend."""
+    for day in days:
+        DailyActual.objects.update_or_create(
+            organization=organization, date=day, campaign=None, channel=None,
+            defaults={"orders": orders, "paid_incl_vat": Decimal(30 * orders), "ad_spend": Decimal("25")},
+        )  # fmt: skip

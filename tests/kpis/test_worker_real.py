@@ -11,12 +11,7 @@ How the pieces meet:
 * Broker: the worker consumes one queue of its own (a fresh name per test module) on a
   Redis database of its own (:data:`WORKER_REDIS_DB`, same server as ``CELERY_BROKER_URL``).
   The test process publishes there through a Celery app of its own, made current for the
-  test: the shared task ``kpis.tasks.recompute_kpis`` resolves through the current app, so
-  the product code (``recompute_request`` → ``on_commit`` → ``delay``) runs unchanged while
-  the project's app, its connection pool and its cached router are left alone. That app's
-  broker is set through ``broker_write_url`` (what publishing connects to), as Celery
-  prefers ``CELERY_BROKER_URL`` from the environment to a ``broker_url`` set in code.
-  Nothing is flushed: the queue name is unique, so two runs at once on the same Redis
+  test (:func:`tests.processes.publishing_app`). Nothing is flushed: the queue name is unique, so two runs at once on the same Redis
   database cannot take each other's messages; its keys are deleted before and after.
 """
 
@@ -28,33 +23,30 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from celery import Celery, current_app
+from celery import Celery
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 
 from kpis import services, tasks
 from kpis.models import DailyActual, KpiSnapshot, RecomputeState
-from tests.kpis.factories import tiny_shop
-from tests.kpis.worker import CeleryWorker, database_url, wait_for
+from tests.kpis.factories import snapshot_rows, tiny_shop
+from tests.processes import (
+    CeleryWorker,
+    current,
+    database_url,
+    needs,
+    publishing_app,
+    wait_for,
+    why_no_real_services,
+)
 
 TASK = "kpis.tasks.recompute_kpis"
 WORKER_REDIS_DB = 9
 TIMEOUT = 30  # seconds for one task to reach the worker and finish; a run takes well under 1 s
 
 
-def _why_no_real_services() -> str | None:
-    if not settings.CELERY_BROKER_URL or settings.CELERY_TASK_ALWAYS_EAGER:
-        return "no real Celery broker: CELERY_BROKER_URL is not set, tasks run in-process"
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        return "needs PostgreSQL (DATABASE_URL): the worker process must reach the test database"
-    return None
-
-
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.skipif(_why_no_real_services() is not None, reason=_why_no_real_services() or ""),
-]
+pytestmark = needs(why_no_real_services())
 
 
 class RealWorker:
@@ -101,12 +93,7 @@ def _worker_setup(django_db_setup):
     client = redis_lib.Redis.from_url(broker_url, socket_timeout=5)
     _delete_queue(client, queue)
 
-    app = Celery("plannerist-worker-test", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    # Celery reads CELERY_BROKER_URL from the environment before its configuration, so the
-    # broker of this app is set through broker_write_url (what publishing connects to).
-    app.conf.update(broker_url=broker_url, broker_write_url=broker_url, broker_read_url=broker_url,
-                    task_default_queue=queue, task_always_eager=False)  # fmt: skip
+    app = publishing_app(broker_url, queue=queue)
     with app.connection_for_write() as publishing:
         assert publishing.virtual_host == str(WORKER_REDIS_DB), "CELERY_BROKER_WRITE_URL is set?"
     assert TASK in app.tasks
@@ -120,35 +107,20 @@ def _worker_setup(django_db_setup):
         worker.start()
         yield RealWorker(worker, app, client)
     finally:
-        worker.stop()
+        worker.close()
         _delete_queue(client, queue)
         app.close()
         client.close()
-        worker.remove_log()
 
 
 @pytest.fixture
 def real_worker(_worker_setup):
     """The module's worker, with the test app current for the test (publishing to its queue)."""
-    previous = current_app._get_current_object()
-    _worker_setup.app.set_current()
-    try:
+    with current(_worker_setup.app):
         assert tasks.recompute_kpis.app is _worker_setup.app
         yield _worker_setup
         # Leave no task behind to run against the next test's (truncated) tables.
         wait_for(_worker_setup.idle, timeout=TIMEOUT, what="the worker to finish its tasks")
-    finally:
-        previous.set_current()
-
-
-def snapshot_rows(organization) -> set[tuple]:
-    """(scope, scope_id, period, period_start, kpi, value) of the organisation's snapshots."""
-    return {
-        (scope, scope_id, period, period_start, kpi, None if value is None else round(value, 6))
-        for scope, scope_id, period, period_start, kpi, value in KpiSnapshot.objects.filter(
-            organization=organization
-        ).values_list("scope", "scope_id", "period", "period_start", "kpi", "value")
-    }
 
 
 def the_state(organization) -> tuple:
