@@ -5,6 +5,7 @@ from plannerist import health, views
 from plannerist.forms import ThrottledAdminAuthenticationForm
 
 admin.site.login_form = ThrottledAdminAuthenticationForm  # the admin's login is throttled too
+handler500 = "plannerist.middleware.server_error"  # a lost database answers 503, not 500
 
 org_patterns = [
     path("", views.dashboard, name="dashboard"),

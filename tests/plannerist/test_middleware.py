@@ -7,6 +7,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import IntegrityError, InterfaceError, OperationalError, ProgrammingError
 from django.http import HttpResponse
 
@@ -45,3 +46,24 @@ def test_the_503_page_is_rendered_without_a_query(rf, db, django_assert_num_quer
 def test_other_errors_are_left_to_the_500_page(rf, error):
     middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
     assert middleware.process_exception(rf.get("/"), error) is None
+
+
+def test_a_database_lost_outside_the_view_also_gives_the_503_page(org, owner, client_for):
+    # The session saved on the way out, after the view: the middleware does not see it,
+    # the project's handler500 does.
+    client = client_for(owner, **EN)
+    client.raise_request_exception = False
+    lost = OperationalError("server closed the connection unexpectedly")
+    with mock.patch.object(SessionMiddleware, "process_response", side_effect=lost):
+        response = client.get(f"/o/{org.slug}/")
+    assert response.status_code == 503 and response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert "Temporarily unavailable" in response.content.decode()
+
+
+def test_any_other_error_outside_the_view_is_still_the_500_page(org, owner, client_for):
+    client = client_for(owner, **EN)
+    client.raise_request_exception = False
+    with mock.patch.object(SessionMiddleware, "process_response", side_effect=ProgrammingError("no such table")):
+        response = client.get(f"/o/{org.slug}/")
+    assert response.status_code == 500 and "Retry-After" not in response
+    assert "Temporarily unavailable" not in response.content.decode()
