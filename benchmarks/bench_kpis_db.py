@@ -267,13 +267,16 @@ def main() -> int:
 
 class Phases:
     """Seconds spent in named functions of ``kpis`` while a measured call runs: each one is
-    wrapped where the services look it up (a module attribute), so nothing else changes."""
+    wrapped where the services look it up (a module attribute), so nothing else changes: in
+    the submodule of :mod:`kpis.services` that calls it, or in the package a caller goes
+    through (``kpis.tasks`` calls ``services.kpis_recompute``, the recompute
+    ``selectors.organisation_kpis``)."""
 
     WRAPPED = (
-        ("kpis.services", "read_orders", "reading and checking the files"),
-        ("kpis.services", "daily_actuals_rebuild", "rebuilding the daily actuals"),
+        ("kpis.services.imports", "read_orders", "reading and checking the files"),
+        ("kpis.services.imports", "daily_actuals_rebuild", "rebuilding the daily actuals"),
         ("kpis.selectors", "organisation_kpis", "reading actuals, computing KPIs"),
-        ("kpis.services", "signals_replace", "replacing the signals"),
+        ("kpis.services.recompute", "signals_replace", "replacing the signals"),
         ("kpis.services", "kpis_recompute", "the KPI recompute"),
     )
 

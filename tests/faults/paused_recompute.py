@@ -5,7 +5,8 @@ with ``PLANNERIST_TEST_PAUSE_FILE`` naming a file that does not exist yet: the f
 to write its snapshots does write them (inside its transaction, not committed), then creates
 that file holding its process id and waits, so that the test knows the worker is in the middle
 of writing and can kill it there. Once the file exists, recomputes run straight through. The
-product code is not changed: the pause wraps ``kpis.services._snapshots_upsert`` in the worker.
+product code is not changed: the pause wraps ``kpis.services.recompute._snapshots_upsert`` in the
+worker.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plannerist.settings")
 django.setup()
 
-from kpis import services  # noqa: E402  (after django.setup())
+from kpis.services import recompute  # noqa: E402  (after django.setup())
 from plannerist.celery import app  # noqa: E402
 
 __all__ = ["app"]
@@ -27,7 +28,7 @@ __all__ = ["app"]
 PAUSE_FILE = Path(os.environ["PLANNERIST_TEST_PAUSE_FILE"])
 LONGEST_PAUSE = 120  # seconds; the test kills the worker long before, a stray one carries on
 
-_snapshots_upsert = services._snapshots_upsert
+_snapshots_upsert = recompute._snapshots_upsert
 
 
 def _snapshots_upsert_then_pause(*args, **kwargs) -> None:
@@ -40,4 +41,4 @@ def _snapshots_upsert_then_pause(*args, **kwargs) -> None:
     time.sleep(LONGEST_PAUSE)
 
 
-services._snapshots_upsert = _snapshots_upsert_then_pause
+recompute._snapshots_upsert = _snapshots_upsert_then_pause

@@ -104,7 +104,7 @@ def test_the_recompute_started_last_leaves_the_snapshots_of_the_latest_figures(o
     _type_figures(org, orders=4)
     before = _clean_recompute(org)
     paused, release = threading.Event(), threading.Event()
-    upsert = services._snapshots_upsert
+    upsert = services.recompute._snapshots_upsert
 
     def upsert_then_pause(*args, **kwargs) -> None:
         upsert(*args, **kwargs)
@@ -112,7 +112,7 @@ def test_the_recompute_started_last_leaves_the_snapshots_of_the_latest_figures(o
             paused.set()
             release.wait(TIMEOUT)
 
-    monkeypatch.setattr(services, "_snapshots_upsert", upsert_then_pause)
+    monkeypatch.setattr(services.recompute, "_snapshots_upsert", upsert_then_pause)
     _type_figures(org, orders=9)
     first = Recompute(org.id, name="first")
     first.start()

@@ -201,7 +201,7 @@ def test_order_lines_need_a_column_mapping(org, owner, client_for):
 def test_a_large_import_runs_in_the_worker_and_the_page_polls_its_progress(
     org, owner, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "SYNC_IMPORT_ROWS", 0)
+    monkeypatch.setattr(services.imports, "SYNC_IMPORT_ROWS", 0)
     queued = []
     monkeypatch.setattr(tasks.run_import, "delay", lambda batch_id: queued.append(batch_id))
     client = client_for(owner, **EN)

@@ -1,0 +1,69 @@
+"""Reads for KPIs: ORM rows turned into the KPI engine's inputs.
+
+Convention for :class:`~kpis.models.DailyActual`: the row with neither campaign nor channel
+is the organisation's total for the day; rows with a campaign (or a channel) are breakdowns
+of it. The organisation scope is therefore computed from the totals only and the campaign
+and channel scopes from their own rows, so that nothing is counted twice.
+"""
+
+from kpis.selectors.actuals import cost_profile, daily_actuals_frame, organisation_kpis
+from kpis.selectors.orders import (
+    ORDER_FRAME_FIELDS,
+    campaign_by_discount_code,
+    channel_by_name,
+    cohort_retention,
+    customer_days_from,
+    first_order_dates,
+    orders_on_days,
+)
+from kpis.selectors.signals import (
+    FORECAST_KPIS,
+    capacity_outlook,
+    forecast_rows,
+    open_signals,
+    rule_thresholds,
+    signal_count,
+    signal_findings,
+    targets_of,
+    targets_of_many,
+    thresholds_of,
+)
+from kpis.selectors.snapshots import (
+    campaign_days,
+    forecast_table,
+    kpi_table,
+    pair_snapshots,
+    recompute_state,
+    snapshot_values,
+    wide,
+)
+
+__all__ = [
+    "FORECAST_KPIS",
+    "ORDER_FRAME_FIELDS",
+    "campaign_by_discount_code",
+    "campaign_days",
+    "capacity_outlook",
+    "channel_by_name",
+    "cohort_retention",
+    "cost_profile",
+    "customer_days_from",
+    "daily_actuals_frame",
+    "first_order_dates",
+    "forecast_rows",
+    "forecast_table",
+    "kpi_table",
+    "open_signals",
+    "orders_on_days",
+    "organisation_kpis",
+    "pair_snapshots",
+    "recompute_state",
+    "rule_thresholds",
+    "signal_count",
+    "signal_findings",
+    "snapshot_values",
+    "targets_of",
+    "targets_of_many",
+    "thresholds_of",
+    "wide",
+]

@@ -1,0 +1,140 @@
+"""Targets, signal thresholds and signals: the rules' inputs (the KPIs just computed, the
+capacity outlook, the campaigns) and the open signals they raised."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from kpis import rules
+from kpis.models import KpiTarget, Signal, SignalThresholds
+from plannerist.models import Organization
+
+
+def targets_of(organization_id: int) -> dict[str, float]:
+    return dict(KpiTarget.objects.filter(organization_id=organization_id).values_list("kpi", "value"))
+
+
+def thresholds_of(organization: Organization) -> SignalThresholds:
+    """The organisation's thresholds; unsaved defaults when none were set."""
+    found = SignalThresholds.objects.filter(organization=organization).first()
+    return found or SignalThresholds(organization=organization)
+
+
+def rule_thresholds(thresholds: SignalThresholds) -> rules.Thresholds:
+    return rules.Thresholds(
+        margin_drop=float(thresholds.margin_drop),
+        utilisation_limit=float(thresholds.utilisation_limit),
+        headroom_utilisation=float(thresholds.headroom_utilisation),
+        return_spike=float(thresholds.return_spike),
+        return_rate_floor=float(thresholds.return_rate_floor),
+        lookback_weeks=int(thresholds.lookback_weeks),
+    )
+
+
+def capacity_outlook(organization: Organization, *, today: dt.date):
+    """The capacity engine's view of the organisation's signal horizon (planned campaigns);
+    None when it has described neither a resource nor a stock item (nothing to forecast)."""
+    from capacity.models import Resource, StockItem
+    from capacity.selectors import outlook
+
+    if not (Resource.objects.filter(organization=organization).exists()
+            or StockItem.objects.filter(organization=organization).exists()):
+        return None
+    return outlook(organization, today=today, weeks=int(thresholds_of(organization).horizon_weeks))
+
+
+FORECAST_KPIS = ("forecast_utilisation", "forecast_due_hours", "forecast_capacity_hours", "forecast_extra_cost")
+
+
+def forecast_rows(look) -> pd.DataFrame:
+    """The outlook per ISO week, in the snapshots' long form under the scope ``forecast``:
+    ``forecast_orders`` for the whole shop (``scope_id`` ""), and per resource (``scope_id``
+    its name) the hours due, the hours planned, their ratio and the extra-hours cost."""
+    if look is None:
+        return pd.DataFrame(columns=["scope", "scope_id", "period", "period_start", "kpi", "value"])
+    plan = look.plan
+    weeks = pd.Series(pd.to_datetime(plan.dates)).dt.to_period("W-SUN").dt.start_time.dt.date.to_numpy()
+    frames = [pd.DataFrame({"scope_id": "", "period_start": weeks, "kpi": "forecast_orders", "value": plan.orders})]
+    for r, name in enumerate(plan.resources):
+        frames.append(pd.DataFrame({
+            "scope_id": name[:64], "period_start": weeks, "due": plan.due_minutes[:, r] / 60.0,
+            "capacity": plan.capacity_minutes[:, r] / 60.0, "extra": plan.extra_cost[:, r],
+        }).groupby(["scope_id", "period_start"], as_index=False).sum().assign(
+            forecast_utilisation=lambda f: f["due"] / f["capacity"].where(f["capacity"] > 0)
+        ).rename(columns={"due": "forecast_due_hours", "capacity": "forecast_capacity_hours",
+                          "extra": "forecast_extra_cost"}).melt(
+            id_vars=["scope_id", "period_start"], value_vars=list(FORECAST_KPIS), var_name="kpi", value_name="value"))
+    rows = pd.concat(frames, ignore_index=True).groupby(["scope_id", "period_start", "kpi"], as_index=False)["value"].sum(
+        min_count=1)
+    return rows.assign(scope="forecast", period="week")[["scope", "scope_id", "period", "period_start", "kpi", "value"]]
+
+
+def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt.date, look) -> list[rules.Finding]:
+    """The rules over ``kpis`` (the engine's long form, as just computed) and the capacity
+    engine's outlook (None when the organisation describes no resource or stock item)."""
+    from campaigns.selectors import in_scope_mask
+    from capacity.selectors import campaigns_in, scope_product_ids
+
+    thresholds = thresholds_of(organization)
+    resources = []
+    plan = look.plan if look is not None else None
+    summary = plan.summary() if plan is not None else None
+    for r, name in enumerate(plan.resources if plan is not None else ()):
+        over = np.flatnonzero(plan.working[:, r] & (plan.utilization[:, r] > 1.0))
+        resources.append(rules.ResourceOutlook(
+            name=name,
+            peak_utilisation=float(summary["peak_utilization"].iloc[r]),
+            first_overloaded=plan.dates[over[0]].astype(dt.date) if over.size else None,
+            overloaded_days=int(over.size),
+        ))
+    lookback = dt.timedelta(weeks=int(thresholds.lookback_weeks))
+    horizon_end = look.period.end if look is not None else today + dt.timedelta(weeks=int(thresholds.horizon_weeks))
+    campaigns = campaigns_in(organization, today - lookback, horizon_end, include_drafts=False)
+    catalogue = pd.DataFrame.from_records(
+        list(organization.products.values_list("id", "sku", "category")), columns=["id", "sku", "category"]
+    )
+    windows = [
+        rules.CampaignWindow(
+            id=c.pk, name=c.name, start=c.start, end=c.end,
+            skus=None if c.scope == "catalogue" else frozenset(
+                catalogue.loc[in_scope_mask(c, catalogue, scope_product_ids(c)), "sku"]
+            ),
+        )
+        for c in campaigns
+    ]
+    stockouts = [rules.StockOut(row.sku, row.stockout_date) for row in (look.stock if look else ()) if row.stockout_date]
+    weekly = kpis.loc[kpis["period"] == "week"]
+    return rules.evaluate(
+        weekly, today=today, targets=targets_of(organization.id), thresholds=rule_thresholds(thresholds),
+        resources=resources, campaigns=windows, stockouts=stockouts,
+    )
+
+
+def open_signals(organization_id: int, *, limit: int | None = None) -> list[Signal]:
+    """The organisation's open signals, the most pressing first: stop, then adjust, then
+    amplify (at most ``limit`` of them)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    severity = Case(
+        *(When(action=action, then=Value(rank)) for rank, action in enumerate(("stop", "adjust", "amplify"))),
+        default=Value(3), output_field=IntegerField(),
+    )
+    signals = (Signal.objects.filter(organization_id=organization_id).select_related("campaign")
+               .order_by(severity, "rule", "subject", "id"))
+    return list(signals if limit is None else signals[:limit])
+
+
+def signal_count(organization_id: int) -> int:
+    return Signal.objects.filter(organization_id=organization_id).count()
+
+
+def targets_of_many(organization_ids: list[int]) -> dict[int, dict[str, float]]:
+    found: dict[int, dict[str, float]] = {i: {} for i in organization_ids}
+    for org_id, kpi, value in KpiTarget.objects.filter(organization_id__in=organization_ids).values_list(
+        "organization_id", "kpi", "value"
+    ):
+        found[org_id][kpi] = value
+    return found

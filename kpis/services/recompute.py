@@ -1,0 +1,140 @@
+"""KPI recomputes: snapshots and signals brought in line with a fresh computation, requested
+after every change and queued once; a sweep catches up what a lost message left stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from kpis import selectors
+from kpis.models import KpiSnapshot, RecomputeState, Signal
+from kpis.services._common import _chunks, _zone
+from plannerist.bulk import insert_rows
+from plannerist.models import Organization
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def kpis_recompute(*, organization_id: int) -> int:
+    """Bring the organisation's KPI snapshots in line with a fresh computation; returns how
+    many rows the organisation now has.
+
+    Only what changed is written: rows whose value moved are upserted on their natural key
+    (``computed_at`` is when the value was last written), rows the computation no longer
+    gives are deleted, the rest is left alone; so running it twice gives the same rows, and
+    an everyday recompute writes a handful of rows, not thousands. ``pending`` is released
+    first, so that a change made during the computation queues another recompute; ``stale``
+    is cleared only if nothing changed since the computation started.
+    """
+    organization = Organization.objects.get(pk=organization_id)
+    started = timezone.now()
+    state, _ = RecomputeState.objects.get_or_create(organization=organization)
+    # First, before reading anything: this update locks the organisation's state row until
+    # commit, so a second recompute of the same organisation waits here and then reads the
+    # first one's data and more (tests/faults/test_concurrent_recomputes.py).
+    RecomputeState.objects.filter(pk=state.pk).update(pending=False)
+    today = timezone.localdate(started, _zone(organization.timezone))
+    kpis = selectors.organisation_kpis(organization, today=today)
+    look = selectors.capacity_outlook(organization, today=today)
+    forecast = selectors.forecast_rows(look)
+    parts = [part for part in (kpis, forecast) if not part.empty]
+    rows = pd.concat(parts, ignore_index=True) if parts else kpis
+    values = rows["value"].astype("float64")
+    keys = zip(*(rows[column].tolist() for column in ("scope", "scope_id", "period", "period_start", "kpi")), strict=True)
+    fresh = dict(zip(keys, values.astype(object).where(values.notna(), None).tolist(), strict=True))
+    stored = selectors.snapshot_values(organization.id)
+    changed = [key for key, value in fresh.items() if key not in stored or not _same(stored[key][1], value)]
+    _snapshots_upsert(organization.id, [(key, fresh[key]) for key in changed], started)
+    gone = [pk for key, (pk, _value) in stored.items() if key not in fresh]
+    for chunk in _chunks(gone):
+        KpiSnapshot.objects.filter(pk__in=chunk).delete()
+    findings = selectors.signal_findings(organization, kpis, today=today, look=look)
+    signals_replace(organization=organization, findings=findings, raised_at=started)
+    RecomputeState.objects.filter(pk=state.pk).update(last_computed_at=started, last_error="")
+    RecomputeState.objects.filter(pk=state.pk, stale_since__lte=started).update(stale=False, stale_since=None)
+    return len(fresh)
+
+
+def _snapshots_upsert(organization_id: int, rows: list[tuple[tuple, float | None]], at: dt.datetime) -> None:
+    """Insert or update snapshots on their natural key (the first recompute of two years
+    writes 50,000 rows: see :mod:`plannerist.bulk`)."""
+    if not rows:
+        return
+    key = ["organization_id", "scope", "scope_id", "period", "period_start", "kpi"]
+    insert_rows(
+        KpiSnapshot, [*key, "value", "computed_at"],
+        ([organization_id, *natural, value, at] for natural, value in rows),
+        conflict=key, update=["value", "computed_at"],
+    )
+
+
+def _same(old: float | None, new: float | None) -> bool:
+    if old is None or new is None:
+        return old is new
+    return abs(old - new) <= 1e-9 * max(1.0, abs(old), abs(new))
+
+
+def signals_replace(*, organization: Organization, findings: Sequence, raised_at: dt.datetime) -> None:
+    """The organisation's open signals become ``findings`` (the last recompute's)."""
+    Signal.objects.filter(organization=organization).delete()
+    Signal.objects.bulk_create(
+        Signal(
+            organization=organization, rule=f.rule, action=f.action, side=f.side, subject=f.subject[:200],
+            evidence=f.evidence, campaign_id=f.campaign_id, raised_at=raised_at,
+        )
+        for f in findings
+    )
+
+
+def recompute_request(*, organization: Organization) -> bool:
+    """Mark the KPIs stale and queue one recompute after commit, unless one is already queued.
+
+    Returns whether this call claimed the recompute. A broker that cannot be reached is
+    logged and leaves the organisation stale for :func:`stale_recompute_sweep`; it never
+    raises into the caller (a web request must not fail because Redis is down).
+    """
+    state, _ = RecomputeState.objects.get_or_create(organization=organization)
+    RecomputeState.objects.filter(pk=state.pk, stale=False).update(stale=True, stale_since=timezone.now())
+    claimed = RecomputeState.objects.filter(pk=state.pk, pending=False).update(pending=True)
+    if claimed:
+        organization_id = organization.id
+        transaction.on_commit(lambda: _publish_recompute(organization_id))
+    return bool(claimed)
+
+
+def _publish_recompute(organization_id: int) -> None:
+    from kpis.tasks import recompute_kpis
+
+    try:
+        recompute_kpis.delay(organization_id)
+    except (BrokerError, ConnectionError, OSError) as error:
+        logger.warning("KPI recompute of organisation %s not queued: %s", organization_id, error)
+        RecomputeState.objects.filter(organization_id=organization_id).update(
+            pending=False, stale=True, last_error=f"not queued: {error}"[:500]
+        )
+
+
+# A queued recompute not done after this long was lost (a worker killed with the message is
+# redelivered after the broker's visibility timeout, 20 min): the sweep queues another.
+STUCK_PENDING = dt.timedelta(minutes=30)
+
+
+def stale_recompute_sweep(*, now: dt.datetime | None = None) -> int:
+    """Queue a recompute for every stale organisation (a lost message is retried after
+    :data:`STUCK_PENDING`); returns how many were claimed."""
+    now = now or timezone.now()
+    RecomputeState.objects.filter(stale=True, pending=True, stale_since__lt=now - STUCK_PENDING).update(pending=False)
+    stale = Organization.objects.filter(kpi_recompute__stale=True, kpi_recompute__pending=False)
+    return sum(recompute_request(organization=organization) for organization in stale)
+
+
+def all_recompute_request() -> int:
+    """Queue a recompute for every organisation (the nightly run); returns how many were claimed."""
+    return sum(recompute_request(organization=organization) for organization in Organization.objects.all())
