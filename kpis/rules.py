@@ -208,17 +208,23 @@ def _returns(org: pd.DataFrame, week: dt.date, t: Thresholds) -> list[Finding]:
 def _stockouts(
     campaigns: Sequence[CampaignWindow], stockouts: Sequence[StockOut], today: dt.date
 ) -> list[Finding]:
-    """A product running out on or before the last day of a campaign that sells it."""
+    """Products running out on or before the last day of a campaign that sells them: one
+    finding per campaign, its products by stock-out date (the first also as ``sku`` and
+    ``stockout_date``)."""
     findings = []
     for campaign in campaigns:
         if campaign.end < today:
             continue
-        for out in stockouts:
-            in_scope = campaign.skus is None or out.sku in campaign.skus
-            if in_scope and out.date <= campaign.end:
-                findings.append(Finding(
-                    "stockout_before_campaign_end", "adjust", "operations", f"{campaign.name} · {out.sku}",
-                    {"sku": out.sku, "stockout_date": out.date.isoformat(), "campaign_end": campaign.end.isoformat()},
-                    campaign_id=campaign.id,
-                ))
+        outs = sorted(
+            (out for out in stockouts
+             if (campaign.skus is None or out.sku in campaign.skus) and out.date <= campaign.end),
+            key=lambda out: (out.date, out.sku),
+        )  # fmt: skip
+        if outs:
+            findings.append(Finding(
+                "stockout_before_campaign_end", "adjust", "operations", campaign.name,
+                {"sku": outs[0].sku, "stockout_date": outs[0].date.isoformat(), "campaign_end": campaign.end.isoformat(),
+                 "products": [{"sku": out.sku, "stockout_date": out.date.isoformat()} for out in outs]},
+                campaign_id=campaign.id,
+            ))  # fmt: skip
     return findings

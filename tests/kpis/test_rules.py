@@ -102,10 +102,14 @@ def test_a_stockout_before_the_end_of_a_campaign_that_sells_the_product():
     whole = CampaignWindow(4, "Soldes", dt.date(2027, 1, 7), dt.date(2027, 1, 31))
     outs = [StockOut("BOUG-01", dt.date(2026, 12, 20)), StockOut("SAV-02", dt.date(2026, 12, 10)),
             StockOut("CIRE-03", dt.date(2027, 2, 10))]  # after every campaign: no signal
-    findings = run(weeks({}), campaigns=[noel, whole], stockouts=outs)
-    # Noël sells only BOUG-01; the sales sell everything, already out before they start.
-    assert [(f.campaign_id, f.evidence["sku"]) for f in findings] == [(3, "BOUG-01"), (4, "BOUG-01"), (4, "SAV-02")]
-    assert findings[0].evidence["stockout_date"] == "2026-12-20"
+    noel_finding, sales_finding = run(weeks({}), campaigns=[noel, whole], stockouts=outs)
+    # Noël sells only BOUG-01; the sales sell everything, already out before they start:
+    # one finding per campaign, its products by stock-out date.
+    assert (noel_finding.campaign_id, noel_finding.subject) == (3, "Noël")
+    assert noel_finding.evidence["products"] == [{"sku": "BOUG-01", "stockout_date": "2026-12-20"}]
+    assert (sales_finding.campaign_id, sales_finding.evidence["campaign_end"]) == (4, "2027-01-31")
+    assert [p["sku"] for p in sales_finding.evidence["products"]] == ["SAV-02", "BOUG-01"]
+    assert (sales_finding.evidence["sku"], sales_finding.evidence["stockout_date"]) == ("SAV-02", "2026-12-10")
 
 
 def test_thresholds_are_the_organisations():

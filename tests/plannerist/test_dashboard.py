@@ -107,6 +107,23 @@ def test_open_signals_are_on_the_dashboard(org, owner, client_for):
     assert "Acquisition cost €31.00 per new customer, over the €25.00 target" in html
 
 
+def test_a_campaigns_stockouts_are_one_signal_listing_its_products(org, owner, client_for):
+    noel = make_campaign(org, name="Noël −20 %")
+    Signal.objects.create(
+        organization=org, rule="stockout_before_campaign_end", action="adjust", side="operations", subject=noel.name,
+        campaign=noel, raised_at=timezone.now(),
+        evidence={"sku": "BOUG-01", "stockout_date": "2026-12-14", "campaign_end": "2026-12-20",
+                  "products": [{"sku": "BOUG-01", "stockout_date": "2026-12-14"},
+                               {"sku": "CIRE-07", "stockout_date": "2026-12-18"}]},
+    )  # fmt: skip
+    english = client_for(owner, **EN).get(f"/o/{org.slug}/").content.decode()
+    assert "2 products run out before the campaign ends on Sun 20 Dec, BOUG-01 first on Mon 14 Dec" in english
+    assert "<summary>Products and stock-out dates</summary>" in english and "CIRE-07 — Fri 18 Dec" in english
+    assert f'href="/o/{org.slug}/campaigns/{noel.pk}/">Noël −20 %<' in english
+    french = client_for(owner).get(f"/o/{org.slug}/").content.decode()
+    assert "2 produits seront en rupture avant la fin de la campagne le Dim 20 Déc, BOUG-01" in french.replace("\xa0", " ")
+
+
 def test_the_dashboard_shows_the_most_pressing_signals_first_and_links_to_all(org, owner, client_for):
     now = timezone.now()
     Signal.objects.create(organization=org, rule="roas_amplify", action="amplify", side="marketing",
