@@ -31,10 +31,11 @@ def postgres_answers(url: str) -> bool:
 
 def runs() -> list[tuple[str, Path, dict[str, str]]]:
     embedded = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"}}
-    planned = [(script.name, script, embedded) for script in sorted(HERE.glob("bench_*.py"))]
+    scripts = sorted(HERE.glob("bench_*.py"))
+    planned = [(script.name, script, embedded) for script in scripts]
     if postgres_answers(PG_URL):
         planned += [(f"{script.name} on PostgreSQL", script, {**embedded, "DATABASE_URL": PG_URL})
-                    for script in sorted(HERE.glob("bench_*.py")) if script.name in ON_POSTGRES]  # fmt: skip
+                    for script in scripts if script.name in ON_POSTGRES]  # fmt: skip
     else:
         print(f"(PostgreSQL does not answer at {PG_URL}: the database benchmark runs on SQLite only)")
     return planned

@@ -7,6 +7,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from django.db.models import Case, IntegerField, Value, When
 
 from kpis import rules
 from kpis.models import KpiTarget, Signal, SignalThresholds
@@ -115,12 +116,11 @@ def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt
 
 def open_signals(organization_id: int, *, limit: int | None = None) -> list[Signal]:
     """The organisation's open signals, the most pressing first: stop, then adjust, then
-    amplify (at most ``limit`` of them)."""
-    from django.db.models import Case, IntegerField, Value, When
-
+    amplify, the order ``Signal.Action`` declares them in (at most ``limit`` of them)."""
+    actions = Signal.Action.values
     severity = Case(
-        *(When(action=action, then=Value(rank)) for rank, action in enumerate(("stop", "adjust", "amplify"))),
-        default=Value(3), output_field=IntegerField(),
+        *(When(action=action, then=Value(rank)) for rank, action in enumerate(actions)),
+        default=Value(len(actions)), output_field=IntegerField(),
     )
     signals = (Signal.objects.filter(organization_id=organization_id).select_related("campaign")
                .order_by(severity, "rule", "subject", "id"))
