@@ -56,11 +56,63 @@ def meets(value: float | None, target: float | None, direction: str) -> bool | N
     return value >= target if direction == "higher" else value <= target
 
 
-def complete_periods(table: pd.DataFrame, current_start: dt.date) -> tuple[pd.DataFrame, pd.Series | None]:
-    """The periods that are over, and the one in progress (None when it has no figure yet)."""
+def complete_periods(
+    table: pd.DataFrame, current_start: dt.date, *, period: str = "week", span: tuple[dt.date, dt.date] | None = None
+) -> tuple[pd.DataFrame, pd.Series | None]:
+    """The periods that are over, and the one in progress (None when it has no figure yet).
+
+    With ``span``, the first and the last day holding actuals, a period the data covers only
+    in part (it starts before the first day or ends after the last) is not complete either:
+    a week holding one day of data against a whole week reads "−86 %", which is no change the
+    shop made. Only periods the data covers day by day are compared.
+    """
     in_progress = table.index == current_start
     current = table.loc[in_progress].iloc[-1] if in_progress.any() else None
-    return table.loc[~in_progress & (table.index < current_start)], current
+    over = ~in_progress & (table.index < current_start)
+    if span is not None:
+        over &= [_covered_days(start, period, span) == period_days(start, period) for start in table.index]
+    return table.loc[over], current
+
+
+def _covered_days(start: dt.date, period: str, span: tuple[dt.date, dt.date]) -> int:
+    end = start + dt.timedelta(days=period_days(start, period) - 1)
+    first, last = max(start, span[0]), min(end, span[1])
+    return max(0, (last - first).days + 1)
+
+
+def last_whole_week(week: dt.date, span: tuple[dt.date, dt.date] | None) -> dt.date:
+    """The Monday of the last ISO week, not after ``week``, that the data covers to its
+    Sunday (``week`` itself without actuals, or when the data covers no whole week)."""
+    if span is None:
+        return week
+    covered = span[1] - dt.timedelta(days=(span[1].weekday() + 1) % 7 + 6)
+    return week if covered < span[0] else min(week, covered)
+
+
+@dataclasses.dataclass(frozen=True)
+class PartialPeriod:
+    """A period over on the calendar but only partly covered by the data, left out of the
+    comparisons: its start, the days of it the data covers and the last day of data."""
+
+    start: dt.date
+    days: int
+    of_days: int
+    last_day: dt.date
+
+
+def partial_period(
+    table: pd.DataFrame, current_start: dt.date, *, period: str, span: tuple[dt.date, dt.date] | None
+) -> PartialPeriod | None:
+    """The latest period left out by :func:`complete_periods` for holding part of its days
+    only, after the last complete one (what the page says it does not compare)."""
+    if span is None:
+        return None
+    done, _current = complete_periods(table, current_start, period=period, span=span)
+    after = [s for s in table.index if s < current_start and (not len(done) or s > done.index[-1])]
+    if not after:
+        return None
+    start = after[-1]
+    return PartialPeriod(start, _covered_days(start, period, span), period_days(start, period), span[1])
 
 
 def period_days(start: dt.date, period: str) -> int:
@@ -84,11 +136,12 @@ def target_for(key: str, targets: dict[str, float], *, period: str, start: dt.da
 
 
 def kpi_rows(
-    table: pd.DataFrame, targets: dict[str, float], *, current_start: dt.date, period: str = "week"
+    table: pd.DataFrame, targets: dict[str, float], *, current_start: dt.date, period: str = "week",
+    span: tuple[dt.date, dt.date] | None = None,
 ) -> list[KpiRow]:
     """One row per KPI definition: its last two complete periods, the one in progress, its
     target and whether the last complete period met it."""
-    done, current = complete_periods(table, current_start)
+    done, current = complete_periods(table, current_start, period=period, span=span)
     last_start = done.index[-1] if len(done) else None
     rows = []
     for definition in KPI_DEFINITIONS:
@@ -103,9 +156,6 @@ def kpi_rows(
             target=target, meets_target=meets(latest, target, definition.direction),
         ))
     return rows
-
-
-
 
 
 def planned_figures(campaign: Campaign, economics: CampaignEconomics, *, today: dt.date) -> dict[str, float]:

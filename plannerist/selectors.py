@@ -38,7 +38,8 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
     org = access.organization
     current = pages.current_period_start(today, period)
     table = kpis.kpi_table(org.id, period=period, count=PAIR_PERIODS + 1)
-    done, _ = pages.complete_periods(table, current)
+    span = kpis.actuals_span(org.id)
+    done, _ = pages.complete_periods(table, current, period=period, span=span)
     targets = kpis.targets_of(org.id)
     pairs = []
     for k, (a, b) in enumerate(KPI_PAIRS):
@@ -55,6 +56,7 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
         "period": period,
         "period_choices": PERIODS,
         "period_label": done.index[-1] if len(done) else None,
+        "partial": pages.partial_period(table, current, period=period, span=span),
         "pairs": pairs,
         "calendar": pages.calendar_rows(campaigns, start, end),
         "calendar_months": pages.calendar_months(start, end),
@@ -82,10 +84,12 @@ def portfolio(user: User, *, today: dt.date, query: str = "", status: str = "", 
 
     memberships = [m for m in memberships_of(user) if query.casefold() in m.organization.name.casefold()]
     ids = [m.organization_id for m in memberships]
-    week = last_complete_week(today)
-    weeks = [week - dt.timedelta(weeks=1), week]
+    spans = kpis.actuals_spans(ids)
+    # Each organisation's last week its data covers whole: a week holding a day is no week.
+    week_of = {org_id: pages.last_whole_week(last_complete_week(today), spans.get(org_id)) for org_id in ids}
+    starts = sorted({start for week in week_of.values() for start in (week - dt.timedelta(weeks=1), week)})
     values: dict[tuple[int, str], dict[dt.date, float | None]] = {}
-    for org_id, start, kpi, value in kpis.pair_snapshots(ids, period="week", starts=weeks):
+    for org_id, start, kpi, value in kpis.pair_snapshots(ids, period="week", starts=starts):
         values.setdefault((org_id, kpi), {})[start] = value
     targets = kpis.targets_of_many(ids)
     signals = dict(Signal.objects.filter(organization_id__in=ids).values("organization_id").annotate(n=Count("id"))
@@ -95,6 +99,8 @@ def portfolio(user: User, *, today: dt.date, query: str = "", status: str = "", 
     rows = []
     for m in memberships:
         org_id = m.organization_id
+        week = week_of[org_id]
+        weeks = [week - dt.timedelta(weeks=1), week]
         lights = []
         for a, b in KPI_PAIRS:
             sides = tuple(

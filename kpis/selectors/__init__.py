@@ -6,7 +6,13 @@ of it. The organisation scope is therefore computed from the totals only and the
 and channel scopes from their own rows, so that nothing is counted twice.
 """
 
-from kpis.selectors.actuals import cost_profile, daily_actuals_frame, organisation_kpis
+from kpis.selectors.actuals import (
+    actuals_span,
+    actuals_spans,
+    cost_profile,
+    daily_actuals_frame,
+    organisation_kpis,
+)
 from kpis.selectors.orders import (
     ORDER_FRAME_FIELDS,
     campaign_by_discount_code,
@@ -41,6 +47,8 @@ from kpis.selectors.snapshots import (
 __all__ = [
     "FORECAST_KPIS",
     "ORDER_FRAME_FIELDS",
+    "actuals_span",
+    "actuals_spans",
     "campaign_by_discount_code",
     "campaign_days",
     "capacity_outlook",

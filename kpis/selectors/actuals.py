@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from campaigns.models import Channel
@@ -50,6 +51,21 @@ def daily_actuals_frame(
         frame[column] = frame[column].map(lambda v: None if pd.isna(v) else str(int(v))).astype(object)
     frame["date"] = pd.to_datetime(frame["date"])
     return frame
+
+
+def actuals_span(organization_id: int) -> tuple[dt.date, dt.date] | None:
+    """The first and the last day holding the organisation's actuals (one query), or None."""
+    span = DailyActual.objects.filter(organization_id=organization_id).aggregate(first=Min("date"), last=Max("date"))
+    return None if span["first"] is None else (span["first"], span["last"])
+
+
+def actuals_spans(organization_ids: Sequence[int]) -> dict[int, tuple[dt.date, dt.date]]:
+    """:func:`actuals_span` of many organisations (one query); those without actuals left out."""
+    rows = (
+        DailyActual.objects.filter(organization_id__in=organization_ids).values("organization_id")
+        .annotate(first=Min("date"), last=Max("date")).values_list("organization_id", "first", "last")
+    )
+    return {org_id: (first, last) for org_id, first, last in rows}
 
 
 def cost_profile(organization: Organization) -> engine.CostProfile:

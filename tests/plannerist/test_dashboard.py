@@ -221,3 +221,45 @@ def test_the_menu_marks_one_section_the_longest_that_matches(org, owner, client_
     assert f'href="/o/{org.slug}/kpis/reviews/" aria-current="page"' in reviews
     dashboard = client.get(f"/o/{org.slug}/").content.decode()
     assert f'href="/o/{org.slug}/" aria-current="page"' in dashboard and dashboard.count('aria-current="page"') == 1
+
+
+# ---------------------------------------------------------------- partial periods (issue 12 item 16)
+
+
+def weeks_then_one_day(org):
+    """Four whole weeks of 10 orders a day, then a last week holding its Monday only."""
+    last = last_complete_week(timezone.localdate())
+    for k in range(28):
+        DailyActual.objects.create(organization=org, date=last - dt.timedelta(days=28 - k), orders=D("10"),
+                                   paid_incl_vat=D("600"))
+    DailyActual.objects.create(organization=org, date=last, orders=D("1"), paid_incl_vat=D("60"))
+    services.kpis_recompute(organization_id=org.id)
+    return last
+
+
+def test_a_last_week_holding_one_day_is_not_compared_with_a_whole_week(org, owner, client_for):
+    last = weeks_then_one_day(org)
+    html = client_for(owner, **EN).get(f"/o/{org.slug}/").content.decode()
+    assert "−90%" not in html and "−99%" not in html  # 1 order against 70
+    previous = last - dt.timedelta(weeks=1)
+    assert ">70<" in html and "+0% vs previous" in html  # the last whole week against the one before
+    assert f"week of {previous:%-d %b %Y}" in html
+    assert (f"Complete weeks only: the week of {last:%-d %b %Y} holds 1 day of data out of 7 "
+            f"(data up to {last:%-d %b %Y}), so it is not compared.") in html
+
+
+def test_the_kpi_page_compares_complete_periods_only_and_says_so(org, owner, client_for):
+    last = weeks_then_one_day(org)
+    html = client_for(owner, **EN).get(f"/o/{org.slug}/kpis/").content.decode()
+    previous = last - dt.timedelta(weeks=1)
+    assert f">{previous:%-d %b}<" in html and f">{last:%-d %b}<" not in html
+    assert "holds 1 day of data out of 7" in html
+
+
+def test_the_portfolio_lights_the_last_week_the_data_covers(org, client_for):
+    consultant = make_member(org, Role.CONSULTANT)
+    weeks_then_one_day(org)
+    KpiTarget.objects.create(organization=org, kpi="orders", value=60.0)
+    KpiTarget.objects.create(organization=org, kpi="revenue_excl_vat", value=3000.0)
+    html = client_for(consultant, **EN).get("/").content.decode()
+    assert "both off target" not in html  # 1 order and €50 against a week's targets
