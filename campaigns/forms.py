@@ -5,14 +5,17 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, Channel, CostProfile, Mechanic, Product, Scenario, Scope
-from plannerist.fields import PercentField
-
-PLAN_FIELDS = [
-    "mechanic", "discount_rate", "discount_amount", "buy", "get", "get_discount", "scope",
-    "scope_categories", "products", "uplift", "uplift_low", "uplift_high", "ad_spend",
-    "creative_cost", "setup_cost", "return_rate_override", "support_contacts_override",
-]
+from campaigns.models import (
+    PLAN_FIELDS,
+    Campaign,
+    Channel,
+    CostProfile,
+    Mechanic,
+    Product,
+    Scenario,
+    Scope,
+)
+from plannerist.fields import PercentField, bound_inputs, validate_period
 
 
 class PlanForm(forms.ModelForm):
@@ -37,6 +40,7 @@ class PlanForm(forms.ModelForm):
         self.fields["products"].widget = forms.CheckboxSelectMultiple(choices=self.fields["products"].choices)
         categories = sorted({c for c in products.values_list("category", flat=True) if c})
         self.fields["scope_categories"].choices = [(c, c) for c in categories]
+        bound_inputs(self)
 
     def clean(self):
         data = super().clean()
@@ -75,6 +79,11 @@ class CampaignForm(PlanForm):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The campaign ends before it starts."))
+        elif start and end:
+            try:
+                validate_period(start, end)
+            except forms.ValidationError as error:
+                self.add_error("end", error)
         return data
 
 
@@ -82,6 +91,33 @@ class ScenarioForm(PlanForm):
     class Meta:
         model = Scenario
         fields = ["name", *PLAN_FIELDS]
+
+    def clean_name(self) -> str:
+        return _scenario_name_free(self.cleaned_data["name"], self.instance.campaign, exclude=self.instance.pk)
+
+
+class ScenarioNewForm(forms.Form):
+    """A new scenario from the campaign's current plan: only its name is typed."""
+
+    name = forms.CharField(
+        label=_("New scenario from the current plan"), required=False,
+        max_length=Scenario._meta.get_field("name").max_length,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 2-for-1 on three products")}),
+    )
+
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"] or _("Variant %(n)d") % {"n": self.campaign.scenarios.count() + 1}
+        return _scenario_name_free(name, self.campaign)
+
+
+def _scenario_name_free(name: str, campaign: Campaign, *, exclude: int | None = None) -> str:
+    if campaign.scenarios.filter(name=name).exclude(pk=exclude).exists():
+        raise forms.ValidationError(_("A scenario is already called “%(name)s”.") % {"name": name})
+    return name
 
 
 class ProductForm(forms.ModelForm):
@@ -94,6 +130,7 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
+        bound_inputs(self)
 
     def clean_sku(self):
         sku = self.cleaned_data["sku"].strip()
@@ -122,6 +159,10 @@ class CostProfileForm(forms.ModelForm):
             "payment_fee_fixed", "commission_rate", "return_rate", "return_cost", "return_recovery",
             "support_contacts", "support_cost_per_contact",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_inputs(self)
 
 
 class StatusForm(forms.Form):

@@ -129,6 +129,17 @@ class Scope(models.TextChoices):
     PRODUCTS = "products", _("Chosen products")
 
 
+# The parameters a campaign shares with its scenarios (choosing a scenario copies them).
+PLAN_FIELDS = [
+    "mechanic", "discount_rate", "discount_amount", "buy", "get", "get_discount", "scope",
+    "scope_categories", "products", "uplift", "uplift_low", "uplift_high", "ad_spend",
+    "creative_cost", "setup_cost", "return_rate_override", "support_contacts_override",
+]
+# A campaign's economics: what operations approve. Changing any of them on an approved
+# campaign sends it back to them; on a live one only they may change it.
+ECONOMIC_FIELDS = [*PLAN_FIELDS, "channel", "start", "end", "baseline_orders"]
+
+
 class PromotionPlan(models.Model):
     """The parameters a campaign and each of its scenarios share."""
 

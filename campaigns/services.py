@@ -12,8 +12,8 @@ from django.db.models import Model
 from django.forms import ModelForm
 from django.utils.translation import gettext as _
 
-from campaigns.forms import PLAN_FIELDS
 from campaigns.models import (
+    PLAN_FIELDS,
     Campaign,
     CampaignChange,
     CampaignComment,

@@ -15,6 +15,7 @@ from campaigns.forms import (
     CostProfileForm,
     ProductForm,
     ScenarioForm,
+    ScenarioNewForm,
     StatusForm,
 )
 from campaigns.models import Campaign, Channel, Product, Scenario
@@ -101,7 +102,7 @@ def whatif(request: HttpRequest, access: Access) -> HttpResponse:
     context = {"form": form}
     if form.is_valid():
         context.update(_form_result(access, form, None))
-    return render(request, "campaigns/campaign_detail.html#result", context)
+    return render(request, "campaigns/campaign_detail.html#result", context, status=400 if form.errors else 200)
 
 
 def _approval(access: Access, campaign: Campaign) -> dict:
@@ -158,19 +159,18 @@ def campaign_comment(request: HttpRequest, access: Access, campaign: Campaign) -
 def scenario_compare(request: HttpRequest, access: Access, campaign: Campaign) -> HttpResponse:
     if request.method == "POST":
         access.require(can_edit_campaigns)
-        name = (request.POST.get("name") or "").strip() or _("Variant %(n)d") % {"n": campaign.scenarios.count() + 1}
-        if campaign.scenarios.filter(name=name).exists():
-            messages.error(request, _("A scenario is already called “%(name)s”.") % {"name": name})
-        else:
-            scenario = services.scenario_from_campaign(campaign=campaign, name=name)
-            return redirect("campaigns:scenario", org_slug=access.organization.slug, scenario_id=scenario.pk)
+    form = ScenarioNewForm(request.POST or None, campaign=campaign)
+    if form.is_valid():
+        scenario = services.scenario_from_campaign(campaign=campaign, name=form.cleaned_data["name"])
+        return redirect("campaigns:scenario", org_slug=access.organization.slug, scenario_id=scenario.pk)
     comparison = selectors.scenario_comparison(campaign)
     currency = access.organization.currency
     chart = charts.scenario_bars([r["name"] for r in comparison.rows], [r["incremental_margin"] for r in comparison.rows],
                                  comparison.best, currency) if comparison.rows else ""
     return render(request, "campaigns/scenario_compare.html", {
         "campaign": campaign, "comparison": comparison, "chart": chart, "can_edit": access.can(can_edit_campaigns),
-    })
+        "form": form,
+    }, status=400 if form.errors else 200)
 
 
 @org_view(methods=("GET", "POST"), scenario=SCENARIO)
