@@ -15,6 +15,7 @@ import pandas as pd
 from django.db.models import Sum
 
 from campaigns import engine
+from campaigns.engine.baseline import weekday_averages
 from campaigns.engine.orders import json_number
 from campaigns.models import (
     Campaign,
@@ -164,13 +165,6 @@ def daily_orders(organization: Organization, start: dt.date, end: dt.date) -> pd
     series = pd.Series({day: float(orders) for day, orders in rows}, dtype="float64")
     series.index = pd.to_datetime(series.index)
     return series.sort_index()
-
-
-def weekday_averages(history: pd.Series) -> np.ndarray:
-    """Mean orders per weekday (Monday..Sunday) of a daily history; a weekday never seen
-    takes the overall mean."""
-    by_weekday = history.groupby(history.index.day_of_week).mean()
-    return by_weekday.reindex(range(7)).fillna(history.mean()).to_numpy()
 
 
 def baseline_from_actuals(history: pd.Series, start: dt.date, end: dt.date) -> float | None:

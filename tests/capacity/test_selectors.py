@@ -128,6 +128,23 @@ def test_baseline_from_the_actuals_averages_each_weekday(org):
     assert report.demand.base_orders.tolist() == [10.0, 10.0, 20.0]
 
 
+def test_a_weekday_the_shop_never_trades_is_planned_at_zero(org):
+    """The UCI shop never trades on Saturdays: no DailyActual row on any Saturday."""
+    CapacityPlan.objects.create(organization=org, baseline_source=CapacityPlan.BaselineSource.ACTUALS,
+                                baseline_weeks=8, weekday_profile=[1] * 7, orders_per_day=D("99"))
+    make_staff(make_resource(org))
+    for offset in range(1, 57):
+        day = SAT - dt.timedelta(days=offset)
+        if day.weekday() != 5:
+            DailyActual.objects.create(organization=org, date=day, orders=D("66"))
+    report = selectors.peak_report(org, selectors.Period(SAT, SAT + dt.timedelta(weeks=7)), today=SAT)
+    saturdays = report.demand.dates.astype(dt.date)
+    on_saturday = np.array([d.weekday() == 5 for d in saturdays])
+    assert on_saturday.sum() == 8
+    assert report.demand.orders[on_saturday].sum() == 0.0
+    assert report.demand.orders[~on_saturday].tolist() == [66.0] * int((~on_saturday).sum())
+
+
 def test_stock_runs_out_from_the_products_share_and_is_replenished(shop):
     make_staff(make_resource(shop))
     first = make_stock_item(shop, on_hand=D("12"), lead_time_days=2)  # half of the units: 5 a day
