@@ -7,11 +7,10 @@ keystroke of the what-if.
 from __future__ import annotations
 
 import numpy as np
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from campaigns import engine
-from plannerist.charts import PALETTE, base_layout, to_html
+from plannerist.charts import PALETTE, base_layout, plotly_text, to_html
 
 
 def step_labels() -> dict[str, str]:
@@ -36,8 +35,8 @@ def waterfall(evaluation: engine.Evaluation, currency: str) -> str:
     ):
         steps = per_order.waterfall()
         traces.append({
-            "type": "waterfall", "name": name,
-            "x": [labels[key] for key, _value in steps], "y": [value for _key, value in steps],
+            "type": "waterfall", "name": plotly_text(name),
+            "x": [plotly_text(labels[key]) for key, _value in steps], "y": [value for _key, value in steps],
             "measure": ["absolute"] + ["relative"] * (len(steps) - 2) + ["total"],
             "texttemplate": "%{y:.2f}", "textposition": "outside",
             "connector": {"line": {"color": "#b8c0c8"}},
@@ -49,7 +48,7 @@ def waterfall(evaluation: engine.Evaluation, currency: str) -> str:
     layout = base_layout(title=_("One order, step by step (%(currency)s excl. VAT)") % {"currency": currency},
                          y_title=currency, height=360)
     layout["waterfallgroupgap"] = 0.25
-    return to_html({"data": traces, "layout": layout}, div_id="chart-waterfall", alt=escape("; ".join(alt_parts)))
+    return to_html({"data": traces, "layout": layout}, div_id="chart-waterfall", alt="; ".join(alt_parts))
 
 
 def curve(curve: engine.Curve, *, expected: float, currency: str) -> str:
@@ -64,32 +63,32 @@ def curve(curve: engine.Curve, *, expected: float, currency: str) -> str:
     else:
         title, x_title, scale = _("Incremental margin against discount depth"), _("discount (%)"), 100.0
     traces = [{"type": "scatter", "x": (x * scale).tolist(), "y": y.tolist(), "mode": "lines",
-               "name": _("incremental margin"), "line": {"color": PALETTE["campaign"], "width": 2.5}}]
+               "name": plotly_text(_("incremental margin")), "line": {"color": PALETTE["campaign"], "width": 2.5}}]
     planned = {"type": "line", "yref": "paper", "x0": expected * scale, "x1": expected * scale, "y0": 0, "y1": 1,
                "line": {"color": PALETTE["warn"], "dash": "dot"}}
-    annotations = [{"x": expected * scale, "y": 1, "yref": "paper", "text": _("planned"), "showarrow": False,
+    annotations = [{"x": expected * scale, "y": 1, "yref": "paper", "text": plotly_text(_("planned")), "showarrow": False,
                     "xanchor": "right", "yanchor": "bottom", "font": {"color": PALETTE["warn"]}}]
     alt = f"{title}: " + _("from %(a).0f to %(b).0f %(c)s") % {"a": y.min(), "b": y.max(), "c": currency}
     if curve.break_even is not None and x.min() <= curve.break_even <= x.max():
         traces.append({"type": "scatter", "x": [curve.break_even * scale], "y": [0], "mode": "markers+text",
-                       "name": _("break-even"), "marker": {"size": 11, "color": PALETTE["bad"], "symbol": "diamond"},
-                       "text": [_("break-even")], "textposition": "bottom right"})
+                       "name": plotly_text(_("break-even")), "marker": {"size": 11, "color": PALETTE["bad"], "symbol": "diamond"},
+                       "text": [plotly_text(_("break-even"))], "textposition": "bottom right"})
         alt += "; " + _("break-even at %(x).1f") % {"x": curve.break_even * scale}
     layout = base_layout(title=title, y_title=currency, x_title=x_title, height=300)
     # Half-width charts: a smaller title that fits, the legend clear of the axis title.
-    layout["title"] = {"text": title, "font": {"size": 12}}
+    layout["title"] = {**layout["title"], "font": {"size": 12}}
     layout["margin"] = {**layout["margin"], "b": 80}
     layout["legend"] = {"orientation": "h", "y": -0.38}
     layout.update(shapes=[_zero_line(), planned], annotations=annotations)
-    return to_html({"data": traces, "layout": layout}, div_id=f"chart-{curve.parameter}", alt=escape(alt))
+    return to_html({"data": traces, "layout": layout}, div_id=f"chart-{curve.parameter}", alt=alt)
 
 
 def scenario_bars(names: list[str], margins: list[float], best: int | None, currency: str) -> str:
     colours = [PALETTE["good"] if i == best else PALETTE["campaign"] for i in range(len(names))]
-    trace = {"type": "bar", "x": names, "y": margins, "marker": {"color": colours},
-             "texttemplate": "%{y:.0f}", "textposition": "outside", "name": _("incremental margin")}
+    trace = {"type": "bar", "x": [plotly_text(n) for n in names], "y": margins, "marker": {"color": colours},
+             "texttemplate": "%{y:.0f}", "textposition": "outside", "name": plotly_text(_("incremental margin"))}
     layout = base_layout(title=_("Incremental margin by scenario (%(currency)s)") % {"currency": currency},
                          y_title=currency, height=300)
     layout["shapes"] = [_zero_line()]
     alt = "; ".join(f"{n}: {m:.0f} {currency}" for n, m in zip(names, margins, strict=True))
-    return to_html({"data": [trace], "layout": layout}, div_id="chart-scenarios", alt=escape(alt))
+    return to_html({"data": [trace], "layout": layout}, div_id="chart-scenarios", alt=alt)

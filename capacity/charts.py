@@ -6,12 +6,11 @@ import datetime as dt
 
 import numpy as np
 import plotly.graph_objects as go
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from capacity import engine
 from capacity.advice import ranges
-from plannerist.charts import PALETTE, layout, to_html
+from plannerist.charts import PALETTE, layout, plotly_text, to_html
 from plannerist.templatetags.plannerist import num
 
 
@@ -32,25 +31,25 @@ def resource_load(plan: engine.CapacityPlan, column: int, *, dom_id: str) -> str
     backlog = plan.backlog_minutes[:, column] / 60.0
     delay = plan.delay_days[:, column]
     over = np.nan_to_num(plan.utilization[:, column], nan=0.0) > 1.0
-    over_label = _("over")
+    over_label = plotly_text(_("over"))
     fig = go.Figure()
     fig.add_trace(go.Bar(
-        x=dates, y=due, name=_("hours due"),
+        x=dates, y=due, name=plotly_text(_("hours due")),
         marker={"color": [PALETTE["bad"] if o else PALETTE["campaign"] for o in over],
                 "pattern": {"shape": ["/" if o else "" for o in over], "fgcolor": "#fff"}},
         text=[over_label if o else "" for o in over], textposition="outside",
         hovertemplate="%{x|%d/%m}: %{y:.1f} h<extra></extra>",
     ))
-    fig.add_trace(go.Scatter(x=dates, y=capacity, name=_("capacity (hours)"), mode="lines",
+    fig.add_trace(go.Scatter(x=dates, y=capacity, name=plotly_text(_("capacity (hours)")), mode="lines",
                              line={"color": PALETTE["good"], "width": 2, "shape": "hvh"}))
-    fig.add_trace(go.Scatter(x=dates, y=backlog, name=_("backlog (hours)"), mode="lines",
+    fig.add_trace(go.Scatter(x=dates, y=backlog, name=plotly_text(_("backlog (hours)")), mode="lines",
                              line={"color": PALETTE["warn"], "width": 2, "dash": "dash"}))
-    fig.add_trace(go.Scatter(x=dates, y=delay, name=_("delay (working days)"), mode="lines+markers", yaxis="y2",
+    fig.add_trace(go.Scatter(x=dates, y=delay, name=plotly_text(_("delay (working days)")), mode="lines+markers", yaxis="y2",
                              connectgaps=True, line={"color": "#56606d", "width": 1.5, "dash": "dot"},
                              marker={"size": 4}))
     layout(fig, title=_("%(name)s: hours due against capacity") % {"name": name}, y_title=_("hours"), height=340)
     fig.update_layout(
-        yaxis2={"title": _("delay (working days)"), "overlaying": "y", "side": "right", "rangemode": "tozero",
+        yaxis2={"title": plotly_text(_("delay (working days)")), "overlaying": "y", "side": "right", "rangemode": "tozero",
                 "showgrid": False},
         bargap=0.15,
     )
@@ -69,7 +68,7 @@ def resource_load(plan: engine.CapacityPlan, column: int, *, dom_id: str) -> str
             "hours": num(backlog[peak], 1), "day": dates[peak].isoformat(),
             "delay": num(np.nanmax(delay) if np.isfinite(delay).any() else 0.0, 1),
         }
-    return to_html(fig, div_id=dom_id, alt=escape(alt))
+    return to_html(fig, div_id=dom_id, alt=alt)
 
 
 def stock(levels: engine.StockLevels, names: list[str]) -> str:
@@ -81,14 +80,14 @@ def stock(levels: engine.StockLevels, names: list[str]) -> str:
     stockouts = levels.stockout_dates()
     for k, (name, out) in enumerate(zip(names, stockouts, strict=True)):
         units = levels.units[:, k]
-        fig.add_trace(go.Scatter(x=dates, y=units, name=name, mode="lines",
+        fig.add_trace(go.Scatter(x=dates, y=units, name=plotly_text(name), mode="lines",
                                  line={"color": colours[k % len(colours)], "width": 2}))
         if out is not None:
             t = (out - dates[0]).days
             fig.add_trace(go.Scatter(
-                x=[out], y=[units[t]], mode="markers+text", name=_("stock-out: %(name)s") % {"name": name},
+                x=[out], y=[units[t]], mode="markers+text", name=plotly_text(_("stock-out: %(name)s") % {"name": name}),
                 marker={"symbol": "x", "size": 12, "color": PALETTE["bad"]},
-                text=[_("stock-out")], textposition="bottom center", showlegend=False,
+                text=[plotly_text(_("stock-out"))], textposition="bottom center", showlegend=False,
             ))
             parts.append(_("%(name)s runs out on %(day)s (lowest %(units)s units)") % {
                 "name": name, "day": out.isoformat(), "units": num(units.min())})
@@ -96,4 +95,4 @@ def stock(levels: engine.StockLevels, names: list[str]) -> str:
             parts.append(_("%(name)s: lowest %(units)s units, no stock-out") % {"name": name, "units": num(units.min())})
     fig.add_hline(y=0, line={"color": PALETTE["bad"], "width": 1})
     layout(fig, title=_("Stock at the end of each day"), y_title=_("units"), height=320)
-    return to_html(fig, div_id="chart-stock", alt=escape("; ".join(parts) + "."))
+    return to_html(fig, div_id="chart-stock", alt="; ".join(parts) + ".")

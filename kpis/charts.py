@@ -6,7 +6,7 @@ import pandas as pd
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from plannerist.charts import PALETTE, base_layout, to_html
+from plannerist.charts import PALETTE, base_layout, plotly_text, to_html
 
 
 def _dates(index) -> list[str]:
@@ -23,15 +23,15 @@ def trend(table: pd.DataFrame, targets: dict[str, float], *, currency: str, peri
         return ""
     x = _dates(table.index)
     data = [
-        {"type": "bar", "x": x, "y": _values(table["margin_per_order"]), "name": _("Margin per order"),
+        {"type": "bar", "x": x, "y": _values(table["margin_per_order"]), "name": plotly_text(_("Margin per order")),
          "marker": {"color": PALETTE["campaign"]}},
         {"type": "scatter", "mode": "lines+markers", "x": x, "y": _values(table["revenue_excl_vat"] / 1000),
-         "name": _("Revenue excl. VAT (thousands)"), "yaxis": "y2", "line": {"color": PALETTE["baseline"], "dash": "dot"},
+         "name": plotly_text(_("Revenue excl. VAT (thousands)")), "yaxis": "y2", "line": {"color": PALETTE["baseline"], "dash": "dot"},
          "marker": {"symbol": "diamond"}},
     ]
     target = targets.get("margin_per_order")
     if target is not None:
-        data.append({"type": "scatter", "mode": "lines", "x": x, "y": [target] * len(x), "name": _("Target"),
+        data.append({"type": "scatter", "mode": "lines", "x": x, "y": [target] * len(x), "name": plotly_text(_("Target")),
                      "line": {"color": PALETTE["good"], "dash": "dash"}})
     layout = base_layout(
         title={"week": _("Margin per order, per week"), "month": _("Margin per order, per month")}.get(
@@ -39,7 +39,7 @@ def trend(table: pd.DataFrame, targets: dict[str, float], *, currency: str, peri
         y_title=_("Margin per order (%(currency)s)") % {"currency": currency},
     )
     layout["margin"] = {**layout["margin"], "r": 80}
-    layout["yaxis2"] = {"title": {"text": _("Revenue (thousand %(currency)s)") % {"currency": currency}},
+    layout["yaxis2"] = {"title": {"text": plotly_text(_("Revenue (thousand %(currency)s)") % {"currency": currency})},
                         "overlaying": "y", "side": "right", "showgrid": False}
     latest = table["margin_per_order"].dropna()
     alt = _("Margin per order over the last %(n)d periods; latest %(value)s %(currency)s.") % {
@@ -56,14 +56,14 @@ def post_mortem(days: pd.DataFrame, planned: dict[str, float], *, currency: str)
     x = _dates(days["date"])
     per_day = planned["orders"] / planned["days"] if planned.get("days") else None
     data = [
-        {"type": "bar", "x": x, "y": _values(days["orders"]), "name": _("Orders (actual)"),
+        {"type": "bar", "x": x, "y": _values(days["orders"]), "name": plotly_text(_("Orders (actual)")),
          "marker": {"color": PALETTE["campaign"]}},
-        {"type": "scatter", "mode": "lines", "x": x, "y": [per_day] * len(x), "name": _("Orders per day (planned)"),
+        {"type": "scatter", "mode": "lines", "x": x, "y": [per_day] * len(x), "name": plotly_text(_("Orders per day (planned)")),
          "line": {"color": PALETTE["warn"], "dash": "dash"}},
     ]
     if days["capacity_orders"].notna().any():
         data.append({"type": "scatter", "mode": "lines", "x": x, "y": _values(days["capacity_orders"]),
-                     "name": _("Deliverable orders"), "line": {"color": PALETTE["bad"], "dash": "dot"}})
+                     "name": plotly_text(_("Deliverable orders")), "line": {"color": PALETTE["bad"], "dash": "dot"}})
     layout = base_layout(title=_("Orders per day: planned against actual"), y_title=_("Orders"))
     alt = _("%(n)d days: %(actual)s orders against %(planned)s planned per day on average.") % {
         "n": len(x), "actual": number_format(round(float(days["orders"].sum()), 0), 0),
@@ -89,7 +89,7 @@ def pair(table: pd.DataFrame, sides, *, currency: str, div_id: str) -> str:
         scale = 100.0 if side.unit == "share" else 1.0
         axis = "y" if k == 0 else "y2"
         trace = {"x": x, "y": [None if v is None else v * scale for v in _values(table[side.key])],
-                 "name": side.label, "yaxis": axis}
+                 "name": plotly_text(side.label), "yaxis": axis}
         if k == 0:
             trace.update({"type": "bar", "marker": {"color": colours[0]}, "opacity": 0.85})
         else:
@@ -98,11 +98,11 @@ def pair(table: pd.DataFrame, sides, *, currency: str, div_id: str) -> str:
         data.append(trace)
         if side.target is not None:
             data.append({"type": "scatter", "mode": "lines", "x": x, "y": [side.target * scale] * len(x),
-                         "name": _("Target: %(kpi)s") % {"kpi": side.label}, "yaxis": axis,
+                         "name": plotly_text(_("Target: %(kpi)s") % {"kpi": side.label}), "yaxis": axis,
                          "line": {"color": colours[k], "dash": "dash" if k == 0 else "dot", "width": 1.5}})
         title = _UNIT_AXIS.get(side.unit, "").format(currency=currency)
         key = "yaxis" if k == 0 else "yaxis2"
-        layout[key] = {"title": {"text": f"{side.label} ({title})" if title else side.label, "font": {"size": 11}},
+        layout[key] = {"title": {"text": plotly_text(f"{side.label} ({title})" if title else side.label), "font": {"size": 11}},
                        "gridcolor": "#e3e7eb" if k == 0 else None, "showgrid": k == 0, "rangemode": "tozero"}
         if k == 1:
             layout[key].update({"overlaying": "y", "side": "right"})
@@ -120,14 +120,14 @@ def load(weeks, rows, *, target: float = 1.0) -> str:
     per resource so that colour is not the only cue."""
     if not rows:
         return ""
-    x = [date_format(w, "j M") for w in weeks]
+    x = [plotly_text(date_format(w, "j M")) for w in weeks]
     patterns = ["", "/", ".", "x", "-", "\\\\", "+"]
     data = [
-        {"type": "bar", "x": x, "y": [None if v is None else v * 100 for v in row["weeks"]], "name": row["resource"],
+        {"type": "bar", "x": x, "y": [None if v is None else v * 100 for v in row["weeks"]], "name": plotly_text(row["resource"]),
          "marker": {"pattern": {"shape": patterns[k % len(patterns)]}}}
         for k, row in enumerate(rows)
     ]
-    data.append({"type": "scatter", "mode": "lines", "x": x, "y": [target * 100] * len(x), "name": _("Capacity (100 %)"),
+    data.append({"type": "scatter", "mode": "lines", "x": x, "y": [target * 100] * len(x), "name": plotly_text(_("Capacity (100 %)")),
                  "line": {"color": PALETTE["bad"], "dash": "dash"}})
     layout = base_layout(title=_("Load against capacity, next weeks"), y_title=_("Hours due ÷ hours planned (%)"),
                          height=280)
