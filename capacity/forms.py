@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 from django import forms
@@ -17,19 +18,36 @@ from capacity.models import (
     StockItem,
 )
 from capacity.selectors import MAX_PERIOD_DAYS, Period, default_period
-from plannerist.fields import PercentField, parse_week, week_field
+from plannerist.fields import (
+    DATE_INPUT,
+    DateField,
+    PercentField,
+    bound_inputs,
+    parse_week,
+    week_field,
+)
 from plannerist.models import Organization
 
 THOUSANDTHS = Decimal("0.001")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DATE_INPUT
+# A weekday weighs at most this many average days: beyond it the profile is a typing error.
+MAX_WEEKDAY_WEIGHT = 100
 WEEKDAY_LABELS = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
+
+
+class BoundedModelForm(forms.ModelForm):
+    """A model form whose dates lie in 2000–2100 and whose numbers are finite and plausible."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_inputs(self)
 
 
 class PeakFilterForm(forms.Form):
     """The holiday-peak page's filters (GET): period and the drafts toggle."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    end = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    start = DateField(label=_("From"), required=False)
+    end = DateField(label=_("Until"), required=False)
     drafts = forms.BooleanField(label=_("Include draft campaigns (what if we also run them?)"), required=False)
 
     def __init__(self, data, *, today: dt.date):
@@ -55,7 +73,7 @@ class PeakFilterForm(forms.Form):
         return Period(data["start"], data["end"], bool(data.get("drafts")))
 
 
-class StaffMemberForm(forms.ModelForm):
+class StaffMemberForm(BoundedModelForm):
     """A person, a freelancer or planned overtime, with hours typed day by day."""
 
     class Meta:
@@ -90,7 +108,7 @@ class StaffMemberForm(forms.ModelForm):
         return data
 
 
-class AbsenceForm(forms.ModelForm):
+class AbsenceForm(BoundedModelForm):
     class Meta:
         model = Absence
         fields = ["start", "end", "reason"]
@@ -104,7 +122,7 @@ class AbsenceForm(forms.ModelForm):
         return data
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(BoundedModelForm):
     efficiency = PercentField(label=_("Efficiency (%)"), min_percent=1, max_percent=100,
                               help_text=_("Share of paid hours spent on this work (breaks, interruptions)."))
     live_service_level = PercentField(label=_("Share answered in time (%)"), min_percent=1, max_percent=99.9)
@@ -137,7 +155,7 @@ class ResourceForm(forms.ModelForm):
         return name
 
 
-class CapacityPlanForm(forms.ModelForm):
+class CapacityPlanForm(BoundedModelForm):
     weekday_profile = week_field(
         _("Weekday profile"), help_text=_("Seven numbers, Monday to Sunday; 1 = an average day (e.g. 1 1 1 1 1,2 0,8 0,6).")
     )
@@ -161,10 +179,14 @@ class CapacityPlanForm(forms.ModelForm):
         return self.cleaned_data["target_utilization"].quantize(THOUSANDTHS)
 
     def clean_weekday_profile(self):
-        return parse_week(self.cleaned_data["weekday_profile"])
+        profile = parse_week(self.cleaned_data["weekday_profile"])
+        if not all(math.isfinite(v) and v <= MAX_WEEKDAY_WEIGHT for v in profile):
+            raise forms.ValidationError(
+                _("Type weights of at most %(max)d for each day (1 = an average day).") % {"max": MAX_WEEKDAY_WEIGHT})
+        return profile
 
 
-class StockItemForm(forms.ModelForm):
+class StockItemForm(BoundedModelForm):
     class Meta:
         model = StockItem
         fields = ["product", "on_hand", "lead_time_days"]
@@ -186,14 +208,14 @@ class StockItemForm(forms.ModelForm):
         return value
 
 
-class ReplenishmentForm(forms.ModelForm):
+class ReplenishmentForm(BoundedModelForm):
     class Meta:
         model = Replenishment
         fields = ["date", "units"]
         widgets = {"date": DATE}
 
 
-class AutomationForm(forms.ModelForm):
+class AutomationForm(BoundedModelForm):
     class Meta:
         model = Automation
         fields = ["resource", "name", "start", "minutes_saved_per_order", "setup_cost"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -21,11 +22,11 @@ def _week_default() -> list[float]:
 
 
 def validate_week(value: object) -> None:
-    """Seven non-negative numbers, Monday to Sunday."""
+    """Seven finite non-negative numbers, Monday to Sunday."""
     if (
         not isinstance(value, list)
         or len(value) != WEEKDAYS
-        or not all(isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in value)
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v < math.inf for v in value)
     ):
         raise ValidationError(_("Give seven numbers, Monday to Sunday, none negative."))
 

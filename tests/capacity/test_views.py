@@ -215,3 +215,44 @@ def test_a_new_organisation_without_resources_gets_a_page_not_an_error(org, owne
     response = client_for(owner, HTTP_ACCEPT_LANGUAGE="en").get(url(org))
     assert response.status_code == 200
     assert "No resource yet." in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["start=9999-12-31", "start=1999-12-31", "end=2101-01-01", "start=0001-01-01&end=0001-01-02"])
+def test_a_date_outside_2000_2100_answers_400_naming_the_field(shop, owner, client_for, query):
+    response = client_for(owner, HTTP_ACCEPT_LANGUAGE="en").get(url(shop, f"?{query}"), **HTMX)
+    assert response.status_code == 400
+    assert "Choose a date between" in response.content.decode()
+
+
+@pytest.mark.parametrize("profile", ["1e308 1 1 1 1 1 1", "inf 1 1 1 1 1 1", "nan 1 1 1 1 1 1", "101 1 1 1 1 1 1"])
+def test_an_implausible_weekday_profile_is_refused_and_the_page_still_answers(shop, owner, client_for, profile):
+    client = client_for(owner, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(url(shop, "settings/demand/"), {
+        "baseline_source": "typed", "baseline_weeks": "8", "orders_per_day": "40", "weekday_profile": profile,
+        "units_per_order": "1", "return_rate": "5", "support_contacts": "0.1", "target_utilization": "85",
+    })
+    assert response.status_code == 400
+    assert CapacityPlan.objects.get(organization=shop).weekday_profile == [1] * 7
+    assert client.get(url(shop, f"?{PERIOD}")).status_code == 200
+
+
+@pytest.mark.parametrize(("path", "data"), [
+    ("settings/demand/", {"baseline_source": "typed", "baseline_weeks": "8", "orders_per_day": "1e308",
+                          "weekday_profile": "1 1 1 1 1 1 1", "units_per_order": "1", "return_rate": "5",
+                          "support_contacts": "0.1", "target_utilization": "85"}),
+    ("resources/new/", {"name": "Support", "kind": "support", "minutes_per_order": "NaN", "efficiency": "80",
+                        "extra_hourly_cost": "20", "live_aht_seconds": "240", "live_answer_seconds": "60",
+                        "live_service_level": "80", "live_open_hour": "9", "live_close_hour": "18"}),
+])
+def test_a_non_finite_number_in_a_capacity_setting_answers_400(shop, owner, client_for, path, data):
+    response = client_for(owner, HTTP_ACCEPT_LANGUAGE="en").post(url(shop, path), data)
+    assert response.status_code == 400
+
+
+def test_an_absence_far_in_the_future_is_refused(shop, owner, client_for):
+    member = StaffMember.objects.get(resource__organization=shop)
+    response = client_for(owner, HTTP_ACCEPT_LANGUAGE="en").post(
+        url(shop, f"staff/{member.pk}/absences/?{PERIOD}"),
+        {f"s{member.pk}-start": "9999-12-30", f"s{member.pk}-end": "9999-12-31"}, **HTMX)
+    assert response.status_code == 400
+    assert not Absence.objects.filter(staff_member=member).exists()
