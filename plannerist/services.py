@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from plannerist.models import Membership, Organization, Role, User
@@ -22,11 +23,13 @@ def organization_create(
     currency: str = "EUR",
     country: str = "FR",
     vat_rate: Decimal = Decimal("0.20"),
+    prices_include_vat: bool = True,
     language: str = "fr",
     owner: User | None = None,
 ) -> Organization:
     organization = Organization(
-        slug=slug, name=name, currency=currency, country=country, vat_rate=vat_rate, language=language
+        slug=slug, name=name, currency=currency, country=country, vat_rate=vat_rate,
+        prices_include_vat=prices_include_vat, language=language,
     )
     organization.full_clean()
     organization.save()
@@ -59,29 +62,42 @@ def membership_invite(*, organization: Organization, email: str, role: str) -> t
     return membership, created
 
 
-def _other_owners(membership: Membership) -> bool:
-    return (
+def _lock_owners(membership: Membership) -> tuple[Membership, bool]:
+    """Lock the organisation's owner rows and ``membership``'s, always in primary-key order,
+    and return ``membership`` as it is now with whether another owner remains.
+
+    Two owners demoting each other at once would otherwise each lock their own row first and
+    then wait for the other's: a deadlock on PostgreSQL. In one order, the second waits for the
+    first to commit, then reads the roles as they are (the first owner's demotion included).
+    """
+    rows = list(
         Membership.objects.select_for_update()
-        .filter(organization_id=membership.organization_id, role=Role.OWNER)
-        .exclude(pk=membership.pk)
-        .exists()
+        .filter(Q(role=Role.OWNER) | Q(pk=membership.pk), organization_id=membership.organization_id)
+        .order_by("pk")
     )
+    current = next((row for row in rows if row.pk == membership.pk), None)
+    if current is None:
+        raise MembershipError(_("This member no longer belongs to the organisation."))
+    others = any(row.role == Role.OWNER for row in rows if row.pk != membership.pk)
+    return current, others
 
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str) -> Membership:
-    if membership.role == Role.OWNER and role != Role.OWNER and not _other_owners(membership):
+    current, other_owners = _lock_owners(membership)
+    if current.role == Role.OWNER and role != Role.OWNER and not other_owners:
         raise MembershipError(_("An organisation keeps at least one owner."))
-    membership.role = role
-    membership.save(update_fields=["role"])
+    current.role = membership.role = role
+    current.save(update_fields=["role"])
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
-    if membership.role == Role.OWNER and not _other_owners(membership):
+    current, other_owners = _lock_owners(membership)
+    if current.role == Role.OWNER and not other_owners:
         raise MembershipError(_("An organisation keeps at least one owner."))
-    membership.delete()
+    current.delete()
 
 
 @transaction.atomic
