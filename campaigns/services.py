@@ -13,6 +13,7 @@ from django.forms import ModelForm
 from django.utils.translation import gettext as _
 
 from campaigns.models import (
+    ECONOMIC_FIELDS,
     PLAN_FIELDS,
     Campaign,
     CampaignChange,
@@ -38,8 +39,7 @@ TRANSITIONS = {
     (Status.LIVE, Status.STOPPED): can_edit_campaigns,
     (Status.APPROVED, Status.STOPPED): can_approve_campaigns,
 }
-_ECONOMIC_FIELDS = [f for f in PLAN_FIELDS if f != "products"] + ["channel", "start", "end", "baseline_orders"]
-_AUDITED_FIELDS = ["name", "objective", "status", *_ECONOMIC_FIELDS]
+_AUDITED_FIELDS = ["name", "objective", "status", *(f for f in ECONOMIC_FIELDS if f != "products")]
 # Going back a step: whoever does it for someone else's campaign says why.
 SEND_BACKS = {(Status.PLANNED, Status.DRAFT), (Status.APPROVED, Status.PLANNED)}
 
@@ -52,20 +52,36 @@ class TransitionError(Exception):
     pass
 
 
+class LiveEconomicsLocked(Exception):
+    """A live campaign's economics changed by someone who may not approve campaigns."""
+
+
 def allowed_transitions(*, campaign: Campaign, member: Membership) -> list[str]:
     return [to for (frm, to), check in TRANSITIONS.items() if frm == campaign.status and check(member)]
 
 
 @transaction.atomic
 def campaign_save(*, campaign: Campaign, products: list, by: Membership) -> Campaign:
-    """Create or update, with every changed field in the audit log; an approved campaign
-    whose economics change needs approving again."""
+    """Create or update, with every changed field in the audit log.
+
+    Operations approve a campaign's economics (``ECONOMIC_FIELDS``): when they change, an
+    approved campaign goes back to planned, to be approved again, and a live campaign's
+    change is refused (:class:`LiveEconomicsLocked`) unless the member may approve
+    campaigns, whose change is then its own approval.
+    """
     before = Campaign.objects.filter(pk=campaign.pk).first() if campaign.pk else None
     before_products = sorted(p.sku for p in before.products.all()) if before else []
     after_products = sorted(p.sku for p in products)
-    if before is not None and before.status == Status.APPROVED:
-        changed = any(getattr(before, f) != getattr(campaign, f) for f in _ECONOMIC_FIELDS)
-        if changed or before_products != after_products:
+    if before is not None and (
+        before_products != after_products or _economics_differ(before, campaign)
+    ):
+        if before.status == Status.LIVE and not can_approve_campaigns(by):
+            raise LiveEconomicsLocked(_(
+                "This campaign is live: its offer, scope, dates, expected uplift and costs stay as "
+                "operations approved them. Ask an owner to change them, or stop the campaign and "
+                "plan a new one."
+            ))
+        if before.status == Status.APPROVED:
             campaign.status = Status.PLANNED
     if campaign.owner_id is None:
         campaign.owner = by.user
@@ -84,6 +100,19 @@ def campaign_save(*, campaign: Campaign, products: list, by: Membership) -> Camp
     )
     recompute_request(organization=campaign.organization)
     return campaign
+
+
+def _economics_differ(before: Campaign, after: Campaign) -> bool:
+    """Whether any economic field but the products differs (categories in any order)."""
+    for field in ECONOMIC_FIELDS:
+        if field == "products":
+            continue
+        old, new = getattr(before, field), getattr(after, field)
+        if field == "scope_categories":
+            old, new = sorted(old or []), sorted(new or [])
+        if old != new:
+            return True
+    return False
 
 
 def _text(value) -> str:
@@ -152,15 +181,21 @@ def scenario_from_campaign(*, campaign: Campaign, name: str) -> Scenario:
 
 @transaction.atomic
 def scenario_choose(*, scenario: Scenario, by: Membership) -> Campaign:
-    """Make the scenario the campaign's plan: its parameters are copied into the campaign."""
+    """Make the scenario the campaign's plan: its parameters are copied into the campaign,
+    through :func:`campaign_save` and its approval rules (an approved campaign goes back to
+    planned; a live one refuses); the audit log names the scenario."""
     campaign = scenario.campaign
+    previous = Scenario.objects.filter(campaign=campaign, chosen=True).exclude(pk=scenario.pk).first()
     Scenario.objects.filter(campaign=campaign, chosen=True).update(chosen=False)
     scenario.chosen = True
     scenario.save(update_fields=["chosen"])
     for field in PLAN_FIELDS:
         if field != "products":
             setattr(campaign, field, getattr(scenario, field))
-    return campaign_save(campaign=campaign, products=list(scenario.products.all()), by=by)
+    campaign = campaign_save(campaign=campaign, products=list(scenario.products.all()), by=by)
+    CampaignChange.objects.create(campaign=campaign, changed_by=by.user, field="scenario",
+                                  old=previous.name if previous else "", new=scenario.name)
+    return campaign
 
 
 @transaction.atomic

@@ -79,10 +79,14 @@ def _campaign_page(request: HttpRequest, access: Access, campaign: Campaign) -> 
     form = CampaignForm(request.POST or None, instance=campaign, organization=access.organization,
                         initial=None if campaign.pk else {"uplift": Decimal("0.3"), "discount_rate": Decimal("0.2")})
     if request.method == "POST" and form.is_valid():
-        saved = services.campaign_save(campaign=form.save(commit=False), products=list(form.cleaned_data["products"]),
-                                       by=access.membership)
-        messages.success(request, _("Campaign saved."))
-        return redirect("campaigns:detail", org_slug=access.organization.slug, campaign_id=saved.pk)
+        try:
+            saved = services.campaign_save(campaign=form.save(commit=False),
+                                           products=list(form.cleaned_data["products"]), by=access.membership)
+        except services.LiveEconomicsLocked as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Campaign saved."))
+            return redirect("campaigns:detail", org_slug=access.organization.slug, campaign_id=saved.pk)
     context = {"form": form, "campaign": campaign, "can_edit": access.can(can_edit_campaigns)}
     if campaign.pk and not form.is_bound:
         context.update(_result(access, selectors.economics_of(campaign), campaign))
@@ -194,7 +198,11 @@ def scenario_detail(request: HttpRequest, access: Access, scenario: Scenario) ->
 @org_view(methods=("POST",), scenario=SCENARIO)
 def scenario_choose(request: HttpRequest, access: Access, scenario: Scenario) -> HttpResponse:
     access.require(can_edit_campaigns)
-    services.scenario_choose(scenario=scenario, by=access.membership)
+    try:
+        services.scenario_choose(scenario=scenario, by=access.membership)
+    except services.LiveEconomicsLocked as refused:
+        messages.error(request, str(refused))
+        return redirect("campaigns:scenarios", org_slug=access.organization.slug, campaign_id=scenario.campaign_id)
     messages.success(request, _("“%(name)s” is now the campaign's plan.") % {"name": scenario.name})
     return redirect("campaigns:detail", org_slug=access.organization.slug, campaign_id=scenario.campaign_id)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from campaigns.models import Campaign, CampaignChange, CampaignComment
@@ -99,3 +101,101 @@ def test_a_viewer_can_neither_comment_nor_move_a_campaign(org, shop, viewer, cli
     assert client.post(status_url(org, campaign), {"status": "approved"}).status_code == 403
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.PLANNED and not CampaignComment.objects.exists()
+
+
+# Issue 12 item 2: the economics of an approved or live campaign are what operations approved.
+
+def campaign_url(org, campaign):
+    return f"/o/{org.slug}/campaigns/{campaign.pk}/"
+
+
+def test_marketing_cannot_deepen_a_live_campaigns_discount_by_editing_it(org, shop, people):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.LIVE, owner=people["marketing"],
+                                       discount_rate=Decimal("0.25"))
+    response = people["m"].post(campaign_url(org, campaign), plan_data(shop, name=campaign.name, discount_rate="90"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert ('<p class="error" role="alert" id="form-errors">This campaign is live: its offer, scope, dates, '
+            "expected uplift and costs stay as operations approved them.") in html
+    campaign.refresh_from_db()
+    assert campaign.discount_rate == Decimal("0.2500") and campaign.status == Campaign.Status.LIVE
+    assert not CampaignChange.objects.filter(campaign=campaign).exists()
+
+
+def test_marketing_cannot_change_a_live_campaign_by_choosing_a_scenario(org, shop, people):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.LIVE, discount_rate=Decimal("0.25"))
+    scenario = factories.make_scenario(org, campaign=campaign, discount_rate=Decimal("0.90"), uplift=Decimal("2"))
+    response = people["m"].post(f"/o/{org.slug}/campaigns/scenarios/{scenario.pk}/choose/", follow=True)
+    assert "This campaign is live" in response.content.decode()
+    campaign.refresh_from_db()
+    scenario.refresh_from_db()
+    assert (campaign.discount_rate, campaign.uplift, campaign.status) == (Decimal("0.2500"), Decimal("0.5000"), "live")
+    assert not scenario.chosen and not CampaignChange.objects.filter(campaign=campaign).exists()
+
+
+@pytest.mark.parametrize("change", [
+    {"end": "2026-12-31"}, {"scope": "categories", "scope_categories": ["Candles"]}, {"ad_spend": "0"},
+    {"mechanic": "free_shipping"}, {"baseline_orders": "900"}, {"return_rate_override": "1"},
+])
+def test_every_economic_field_of_a_live_campaign_is_locked(org, shop, people, change):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.LIVE, ad_spend=Decimal("1000"))
+    response = people["m"].post(campaign_url(org, campaign), plan_data(shop, name=campaign.name, **change))
+    assert response.status_code == 400
+    assert not CampaignChange.objects.filter(campaign=campaign).exists()
+
+
+def test_a_live_campaigns_name_and_objective_may_still_be_edited(org, shop, people):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.LIVE, ad_spend=Decimal("1000"))
+    response = people["m"].post(campaign_url(org, campaign), plan_data(shop, name="Noël, bis", objective="Clear the stock"))
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.status) == ("Noël, bis", "live")
+
+
+def test_an_owner_who_approves_campaigns_may_change_a_live_campaign_and_the_log_says_so(org, shop, owner, client_for):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.LIVE, discount_rate=Decimal("0.25"))
+    client_for(owner, **EN).post(campaign_url(org, campaign), plan_data(shop, name=campaign.name, discount_rate="30",
+                                                                          ad_spend="500"))
+    campaign.refresh_from_db()
+    assert campaign.discount_rate == Decimal("0.3000") and campaign.status == Campaign.Status.LIVE
+    assert CampaignChange.objects.filter(campaign=campaign, field="discount_rate", old="0.25", new="0.3",
+                                         changed_by=owner).exists()
+
+
+def test_choosing_a_scenario_for_an_approved_campaign_sends_it_back_to_operations(org, shop, people):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.APPROVED, discount_rate=Decimal("0.25"))
+    scenario = factories.make_scenario(org, campaign=campaign, name="Deep", discount_rate=Decimal("0.90"))
+    people["m"].post(f"/o/{org.slug}/campaigns/scenarios/{scenario.pk}/choose/")
+    campaign.refresh_from_db()
+    assert campaign.discount_rate == Decimal("0.9000") and campaign.status == Campaign.Status.PLANNED
+    log = {(c.field, c.old, c.new, c.changed_by_id) for c in CampaignChange.objects.filter(campaign=campaign)}
+    marketing = people["marketing"].pk
+    assert ("status", "approved", "planned", marketing) in log
+    assert ("discount_rate", "0.25", "0.9", marketing) in log and ("scenario", "", "Deep", marketing) in log
+    html = people["o"].get(campaign_url(org, campaign)).content.decode()
+    assert 'value="approved"' in html  # it is back in operations' hands
+
+
+def test_editing_an_approved_campaigns_products_sends_it_back_to_operations(org, shop, people):  # noqa: F811
+    candle = factories.make_product(org)
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.APPROVED)
+    people["m"].post(campaign_url(org, campaign), plan_data(shop, name=campaign.name, scope="products",
+                                                            products=[candle.pk]))
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PLANNED
+    assert CampaignChange.objects.filter(campaign=campaign, field="status", old="approved", new="planned").exists()
+
+
+def test_renaming_an_approved_campaign_keeps_it_approved(org, shop, people):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.APPROVED, ad_spend=Decimal("1000"),
+                                       scope_categories=[])
+    people["m"].post(campaign_url(org, campaign), plan_data(shop, name="Noël 2026"))
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.status) == ("Noël 2026", Campaign.Status.APPROVED)
+
+
+def test_the_refusal_speaks_french_to_a_french_shop(org, shop, client_for):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.LIVE)
+    client = client_for(factories.make_member(org, Role.MARKETING), HTTP_ACCEPT_LANGUAGE="fr")
+    html = client.post(campaign_url(org, campaign), plan_data(shop, name=campaign.name, discount_rate="90")).content.decode()
+    assert "Cette campagne est en cours : son offre, son périmètre, ses dates" in html
