@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from campaigns import charts, selectors, services
+from campaigns.history import history_rows
 from campaigns.forms import (
     CampaignForm,
     ChannelForm,
@@ -118,7 +119,8 @@ def _approval(access: Access, campaign: Campaign) -> dict:
         "comment_required": any(
             services.needs_comment(campaign=campaign, status=t, member=access.membership) for t in transitions),
         "comments": campaign.comments.select_related("author"),
-        "changes": campaign.changes.select_related("changed_by")[:HISTORY_SHOWN],
+        "changes": history_rows(campaign.changes.select_related("changed_by")[:HISTORY_SHOWN],
+                                currency=access.organization.currency),
         "comment_form": CommentForm(),
         "can_comment": access.can(can_comment),
     }

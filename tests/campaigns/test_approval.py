@@ -72,7 +72,7 @@ def test_every_change_is_in_the_audit_log_with_who_and_old_to_new(org, shop, peo
     assert ("status", "draft", "planned", marketing) in log and ("status", "planned", "approved", operations) in log
     assert CampaignComment.objects.get(campaign=campaign).kind == "approved"
     html = m.get(f"/o/{org.slug}/campaigns/{campaign.pk}/").content.decode()
-    assert "History of changes" in html and "<code>discount_rate</code>" in html and "0.2 → 0.25" in html
+    assert "History of changes" in html and "<td>Discount</td><td>20% → 25%</td>" in html
 
 
 def test_an_approved_campaign_edited_goes_back_to_planned_in_the_log(org, shop, people):  # noqa: F811
