@@ -167,6 +167,7 @@ class CostProfileForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Campaign.Status.choices)
+    seen = forms.DateTimeField(required=False, widget=forms.HiddenInput)  # the page's campaign.updated_at
     comment = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}),
                               label=_("Comment"))
 

@@ -6,6 +6,8 @@ status) ask for a KPI recompute after commit; scenarios do not, until one is cho
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
@@ -132,7 +134,12 @@ def needs_comment(*, campaign: Campaign, status: str, member: Membership) -> boo
 
 
 @transaction.atomic
-def campaign_set_status(*, campaign: Campaign, status: str, by: Membership, comment: str = "") -> Campaign:
+def campaign_set_status(
+    *, campaign: Campaign, status: str, by: Membership, comment: str = "", seen: dt.datetime | None = None
+) -> Campaign:
+    """One step of the workflow. ``seen`` is when the campaign had last changed on the page
+    the member acted from: an approval of a campaign changed since is refused, so operations
+    never approve figures they have not seen."""
     check = TRANSITIONS.get((campaign.status, status))
     if check is None:
         raise TransitionError(
@@ -141,6 +148,10 @@ def campaign_set_status(*, campaign: Campaign, status: str, by: Membership, comm
         )
     if not check(by):
         raise PermissionDenied
+    if status == Status.APPROVED and seen is not None:
+        changed_at = Campaign.objects.select_for_update().values_list("updated_at", flat=True).get(pk=campaign.pk)
+        if changed_at > seen:
+            raise TransitionError(_("The campaign changed since you opened it: look at its figures again, then approve."))
     comment = comment.strip()
     if not comment and needs_comment(campaign=campaign, status=status, member=by):
         raise TransitionError(_("Say why you send it back: the comment goes to whoever proposed it."))

@@ -137,7 +137,7 @@ def campaign_status(request: HttpRequest, access: Access, campaign: Campaign) ->
     if form.is_valid():
         try:
             services.campaign_set_status(campaign=campaign, status=form.cleaned_data["status"], by=access.membership,
-                                         comment=form.cleaned_data["comment"])
+                                         comment=form.cleaned_data["comment"], seen=form.cleaned_data["seen"])
             messages.success(request, _("The campaign is now %(status)s.") % {"status": campaign.get_status_display()})
         except services.TransitionError as error:
             messages.error(request, str(error))

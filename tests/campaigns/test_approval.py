@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -199,3 +200,22 @@ def test_the_refusal_speaks_french_to_a_french_shop(org, shop, client_for):  # n
     client = client_for(factories.make_member(org, Role.MARKETING), HTTP_ACCEPT_LANGUAGE="fr")
     html = client.post(campaign_url(org, campaign), plan_data(shop, name=campaign.name, discount_rate="90")).content.decode()
     assert "Cette campagne est en cours : son offre, son périmètre, ses dates" in html
+
+
+def _seen(html: str) -> str:
+    return re.search(r'name="seen" value="([^"]+)"', html).group(1)
+
+
+def test_operations_cannot_approve_figures_changed_since_they_opened_the_page(org, shop, people):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.PLANNED, owner=people["marketing"],
+                                       discount_rate=Decimal("0.25"))
+    seen = _seen(people["o"].get(campaign_url(org, campaign)).content.decode())
+    people["m"].post(campaign_url(org, campaign), plan_data(shop, name=campaign.name, discount_rate="90"))
+    response = people["o"].post(status_url(org, campaign), {"status": "approved", "seen": seen}, follow=True)
+    assert "The campaign changed since you opened it: look at its figures again, then approve." in response.content.decode()
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.discount_rate) == (Campaign.Status.PLANNED, Decimal("0.9000"))
+    fresh = _seen(response.content.decode())
+    people["o"].post(status_url(org, campaign), {"status": "approved", "seen": fresh})
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.APPROVED
