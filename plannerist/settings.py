@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "campaigns",
     "capacity",
     "kpis",
+    "forecasting",
 ]
 
 MIDDLEWARE = [
