@@ -1,10 +1,10 @@
 """The baseline forecast (docs/forecasting.md § 2): candidates, rolling-origin backtest,
 the lowest WAPE chosen, and an 80 % interval per day.
 
-The interval is a gamma distribution around each day's forecast whose variance is
-``μ + α μ²`` (Poisson noise plus a share that grows with the level, as a negative binomial
-has); α is measured on the chosen method's own backtest errors, so the band is as wide as
-the method has actually been wrong on this shop.
+The interval is a negative binomial around each day's forecast: variance ``μ + α μ²``
+(Poisson noise plus a share that grows with the level); α is measured on the chosen
+method's own backtest errors, so the band is as wide as the method has actually been
+wrong on this shop.
 """
 
 from __future__ import annotations
@@ -169,15 +169,18 @@ def _dispersion(forecast: np.ndarray, actual: np.ndarray) -> float:
 
 
 def interval(mean: np.ndarray, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
-    """P10 and P90 of a gamma with the day's mean and variance μ + α μ² (0 where μ is 0)."""
+    """P10 and P90 of a count with the day's mean and variance μ + α μ²: a negative
+    binomial (Poisson when α is 0); 0 where μ is 0. Whole orders, so a small shop's band
+    holds its days without an order."""
     mean = np.asarray(mean, dtype=float)
     positive = mean > 0
     safe = np.where(positive, mean, 1.0)
-    variance = safe + dispersion * safe**2
-    shape, scale = safe**2 / variance, variance / safe
-    lo = np.where(positive, stats.gamma.ppf(P10, shape, scale=scale), 0.0)
-    hi = np.where(positive, stats.gamma.ppf(P90, shape, scale=scale), 0.0)
-    return lo, hi
+    if dispersion > 0:
+        size = 1.0 / dispersion
+        lo, hi = (stats.nbinom.ppf(q, size, size / (size + safe)) for q in (P10, P90))
+    else:
+        lo, hi = (stats.poisson.ppf(q, safe) for q in (P10, P90))
+    return np.where(positive, lo, 0.0), np.where(positive, hi, 0.0)
 
 
 def forecast_baseline(
