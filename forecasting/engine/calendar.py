@@ -95,8 +95,17 @@ def public_holidays(days: pd.DatetimeIndex, country: str) -> pd.Series:
     """The holiday's name for each day ("" on an ordinary day)."""
     if len(days) == 0:
         return pd.Series([], index=days, dtype=object)
-    names = _holidays(country, days[0].year, days[-1].year)
-    return pd.Series([names.get(day.date(), "") for day in days], index=days, dtype=object)
+    return _holiday_names(country, days[0].year, days[-1].year).reindex(days)
+
+
+@lru_cache(maxsize=64)
+def _holiday_names(country: str, first_year: int, last_year: int) -> pd.Series:
+    every_day = pd.date_range(f"{first_year}-01-01", f"{last_year}-12-31", freq="D")
+    names = pd.Series("", index=every_day, dtype=object)
+    found = _holidays(country, first_year, last_year)
+    if found:
+        names[pd.DatetimeIndex(list(found))] = list(found.values())
+    return names
 
 
 def calendar_features(days: pd.DatetimeIndex, country: str) -> pd.DataFrame:
