@@ -6,7 +6,7 @@ import math
 
 from django import template
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -100,3 +100,10 @@ def isodate(value: object):
         return dt.date.fromisoformat(str(value))
     except ValueError:
         return None
+
+
+@register.filter
+def translated(text: object) -> str:
+    """A text the code holds in English (a KPI's formula from the pure engine), in the active
+    language: its msgid is the text as Python writes it (``95 %``, not a template's ``95 %%``)."""
+    return gettext(str(text)) if text else ""
