@@ -39,27 +39,33 @@ class PortfolioForm(forms.Form):
 
 
 class ThrottledLoginMixin:
-    """Refuse a login while its (username, address) pair is locked; count the failures.
+    """Refuse a login while its (username, address) pair or its address is locked; count the failures.
 
     The message is the same whether or not the username belongs to an account.
     """
 
-    locked_message = _(
-        "Too many failed attempts: logging in with this e-mail is paused for 15 minutes. "
-        "Try again later, or ask an owner for a new password link."
-    )
+    locked_messages = {
+        throttle.Lock.USERNAME: _(
+            "Too many failed attempts: logging in with this e-mail is paused for 15 minutes. "
+            "Try again later, or ask an owner for a new password link."
+        ),
+        throttle.Lock.ADDRESS: _(
+            "Too many failed attempts from your network: logging in from it is paused for 15 minutes. "
+            "Try again later."
+        ),
+    }
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         ip = throttle.client_ip(self.request)
         now = timezone.now()
-        if throttle.login_locked_until(username=username, ip=ip, now=now):
-            raise ValidationError(self.locked_message, code="locked")
+        if lock := throttle.login_lock(username=username, ip=ip, now=now):
+            raise ValidationError(self.locked_messages[lock], code="locked")
         try:
             cleaned = super().clean()
         except ValidationError:
-            if throttle.login_failure_record(username=username, ip=ip, now=now):
-                raise ValidationError(self.locked_message, code="locked") from None
+            if lock := throttle.login_failure_record(username=username, ip=ip, now=now):
+                raise ValidationError(self.locked_messages[lock], code="locked") from None
             raise
         if self.get_user() is not None:  # not when a field was left empty: nothing was checked
             throttle.login_success_record(username=username, ip=ip)

@@ -62,7 +62,7 @@ def test_after_the_lockout_the_right_password_works(user):
     age_the_throttles(dt.timedelta(minutes=1))
     response = attempt(client, user.email, factories.PASSWORD)
     assert response.status_code == 302 and logged_in(client)
-    assert not LoginThrottle.objects.exists()
+    assert not LoginThrottle.objects.exclude(username=throttle.ANY_USERNAME).exists()  # the address's stays
 
 
 def test_failures_older_than_the_window_do_not_count(user):
@@ -134,7 +134,8 @@ def test_expired_throttles_are_cleared_as_new_failures_come(user):
     fail(Client(), "someone@example.test", 2)
     age_the_throttles(throttle.WINDOW + dt.timedelta(minutes=1))
     fail(Client(), user.email, 1)
-    assert list(LoginThrottle.objects.values_list("username", flat=True)) == [user.email]
+    rows = LoginThrottle.objects.exclude(username=throttle.ANY_USERNAME)
+    assert list(rows.values_list("username", flat=True)) == [user.email]
 
 
 @pytest.mark.parametrize(
@@ -151,3 +152,32 @@ def test_the_client_address_trusts_only_the_configured_proxies(proxies, forwarde
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(PLANNERIST_TRUSTED_PROXIES=proxies):
         assert throttle.client_ip(request) == expected
+
+
+SPRAYED = "Too many failed attempts from your network"
+
+
+def test_one_address_trying_many_e_mails_is_paused_whatever_the_e_mails(user):
+    sprayer = Client(REMOTE_ADDR="198.51.100.20")
+    responses = [attempt(sprayer, f"someone{n}@example.test", "Summer2026!") for n in range(throttle.MAX_ADDRESS_FAILURES)]
+    assert all(WRONG in r.content.decode() for r in responses[:-1])
+    assert responses[-1].status_code == 429 and SPRAYED in alert(responses[-1])
+
+    right = attempt(sprayer, user.email, factories.PASSWORD)  # even a right password, from there
+    assert right.status_code == 429 and SPRAYED in alert(right) and not logged_in(sprayer)
+    elsewhere = Client(REMOTE_ADDR="203.0.113.9")
+    assert attempt(elsewhere, user.email, factories.PASSWORD).status_code == 302
+
+    age_the_throttles(throttle.LOCKOUT + dt.timedelta(seconds=1))
+    assert attempt(sprayer, user.email, factories.PASSWORD).status_code == 302
+
+
+def test_a_successful_login_does_not_clear_the_address_s_count(user):
+    sprayer = Client(REMOTE_ADDR="198.51.100.21")
+    for n in range(throttle.MAX_ADDRESS_FAILURES - 1):
+        attempt(sprayer, f"someone{n}@example.test", "wrong")
+        if n == 10:
+            assert attempt(sprayer, user.email, factories.PASSWORD).status_code == 302
+            sprayer.logout()
+    last = attempt(sprayer, "one-more@example.test", "wrong")
+    assert last.status_code == 429 and SPRAYED in alert(last)

@@ -103,3 +103,15 @@ def test_a_long_uncommon_password_is_accepted(db):
     user = factories.make_user()
     form = SetPasswordForm(user, {"new_password1": "lavande-et-cire-2026", "new_password2": "lavande-et-cire-2026"})
     assert form.is_valid(), form.errors
+
+
+def _proxy_ssl_header(**env: str) -> str:
+    code = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    result = run("shell", "-c", code, **PRODUCTION, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_x_forwarded_proto_is_trusted_only_behind_a_declared_proxy():
+    assert _proxy_ssl_header() == "None"  # a client reaching gunicorn directly does not choose it
+    assert _proxy_ssl_header(PLANNERIST_TRUSTED_PROXIES="1") == "('HTTP_X_FORWARDED_PROTO', 'https')"

@@ -50,3 +50,11 @@ def test_compose_and_the_stack_run_the_same_commands():
     for service in ("web", "worker", "beat"):
         block = re.search(rf"^  {service}:\n(.*?)(?=^  \S|^\S|\Z)", compose, re.MULTILINE | re.DOTALL)
         assert block and f'command: ["scripts/serve", "{service}"]' in block[1], service
+
+
+def test_compose_publishes_the_web_port_on_the_loopback_only_behind_one_trusted_proxy():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    ports = re.findall(r"^\s+ports: \[(.*)\]$", compose, re.MULTILINE)
+    published = [port.strip().strip("\"'") for line in ports for port in line.split(",")]
+    assert published == ["127.0.0.1:8000:8000"]  # the proxy on the host, not the world, reaches gunicorn
+    assert re.search(r"^    PLANNERIST_TRUSTED_PROXIES: \$\{PLANNERIST_TRUSTED_PROXIES:-1\}$", compose, re.MULTILINE)
