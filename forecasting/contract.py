@@ -22,6 +22,7 @@ from .engine.promotions import DIP_DAYS, Campaign, amount_off_depth, promotion_h
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 LONGEST_PERIOD_DAYS = 3 * 366  # "a period over 3 years" is refused
 LONGEST_DIP_DAYS = 365
+MOST_ORDERS_A_DAY = 1e9  # beyond it sums and variances leave floating point
 # Each mechanic's parameters (docs/economics.md § 1).
 MECHANIC_PARAMETERS = {
     "none": (),
@@ -100,7 +101,7 @@ def _history(value: Any) -> pd.Series:
             raise v.InputError(v.join(path, "date"), f"must be after the previous day ({previous}): dates in order, once each")
         previous = day
         dates.append(day)
-        orders.append(v.number(row["orders"], v.join(path, "orders"), minimum=0.0))
+        orders.append(v.number(row["orders"], v.join(path, "orders"), minimum=0.0, maximum=MOST_ORDERS_A_DAY))
     return daily_series(dates, orders)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from plannerist import countries
 from plannerist.models import Membership, Organization, Role, User
 
 
@@ -20,15 +22,31 @@ def organization_create(
     *,
     slug: str,
     name: str,
-    currency: str = "EUR",
+    currency: str | None = None,
     country: str = "FR",
+    timezone: str | None = None,
     vat_rate: Decimal = Decimal("0.20"),
     prices_include_vat: bool = True,
     language: str = "fr",
     owner: User | None = None,
 ) -> Organization:
+    """A new organisation; its time zone and currency, when not given, are its country's
+    (``plannerist.countries``), or a ValidationError on the field asks for them."""
+    country = country.upper()
+    timezone = timezone or countries.time_zone_of(country)
+    if timezone is None:
+        zones = countries.time_zones(country)
+        message = (
+            _("%(country)s has several time zones (%(zones)s): choose the shop's.") if zones
+            else _("No time zone is known for the country %(country)s: give the shop's.")
+        )
+        raise ValidationError({"timezone": message % {"country": country, "zones": ", ".join(zones)}})
+    currency = currency or countries.currency_of(country)
+    if currency is None:
+        raise ValidationError({"currency": _("No currency is known for the country %(country)s: give the shop's.")
+                               % {"country": country}})
     organization = Organization(
-        slug=slug, name=name, currency=currency, country=country, vat_rate=vat_rate,
+        slug=slug, name=name, currency=currency, country=country, timezone=timezone, vat_rate=vat_rate,
         prices_include_vat=prices_include_vat, language=language,
     )
     organization.full_clean()

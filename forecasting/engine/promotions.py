@@ -28,6 +28,8 @@ from .series import Period, closed_days, promotion_mask
 
 Z80 = 1.2815515655446004  # the standard normal's 90th percentile: 80 % two-sided
 DIP_DAYS = 14
+# Fewer days than this outside the campaigns and their dips: no counterfactual to measure by.
+MIN_BASELINE_DAYS = 28
 MECHANICS = ("none", "percent_off", "amount_off", "buy_x_get_y", "free_shipping")
 DEPTH_BANDS = ("<15", "15-30", ">30")
 UNKNOWN_DEPTH = "unknown"  # an amount off without the unit price it comes off
@@ -70,16 +72,18 @@ class Projection:
 class CampaignMemory:
     campaign: Campaign
     orders: float  # actual, over its days in the history
-    baseline_orders: float  # counterfactual over the same days
+    baseline_orders: float | None  # counterfactual over the same days (None: too little history)
     uplift: float | None
     uplift_lo80: float | None
     uplift_hi80: float | None
-    dip_share: float
+    dip_share: float | None
     projected: Projection | None
+
+    last_day: pd.Timestamp = pd.Timestamp.max  # of the history measured on
 
     @property
     def finished(self) -> bool:
-        return self.projected is None
+        return pd.Timestamp(self.campaign.period.end) <= self.last_day
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,7 @@ def promotion_history(
     residuals = (history - expected).where(used, 0.0)
     base_variance = variance.where(used, 0.0)
 
+    measurable = used.sum() >= MIN_BASELINE_DAYS
     memories = []
     for campaign in campaigns:
         inside = promotion_mask(days, [campaign.period])
@@ -195,17 +200,23 @@ def promotion_history(
         noise = float((ratio * level + dispersion * (ratio * level) ** 2).sum())
         spread = np.sqrt(noise * _window_inflation(residuals, base_variance, length))
         uplift = lo = hi = None
-        if counterfactual > 0:
+        if not measurable:
+            counterfactual = None
+        elif counterfactual > 1e-9:
             uplift = observed / counterfactual - 1
             lo = (observed - Z80 * spread) / counterfactual - 1
             hi = (observed + Z80 * spread) / counterfactual - 1
         projected = None
-        if pd.Timestamp(campaign.period.end) > last:
+        if counterfactual is None:
+            pass
+        elif pd.Timestamp(campaign.period.end) > last:
             projected = _projection(campaign, model, training, last, observed, counterfactual, spread, dispersion)
             dip_share = 0.0
         else:
             dip_share = _dip_share(campaign, days, dip_days, campaigns, actual, fit, observed - counterfactual)
-        memories.append(CampaignMemory(campaign, observed, counterfactual, uplift, lo, hi, dip_share, projected))
+        if counterfactual is None:
+            dip_share = None
+        memories.append(CampaignMemory(campaign, observed, counterfactual, uplift, lo, hi, dip_share, projected, last))
     pooled = pool([m for m in memories if m.finished])
     memories = [_prior_projection(m, pooled) for m in memories]
     return PromotionHistory(tuple(memories), tuple(pooled))
@@ -214,7 +225,7 @@ def promotion_history(
 def _dip_share(campaign, days, dip_days, campaigns, actual, fit, incremental) -> float:
     """Orders given back in the ``dip_days`` after the end, as a share of the incremental
     orders; days of another campaign are not counted; 0 when nothing was gained."""
-    if dip_days <= 0 or incremental <= 0:
+    if dip_days <= 0 or incremental < 1.0:  # under one order gained, a share means nothing
         return 0.0
     end = campaign.period.end
     window = promotion_mask(days, [Period(end + dt.timedelta(days=1), end + dt.timedelta(days=dip_days))])
@@ -241,7 +252,7 @@ def _projection(campaign, model, training, last, observed, counterfactual, sprea
 
 def _prior_projection(memory: CampaignMemory, pooled: Sequence[Pooled]) -> CampaignMemory:
     """A campaign that has not started yet is projected at its kind's pooled uplift."""
-    if memory.projected is None or memory.baseline_orders > 0:
+    if memory.projected is None or (memory.baseline_orders or 0.0) > 0:
         return memory
     total = memory.projected.orders
     kind = (memory.campaign.mechanic, memory.campaign.depth_band)

@@ -100,6 +100,7 @@ BAD = [
     ("history not a list", "forecast", SMALL, ("history",), {"2024-01-01": 3}, "history"),
     ("history row without orders", "forecast", SMALL, ("history", 3), {"date": "2023-01-05"}, "history[3].orders"),
     ("negative orders", "forecast", SMALL, ("history", 4, "orders"), -1, "history[4].orders"),
+    ("orders beyond a billion a day", "forecast", SMALL, ("history", 4, "orders"), 1e300, "history[4].orders"),
     ("orders as a string", "forecast", SMALL, ("history", 4, "orders"), "12", "history[4].orders"),
     ("history dates out of order", "forecast", SMALL, ("history", 5, "date"), "2023-01-01", "history[5].date"),
     ("bad date", "forecast", SMALL, ("start",), "20/03/2023", "start"),

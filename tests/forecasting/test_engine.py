@@ -212,3 +212,44 @@ def test_a_campaign_without_uplift_measures_about_zero():
     (item,) = promotion_history(history, [quiet], country="FR").campaigns
     assert item.uplift == pytest.approx(0.0, abs=0.08)
     assert item.uplift_lo80 < 0.0 < item.uplift_hi80
+
+
+@pytest.mark.parametrize(
+    ("mechanic", "depth", "band"),
+    [
+        ("percent_off", 0.10, "<15"),
+        ("percent_off", 0.15, "15-30"),
+        ("percent_off", 0.30, "15-30"),
+        ("percent_off", 0.35, ">30"),
+        ("amount_off", 5 / 20, "15-30"),  # 5 off a 20 price
+        ("amount_off", None, "unknown"),  # no unit price given: its own band
+        ("buy_x_get_y", None, None),
+        ("free_shipping", None, None),
+    ],
+)
+def test_campaigns_band_by_discount_depth(mechanic, depth, band):
+    campaign = Campaign("c", Period(date("2024-01-01"), date("2024-01-07")), mechanic, depth)
+    assert campaign.depth_band == band
+
+
+def test_pooling_weighs_the_more_certain_campaign_more():
+    from forecasting.engine.promotions import CampaignMemory, pool
+
+    def measured(uplift, half_width):
+        c = Campaign("c", Period(date("2024-01-01"), date("2024-01-07")), "free_shipping")
+        return CampaignMemory(c, 100.0, 80.0, uplift, uplift - half_width, uplift + half_width, 0.0, None)
+
+    (pooled,) = pool([measured(0.2, 0.02), measured(0.6, 0.4)])
+    assert pooled.n == 2
+    assert 0.2 < pooled.uplift < 0.3
+    assert pooled.uplift_lo80 < 0.2 and pooled.uplift_hi80 > pooled.uplift
+
+
+def test_without_a_month_outside_the_campaigns_nothing_is_measured():
+    history_days = days("2024-01-01", "2024-02-19")
+    history = series(history_days, poisson(np.full(len(history_days), 20.0)))
+    everything = Campaign("all", Period(date("2024-01-01"), date("2024-02-19")), "percent_off", 0.2)
+    result = promotion_history(history, [everything], country="FR")
+    (item,) = result.campaigns
+    assert item.uplift is None and item.baseline_orders is None
+    assert result.pooled == ()
