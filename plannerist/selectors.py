@@ -70,10 +70,10 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
     }
 
 
-def portfolio(user: User, *, today: dt.date, query: str = "", status: str = "", sort: str = "name") -> list[dict]:
+def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = "", sort: str = "name") -> list[dict]:
     """Every organisation of the user with a traffic light per KPI pair (last complete ISO
-    week against its targets), open signals, the last review and what is due. A constant
-    number of queries whatever the number of organisations."""
+    week against its targets), open signals, the last review and what is due, each by its
+    own today at ``now``. A constant number of queries whatever the number of organisations."""
     from django.db.models import Count
 
     from kpis import pages
@@ -84,9 +84,10 @@ def portfolio(user: User, *, today: dt.date, query: str = "", status: str = "", 
 
     memberships = [m for m in memberships_of(user) if query.casefold() in m.organization.name.casefold()]
     ids = [m.organization_id for m in memberships]
+    today_of = {m.organization_id: m.organization.today(now) for m in memberships}
     spans = kpis.actuals_spans(ids)
     # Each organisation's last week its data covers whole: a week holding a day is no week.
-    week_of = {org_id: pages.last_whole_week(last_complete_week(today), spans.get(org_id)) for org_id in ids}
+    week_of = {org_id: pages.last_whole_week(last_complete_week(today_of[org_id]), spans.get(org_id)) for org_id in ids}
     starts = sorted({start for week in week_of.values() for start in (week - dt.timedelta(weeks=1), week)})
     values: dict[tuple[int, str], dict[dt.date, float | None]] = {}
     for org_id, start, kpi, value in kpis.pair_snapshots(ids, period="week", starts=starts):
@@ -95,7 +96,7 @@ def portfolio(user: User, *, today: dt.date, query: str = "", status: str = "", 
     signals = dict(Signal.objects.filter(organization_id__in=ids).values("organization_id").annotate(n=Count("id"))
                    .values_list("organization_id", "n"))
     states = {s.organization_id: s for s in RecomputeState.objects.filter(organization_id__in=ids)}
-    reviews = review_overview(ids, today=today)
+    reviews = review_overview(today_of)
     rows = []
     for m in memberships:
         org_id = m.organization_id
@@ -125,22 +126,26 @@ def portfolio(user: User, *, today: dt.date, query: str = "", status: str = "", 
     return sorted(rows, key=keys.get(sort, keys["name"]))
 
 
-def review_overview(organization_ids: list[int], *, today: dt.date) -> dict[int, dict]:
-    """Per organisation: when it was last reviewed, open decisions due within a week and
-    overdue (two queries)."""
-    from django.db.models import Count, Max, Q
+def review_overview(today_of: dict[int, dt.date]) -> dict[int, dict]:
+    """Per organisation (id → its today): when it was last reviewed, open decisions due
+    within a week and overdue (two queries)."""
+    from django.db.models import Count, Max
 
     from kpis.models import ReviewDecision, WeeklyReview
 
+    organization_ids = list(today_of)
+
     last = dict(WeeklyReview.objects.filter(organization_id__in=organization_ids, reviewed_at__isnull=False)
                 .values("organization_id").annotate(last=Max("reviewed_at")).values_list("organization_id", "last"))
-    due = {
-        row["review__organization_id"]: row
-        for row in ReviewDecision.objects.filter(review__organization_id__in=organization_ids, done=False)
-        .values("review__organization_id")
-        .annotate(due_soon=Count("id", filter=Q(due__lte=today + dt.timedelta(days=7))),
-                  overdue=Count("id", filter=Q(due__lt=today)))
-    }
+    due: dict[int, dict[str, int]] = {org_id: {"due_soon": 0, "overdue": 0} for org_id in organization_ids}
+    for org_id, day, n in (ReviewDecision.objects.filter(review__organization_id__in=organization_ids, done=False)
+                           .values("review__organization_id", "due").annotate(n=Count("id"))
+                           .values_list("review__organization_id", "due", "n")):
+        if day is None:
+            continue
+        today = today_of[org_id]
+        due[org_id]["due_soon"] += n if day <= today + dt.timedelta(days=7) else 0
+        due[org_id]["overdue"] += n if day < today else 0
     return {
         org_id: {"last_review": last.get(org_id), "due": due.get(org_id, {}).get("due_soon", 0),
                  "overdue": due.get(org_id, {}).get("overdue", 0)}

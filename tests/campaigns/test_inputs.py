@@ -110,3 +110,17 @@ def test_a_scenario_name_with_a_nul_byte_is_refused_on_save(org, owner, shop, cl
     data = {k: v for k, v in plan_data(shop, name="Li\x00ghter").items() if k not in {"channel", "start", "end"}}
     response = client_for(owner).post(f"/o/{org.slug}/campaigns/scenarios/{scenario.pk}/", data)
     assert response.status_code == 400 and "name" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("field", ["name", "objective"])
+def test_a_nul_byte_in_a_campaigns_text_is_a_form_error(org, owner, shop, client_for, field):  # noqa: F811
+    response = client_for(owner).post(f"/o/{org.slug}/campaigns/new/", plan_data(shop, **{field: "Noël\x00"}))
+    assert response.status_code == 400 and field in response.context["form"].errors
+    assert not Campaign.objects.exists()
+
+
+def test_a_nul_byte_in_a_comment_answers_400_on_the_partial(org, owner, shop, client_for):  # noqa: F811
+    campaign = factories.make_campaign(org, channel=shop)
+    response = client_for(owner).post(f"/o/{org.slug}/campaigns/{campaign.pk}/comments/", {"text": "ok\x00"},
+                                      HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and not campaign.comments.exists()

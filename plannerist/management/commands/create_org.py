@@ -13,8 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("--name", required=True)
-        parser.add_argument("--currency", default="EUR")
+        parser.add_argument("--currency", help="ISO 4217 code; default: the country's (EUR for FR)")
         parser.add_argument("--country", default="FR")
+        parser.add_argument("--timezone", help="IANA zone, e.g. Europe/London; default: the country's")
         parser.add_argument("--vat-rate", default="0.20")
         parser.add_argument("--language", default="fr", choices=["fr", "en"])
         parser.add_argument("--owner", metavar="EMAIL", help="made owner; created if unknown")
@@ -38,8 +39,9 @@ class Command(BaseCommand):
             organization = services.organization_create(
                 slug=options["slug"],
                 name=options["name"],
-                currency=options["currency"].upper(),
+                currency=(options["currency"] or "").upper() or None,
                 country=options["country"].upper(),
+                timezone=options["timezone"],
                 vat_rate=vat_rate,
                 language=options["language"],
                 owner=owner,
