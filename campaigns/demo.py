@@ -79,7 +79,7 @@ def seed(organization: Organization, today: dt.date | None = None, *, like: str 
         )
         channels[name] = channel
     if shop == "lumiere-et-cire":
-        _campaigns(organization, channels, products, today or dt.date.today())
+        _campaigns(organization, channels, products, today or organization.today())
 
 
 def _campaign(organization, name: str, products=(), scenarios=(), **fields) -> Campaign:

@@ -175,9 +175,10 @@ def baseline_from_actuals(history: pd.Series, start: dt.date, end: dt.date) -> f
     return float(weekday_averages(history)[days.day_of_week].sum())
 
 
-def _history_window(start: dt.date) -> tuple[dt.date, dt.date]:
-    """The weeks of actuals a campaign starting on ``start`` takes its baseline from."""
-    history_end = min(start - dt.timedelta(days=1), dt.date.today())
+def _history_window(start: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The weeks of actuals a campaign starting on ``start`` takes its baseline from, none
+    after the organisation's ``today``."""
+    history_end = min(start - dt.timedelta(days=1), today)
     return history_end - dt.timedelta(weeks=BASELINE_WEEKS) + dt.timedelta(days=1), history_end
 
 
@@ -195,7 +196,7 @@ def baseline_for(
         return Baseline(float(typed), "typed")
     if start is None or end is None or end < start:
         return Baseline(0.0, "missing")
-    first, last = _history_window(start)
+    first, last = _history_window(start, organization.today())
     if history is None:
         history = daily_orders(organization, first, last)
     else:
@@ -324,8 +325,9 @@ def campaign_rows(organization: Organization) -> list[dict]:
     )
     # One read of the actuals for every campaign without a typed baseline.
     untyped = [c.start for c in campaigns if c.baseline_orders is None]
+    today = organization.today()
     history = (
-        daily_orders(organization, _history_window(min(untyped))[0], _history_window(max(untyped))[1])
+        daily_orders(organization, _history_window(min(untyped), today)[0], _history_window(max(untyped), today)[1])
         if untyped else pd.Series(dtype="float64")
     )
     rows = []

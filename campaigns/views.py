@@ -26,16 +26,26 @@ from plannerist.tenancy import Access, can_comment, can_edit_campaigns, can_edit
 SCENARIO = (Scenario, "campaign__organization")
 
 
-def _result(access: Access, economics: selectors.CampaignEconomics, plan) -> dict:
+def _capacity_cost(plan, replaces: Campaign | None):
+    """What delivering a campaign or scenario costs; ``replaces`` is the saved campaign a typed
+    plan stands for (a scenario stands for its campaign), counted once."""
+    if isinstance(plan, Scenario):
+        return campaign_capacity_cost(plan, replaces=replaces or plan.campaign)
+    if isinstance(plan, Campaign) and plan.start and plan.end:
+        return campaign_capacity_cost(plan, replaces=replaces)
+    return None
+
+
+def _result(access: Access, economics: selectors.CampaignEconomics, plan, replaces: Campaign | None = None) -> dict:
     """The what-if result partial's context: the engine's figures, their charts and, for a
-    campaign, what delivering it costs in extra capacity."""
+    campaign or scenario, what delivering it costs in extra capacity."""
     currency = access.organization.currency
     ev = economics.evaluation
-    capacity_cost = campaign_capacity_cost(plan) if isinstance(plan, Campaign) and plan.start and plan.end else None
+    capacity_cost = _capacity_cost(plan, replaces)
+    cost_to_deliver = None if capacity_cost is None else capacity_cost.cost_to_deliver
     return {
         "capacity_cost": capacity_cost,
-        "margin_after_capacity": None if capacity_cost is None
-        else float(ev.incremental.margin) - capacity_cost.extra_cost_caused,
+        "margin_after_capacity": None if cost_to_deliver is None else float(ev.incremental.margin) - cost_to_deliver,
         "economics": economics,
         "ev": ev,
         "risk": economics.risk,
@@ -47,13 +57,14 @@ def _result(access: Access, economics: selectors.CampaignEconomics, plan) -> dic
     }
 
 
-def _form_result(access: Access, form: CampaignForm | ScenarioForm, campaign: Campaign | None) -> dict:
+def _form_result(access: Access, form: CampaignForm | ScenarioForm, campaign: Campaign | None,
+                 replaces: Campaign | None = None) -> dict:
     """Evaluate the (unsaved) form's plan; a scenario takes dates and channel from its campaign."""
     plan = form.instance
     product_ids = [p.pk for p in form.cleaned_data.get("products", [])]
-    plan.scope_product_ids = product_ids  # read by the capacity side: an unsaved plan has no M2M rows
+    plan.scope_product_ids = product_ids  # read by the capacity side: the M2M rows are not the typed ones
     economics = selectors.plan_economics(plan, campaign=campaign or plan, product_ids=product_ids)
-    return _result(access, economics, plan)
+    return _result(access, economics, plan, replaces or campaign)
 
 
 @org_view()
@@ -95,7 +106,7 @@ def _campaign_page(request: HttpRequest, access: Access, campaign: Campaign) -> 
         context["scenarios"] = campaign.scenarios.all()
     elif form.is_bound or not campaign.pk:
         if form.is_valid():
-            context.update(_form_result(access, form, None))
+            context.update(_form_result(access, form, None, campaign if campaign.pk else None))
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "campaigns/campaign_detail.html", context, status=status)
 
@@ -107,6 +118,28 @@ def whatif(request: HttpRequest, access: Access) -> HttpResponse:
     context = {"form": form}
     if form.is_valid():
         context.update(_form_result(access, form, None))
+    return render(request, "campaigns/campaign_detail.html#result", context, status=400 if form.errors else 200)
+
+
+@org_view(methods=("POST",), writes=False, campaign=Campaign)
+def campaign_whatif(request: HttpRequest, access: Access, campaign: Campaign) -> HttpResponse:
+    """The result partial for a saved campaign's form as typed: the typed plan stands in for
+    the saved one (counted once in the capacity it needs). Nothing is saved."""
+    form = CampaignForm(request.POST, instance=Campaign(organization=access.organization), organization=access.organization)
+    context = {"form": form}
+    if form.is_valid():
+        context.update(_form_result(access, form, None, campaign))
+    return render(request, "campaigns/campaign_detail.html#result", context, status=400 if form.errors else 200)
+
+
+@org_view(methods=("POST",), writes=False, scenario=SCENARIO)
+def scenario_whatif(request: HttpRequest, access: Access, scenario: Scenario) -> HttpResponse:
+    """The result partial for a scenario's form as typed, on its campaign's dates, channel and
+    baseline, like the scenario's page on load. Nothing is saved."""
+    form = ScenarioForm(request.POST, instance=scenario, organization=access.organization)
+    context = {"form": form}
+    if form.is_valid():
+        context.update(_form_result(access, form, scenario.campaign))
     return render(request, "campaigns/campaign_detail.html#result", context, status=400 if form.errors else 200)
 
 

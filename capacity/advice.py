@@ -128,6 +128,8 @@ def recommendations(report: PeakReport, *, currency: str, today: dt.date | None 
                 stock_sentence(row.item.product.name, row.stockout_date, row.min_units, row.order_by,
                                today or report.period.start)
             )
-    if not sentences:
+    if not report.resources:
+        sentences.insert(0, _("Capacity unknown: no team is described yet. Describe your resources and who works on them to check the peak."))
+    elif not sentences:
         sentences.append(_("Every resource stays under its target utilisation and no stock runs out: nothing to add."))
     return sentences

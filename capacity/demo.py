@@ -40,7 +40,7 @@ def _resource(organization: Organization, name: str, staff: list[tuple], **field
 def seed(organization: Organization, today: dt.date | None = None, *, like: str | None = None) -> None:
     shop = like or organization.slug
     if shop == "lumiere-et-cire":
-        _lumiere(organization, peak_year(today or dt.date.today()))
+        _lumiere(organization, peak_year(today or organization.today()))
     elif shop == "savonnerie-du-marais":
         _savonnerie(organization)
 

@@ -5,7 +5,6 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacity import charts, selectors, services
@@ -36,7 +35,7 @@ def _report_context(request: HttpRequest, access: Access, filters: PeakFilterFor
     context = {"filters": filters, "query": request.GET.urlencode(), "can_edit": access.can(can_edit_capacity)}
     if not filters.is_valid():
         return context
-    report = selectors.peak_report(access.organization, filters.period(), today=timezone.localdate())
+    report = selectors.peak_report(access.organization, filters.period(), today=access.organization.today())
 
     def form_for(form_class, prefix: str):
         return bound if bound is not None and bound.prefix == prefix else form_class(prefix=prefix)
@@ -64,7 +63,7 @@ def _render_report(request: HttpRequest, access: Access, filters: PeakFilterForm
 
 
 def _filters(request: HttpRequest) -> PeakFilterForm:
-    return PeakFilterForm(request.GET, today=timezone.localdate())
+    return PeakFilterForm(request.GET, today=request.access.organization.today())
 
 
 def _after_edit(request: HttpRequest, access: Access, bound: Form | None = None) -> HttpResponse:

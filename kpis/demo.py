@@ -45,7 +45,7 @@ def seed(organization: Organization, today: dt.date | None = None, *, like: str 
     shop = like or organization.slug
     if shop not in SHOPS:
         return
-    today = today or dt.date.today()
+    today = today or organization.today()
     for campaign in Campaign.objects.filter(organization=organization, name__in=list(CODES)):
         DiscountCode.objects.update_or_create(
             organization=organization, code=CODES[campaign.name], defaults={"campaign": campaign}

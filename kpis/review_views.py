@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 
 from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis import reviews
@@ -24,15 +24,15 @@ def _bad_filter(form: Form) -> HttpResponse:
     return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
 
 
-def _last_week():
-    return last_complete_week(timezone.localdate())
+def _last_week(access: Access) -> dt.date:
+    return last_complete_week(access.organization.today())
 
 
 def _list_page(request: HttpRequest, access: Access, prepare_form: WeekForm, *, status: int = 200) -> HttpResponse:
     org_id = access.organization.id
     return render(request, "kpis/review_list.html", {
         "reviews": reviews.reviews_of(org_id), "last_reviewed_at": reviews.last_reviewed_at(org_id),
-        "prepare_form": prepare_form, "last_week": reviews.week_label(_last_week()),
+        "prepare_form": prepare_form, "last_week": reviews.week_label(_last_week(access)),
         "can_write": access.can(can_write_reviews),
     }, status=status)
 
@@ -61,7 +61,7 @@ def _back_to(access: Access, review: WeeklyReview) -> HttpResponse:
 @org_view()
 def review_list(request: HttpRequest, access: Access) -> HttpResponse:
     """The history, newest week first; writers prepare a week's review from here."""
-    return _list_page(request, access, WeekForm(initial={"week": reviews.week_label(_last_week())}))
+    return _list_page(request, access, WeekForm(initial={"week": reviews.week_label(_last_week(access))}))
 
 
 @org_view(methods=("POST",))
@@ -71,7 +71,7 @@ def review_prepare(request: HttpRequest, access: Access) -> HttpResponse:
     if not form.is_valid():
         return _list_page(request, access, form, status=400)
     review, _created = reviews.review_draft_get_or_create(
-        organization=access.organization, week_start=form.week_start(default=_last_week()))
+        organization=access.organization, week_start=form.week_start(default=_last_week(access)))
     return _back_to(access, review)
 
 
@@ -81,7 +81,7 @@ def review_week(request: HttpRequest, access: Access) -> HttpResponse:
     form = WeekForm(request.GET)
     if not form.is_valid():
         return _bad_filter(form)
-    week_start = form.week_start(default=_last_week())
+    week_start = form.week_start(default=_last_week(access))
     review = access.scoped(WeeklyReview).filter(week_start=week_start).first()
     if review is not None:
         return _back_to(access, review)

@@ -278,13 +278,13 @@ def decision_set_done(*, decision: ReviewDecision, done: bool) -> ReviewDecision
     return decision
 
 
-def review_drafts_prepare(*, today: dt.date) -> int:
-    """The Monday job: a draft of the previous ISO week for every organisation that has none
-    yet; returns how many were made (running it twice makes none the second time)."""
-    week_start = last_complete_week(today)
-    done = WeeklyReview.objects.filter(week_start=week_start).values_list("organization_id", flat=True)
+def review_drafts_prepare(*, now: dt.datetime) -> int:
+    """The Monday job: a draft of the previous ISO week, by each organisation's own today at
+    ``now``, for every organisation that has none yet; returns how many were made (running
+    it twice makes none the second time)."""
     made = 0
-    for organization in Organization.objects.exclude(pk__in=done).order_by("pk"):
+    for organization in Organization.objects.order_by("pk"):
+        week_start = last_complete_week(organization.today(now))
         made += review_draft_get_or_create(organization=organization, week_start=week_start)[1]
     return made
 

@@ -48,4 +48,4 @@ def run_import(self, batch_id: int) -> int | None:
 @shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
 def prepare_review_drafts() -> int:
     """Monday morning: every organisation's draft review of the previous ISO week."""
-    return reviews.review_drafts_prepare(today=timezone.localdate())
+    return reviews.review_drafts_prepare(now=timezone.now())

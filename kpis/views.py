@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseStopPolling
 
@@ -36,7 +35,7 @@ def kpi_list(request: HttpRequest, access: Access) -> HttpResponse:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
     org = access.organization
     period = form.chosen()
-    current_start = pages.current_period_start(timezone.localdate(), period)
+    current_start = pages.current_period_start(org.today(), period)
     table = selectors.kpi_table(org.id, period=period, count=PERIODS_SHOWN + 1)
     targets = selectors.targets_of(org.id)
     span = selectors.actuals_span(org.id)
@@ -97,7 +96,7 @@ def thresholds(request: HttpRequest, access: Access) -> HttpResponse:
 @org_view(methods=("GET", "POST"))
 def quick_entry(request: HttpRequest, access: Access) -> HttpResponse:
     """Today's numbers (or another day's, ``?date=``) in under a minute."""
-    day = request.GET.get("date") or timezone.localdate().isoformat()
+    day = request.GET.get("date") or access.organization.today().isoformat()
     instance = access.scoped(DailyActual).filter(date=day, campaign=None, channel=None).first() \
         if _is_iso_date(day) else None
     form = QuickEntryForm(request.POST or None, instance=instance,
@@ -202,7 +201,7 @@ def discount_code_delete(request: HttpRequest, access: Access, discount_code: Di
 @org_view(campaign=Campaign)
 def campaign_review(request: HttpRequest, access: Access, campaign: Campaign) -> HttpResponse:
     """The post-mortem: what the what-if promised against what the campaign's days did."""
-    today = timezone.localdate()
+    today = access.organization.today()
     economics = economics_of(campaign)
     days = selectors.campaign_days(campaign, today=today)
     planned = pages.planned_figures(campaign, economics, today=today)

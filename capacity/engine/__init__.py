@@ -8,12 +8,14 @@ Arrays run over days (rows) × resources (columns). Build a plan in four steps:
    absences=...)`` (or per staff member, then :func:`hours_by_resource`, or any matrix);
 3. ``plan = plan_capacity(demand, resources, hours, target_utilization=0.85)``;
 4. ``plan.days()``, ``plan.summary()``, ``plan.throttle()``;
-   ``stock_levels(dates, demand.units, items)`` for stock.
+   ``stock_levels(dates, demand.units, items)`` for stock;
+5. ``booked_cost_share(...)``: a campaign's part of the freelancers and planned overtime booked.
 
 A day with 0 hours is not worked: its work is due on the resource's next working day, and
 work arriving after the period's last working day is ``unfinished``.
 """
 
+from .booked import booked_cost_share
 from .demand import (
     Campaign,
     Demand,
@@ -37,6 +39,7 @@ __all__ = [
     "StockItem",
     "StockLevels",
     "baseline_orders",
+    "booked_cost_share",
     "daily_demand",
     "hours_by_resource",
     "minutes_after_automations",

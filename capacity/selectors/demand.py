@@ -9,18 +9,21 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from campaigns.models import Campaign, Mechanic, Scope
+from campaigns.models import Campaign, Mechanic, PromotionPlan, Scope
 from campaigns.selectors import in_scope_mask
 from capacity import engine
 from capacity.selectors.loading import _Setting
 from capacity.selectors.results import StockRow
 
 
-def scope_product_ids(campaign: Campaign) -> list[int]:
-    """The products of a campaign's scope; an unsaved what-if carries them in
-    ``scope_product_ids`` since it has no many-to-many rows yet."""
+def scope_product_ids(campaign: PromotionPlan) -> list[int]:
+    """The products of a campaign's or scenario's scope; a what-if carries the products as
+    typed in ``scope_product_ids``, which its many-to-many rows do not hold (yet)."""
+    typed = getattr(campaign, "scope_product_ids", None)
+    if typed is not None:
+        return list(typed)
     if campaign.pk is None:
-        return list(getattr(campaign, "scope_product_ids", []))
+        return []
     return [p.pk for p in campaign.products.all()]
 
 
@@ -44,14 +47,18 @@ def units_per_campaign_order(campaign: Campaign, units: float) -> float | None:
     return None
 
 
-def engine_campaign(campaign: Campaign, setting: _Setting) -> engine.Campaign:
+def engine_campaign(
+    campaign: PromotionPlan, setting: _Setting, *, period: tuple[dt.date, dt.date] | None = None
+) -> engine.Campaign:
+    """A campaign, or a scenario run over ``period`` (its campaign's dates), for the engine."""
     def optional(value) -> float | None:
         return None if value is None else float(value)
 
+    start, end = period or (campaign.start, campaign.end)
     return engine.Campaign(
         name=campaign.name,
-        start=campaign.start,
-        end=campaign.end,
+        start=start,
+        end=end,
         uplift=float(campaign.uplift) * in_scope_share(campaign, setting.catalogue),
         units=units_per_campaign_order(campaign, setting.profile.units),
         return_rate=optional(campaign.return_rate_override),
@@ -59,12 +66,15 @@ def engine_campaign(campaign: Campaign, setting: _Setting) -> engine.Campaign:
     )
 
 
-def _demand(setting: _Setting, campaigns: Sequence[Campaign]) -> engine.Demand:
+def _demand(
+    setting: _Setting, campaigns: Sequence[Campaign], extra: Sequence[engine.Campaign] = ()
+) -> engine.Demand:
+    """The baseline with ``campaigns`` and the engine campaigns ``extra`` (a scenario)."""
     return engine.daily_demand(
         setting.dates,
         setting.base_orders,
         setting.profile,
-        [engine_campaign(c, setting) for c in campaigns],
+        [*(engine_campaign(c, setting) for c in campaigns), *extra],
     )
 
 

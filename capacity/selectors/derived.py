@@ -66,14 +66,15 @@ def _summary_rows(plan: engine.CapacityPlan) -> list[dict]:
 
 
 def _booked(setting: _Setting) -> tuple[np.ndarray, np.ndarray]:
-    """Hours and cost per resource of freelancers and planned overtime in the period."""
-    n = len(setting.resources)
-    hours, cost = np.zeros(n), np.zeros(n)
+    """Hours and cost per day (rows) and resource (columns) of the freelancers and planned
+    overtime booked in the period."""
+    shape = (setting.dates.size, len(setting.resources))
+    hours, cost = np.zeros(shape), np.zeros(shape)
     index = {resource.pk: r for r, resource in enumerate(setting.resources)}
     for column, member in enumerate(setting.staff):
         if member.kind == StaffMember.Kind.EMPLOYEE:
             continue
-        worked = float(setting.staff_hours[:, column].sum())
-        hours[index[member.resource_id]] += worked
-        cost[index[member.resource_id]] += worked * float(member.hourly_cost)
+        worked = setting.staff_hours[:, column]
+        hours[:, index[member.resource_id]] += worked
+        cost[:, index[member.resource_id]] += worked * float(member.hourly_cost)
     return hours, cost

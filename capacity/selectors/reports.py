@@ -8,8 +8,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from campaigns.models import Campaign
-from capacity.selectors.demand import _demand, _plan, _stock
+from campaigns.models import Campaign, PromotionPlan
+from capacity import engine
+from capacity.selectors.demand import _demand, _plan, _stock, engine_campaign
 from capacity.selectors.derived import _booked, _summary_rows, erlang_bands, throttle_rows
 from capacity.selectors.loading import _setting, campaigns_in
 from capacity.selectors.results import (
@@ -41,8 +42,8 @@ def peak_report(organization: Organization, period: Period, *, today: dt.date) -
             resource=resource,
             column=r,
             summary=summaries[r],
-            booked_hours=float(booked_hours[r]),
-            booked_cost=float(booked_cost[r]),
+            booked_hours=float(booked_hours[:, r].sum()),
+            booked_cost=float(booked_cost[:, r].sum()),
             erlang=erlang_bands(resource, demand),
         )
         for r, resource in enumerate(setting.resources)
@@ -67,18 +68,44 @@ def peak_report(organization: Organization, period: Period, *, today: dt.date) -
     return report
 
 
-def campaign_capacity_cost(campaign: Campaign, *, today: dt.date | None = None) -> CampaignCapacityCost:
-    """The extra capacity cost ``campaign`` causes: the plan over its period plus a week,
-    with the organisation's planned campaigns and this one (even a draft), against the same
-    without it."""
-    organization = campaign.organization
-    start, end = campaign.start, campaign.end + BACKLOG_TAIL
-    setting = _setting(organization, start, end, today or dt.date.today())
+def campaign_capacity_cost(
+    plan: PromotionPlan, *, replaces: Campaign | None = None, today: dt.date | None = None
+) -> CampaignCapacityCost:
+    """What delivering ``plan`` costs: the plan over its period plus a week, with the
+    organisation's planned campaigns and this plan (even a draft), against the same without it.
+
+    ``plan`` is a campaign, saved or as typed, or a scenario; ``replaces`` is the saved
+    campaign it stands for (a saved campaign stands for itself, a scenario for its campaign,
+    which also gives it its dates). The saved campaign leaves the demand when ``plan`` is in
+    it, so a campaign counts once, on load as when its own values are typed again.
+
+    The cost to deliver is the extra hours' cost the plan adds plus its share of the
+    freelancers and planned overtime booked on the days they cover (see
+    :func:`capacity.engine.booked_cost_share`: the campaigns' extra work fills the booked
+    hours, whose cost is shared pro rata of each campaign's extra work that day). Without any
+    resource or staff hours described, capacity is unknown, not free: ``known`` is False.
+    """
+    saved = replaces if replaces is not None else (plan if isinstance(plan, Campaign) and plan.pk else None)
+    own = (plan.start, plan.end) if isinstance(plan, Campaign) else (saved.start, saved.end)
+    organization = saved.organization if saved is not None else plan.organization
+    start, end = own[0], own[1] + BACKLOG_TAIL
+    setting = _setting(organization, start, end, today or organization.today())
     others = [
-        c for c in campaigns_in(organization, start, end, include_drafts=False) if c.pk != campaign.pk
+        c for c in campaigns_in(organization, start, end, include_drafts=False)
+        if saved is None or c.pk != saved.pk
     ]
+    this = engine_campaign(plan, setting, period=own)
+    baseline = _plan(setting, _demand(setting, []))
     without = _plan(setting, _demand(setting, others))
-    with_it = _plan(setting, _demand(setting, [*others, campaign]))
+    with_it = _plan(setting, _demand(setting, others, [this]))
+    booked_hours, booked_cost = _booked(setting)
+    efficiency = np.array([float(r.efficiency) for r in setting.resources])
+    booked_share = engine.booked_cost_share(
+        booked_cost,
+        booked_hours * 60.0 * efficiency,
+        with_it.due_minutes - without.due_minutes,
+        with_it.due_minutes - baseline.due_minutes,
+    )
     cost_with, cost_without = float(with_it.extra_cost.sum()), float(without.extra_cost.sum())
     return CampaignCapacityCost(
         start=start,
@@ -88,6 +115,9 @@ def campaign_capacity_cost(campaign: Campaign, *, today: dt.date | None = None) 
         extra_cost_caused=cost_with - cost_without,
         extra_hours_caused=float(with_it.extra_hours.sum() - without.extra_hours.sum()),
         infeasible_days_with=int((~with_it.feasible).sum()),
+        booked_cost_share=booked_share,
+        booked_cost=float(booked_cost.sum()),
+        known=bool(setting.engine_resources) and bool(setting.staff),
     )
 
 

@@ -107,7 +107,18 @@ class PeakReport:
 
     @property
     def total_extra_cost(self) -> float:
+        """The extra hours' cost (overtime asked for beyond the planned hours)."""
         return float(self.plan.extra_cost.sum())
+
+    @property
+    def total_booked_cost(self) -> float:
+        """The freelancers and planned overtime already booked in the period."""
+        return float(sum(item.booked_cost for item in self.resources))
+
+    @property
+    def cost_to_fix(self) -> float:
+        """What fixing the peak costs: the extra hours still needed and what is booked."""
+        return self.total_extra_cost + self.total_booked_cost
 
     @property
     def total_extra_hours(self) -> float:
@@ -119,8 +130,10 @@ class CampaignCapacityCost:
     """What a campaign costs to deliver, over its period plus a week (backlog).
 
     ``extra_cost_caused`` = extra-hours cost with the campaign − without it (≥ 0 unless the
-    campaign lowers demand); ``infeasible_days_with`` counts (day, resource) pairs above the
-    extra-hours ceiling with the campaign.
+    campaign lowers demand); ``booked_cost_share`` = its share of the freelancers and planned
+    overtime booked (``booked_cost`` in all); ``infeasible_days_with`` counts (day, resource)
+    pairs above the extra-hours ceiling with the campaign. ``known`` is False when no
+    resource with staff hours is described: then no figure here says anything.
     """
 
     start: dt.date
@@ -130,6 +143,14 @@ class CampaignCapacityCost:
     extra_cost_caused: float
     extra_hours_caused: float
     infeasible_days_with: int
+    booked_cost_share: float = 0.0
+    booked_cost: float = 0.0
+    known: bool = True
+
+    @property
+    def cost_to_deliver(self) -> float | None:
+        """Extra hours caused plus the share of booked capacity; None when capacity is unknown."""
+        return self.extra_cost_caused + self.booked_cost_share if self.known else None
 
 
 @dataclass(frozen=True)

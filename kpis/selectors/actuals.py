@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 from django.db.models import Max, Min
-from django.utils import timezone
 
 from campaigns.models import Channel
 from campaigns.models import CostProfile as ChannelCostProfile
@@ -118,7 +117,7 @@ def organisation_kpis(
     against capacity) and, on ``today``, the units in stock (stock cover): stock history is
     not kept, so earlier periods have no stock cover.
     """
-    today = today or timezone.localdate()
+    today = today or organization.today()
     actuals = daily_actuals_frame(organization.id, start=start, end=end)
     if actuals.empty:
         return engine.compute_kpis(actuals, engine.CostProfile(), periods=())

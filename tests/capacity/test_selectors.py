@@ -207,3 +207,74 @@ def test_no_staff_means_all_work_is_unfinished(shop):
     report = _report(shop, SAT, MON)
     assert float(report.plan.unfinished_minutes[0]) / 60.0 == pytest.approx(3.0)
     assert np.all(report.plan.capacity_minutes == 0)
+
+
+def test_a_freelancer_booked_for_the_peak_counts_in_the_cost_to_deliver(shop):
+    resource = make_resource(shop, extra_hourly_cost=D("25"))
+    make_staff(resource)
+    campaign = _campaign(shop, Campaign.Status.DRAFT, uplift=D("9"), start=MON, end=MON + dt.timedelta(days=4))
+    overtime_only = selectors.campaign_capacity_cost(campaign, today=TODAY)
+    assert overtime_only.cost_to_deliver == pytest.approx(250.0)
+    # 2 hours a day at 30 € over the campaign's five weekdays: 300 € booked. It takes the
+    # overtime away (10 hours of work a day in 10 hours), but it is paid.
+    make_staff(resource, hours=[2] * 5 + [0, 0], kind="freelancer", hourly_cost=D("30"),
+               start=MON, end=MON + dt.timedelta(days=4))
+    cost = selectors.campaign_capacity_cost(campaign, today=TODAY)
+    assert cost.extra_cost_caused == pytest.approx(0.0)
+    assert cost.booked_cost_share == pytest.approx(300.0)
+    assert cost.cost_to_deliver == pytest.approx(300.0)
+    assert cost.cost_to_deliver >= overtime_only.cost_to_deliver
+
+
+def test_booked_capacity_is_shared_pro_rata_of_the_campaigns_extra_work(shop):
+    resource = make_resource(shop, extra_hourly_cost=D("25"))
+    make_staff(resource)
+    make_staff(resource, hours=[2] * 5 + [0, 0], kind="overtime", hourly_cost=D("30"),
+               start=MON, end=MON + dt.timedelta(days=4))
+    week = {"start": MON, "end": MON + dt.timedelta(days=4)}
+    planned = _campaign(shop, Campaign.Status.PLANNED, uplift=D("6"), **week)  # 6 extra hours a day
+    approved = _campaign(shop, Campaign.Status.APPROVED, uplift=D("3"), **week)  # 3 extra hours a day
+    # 300 € booked in all: two thirds of the campaigns' extra work is the planned one's.
+    assert selectors.campaign_capacity_cost(approved, today=TODAY).booked_cost_share == pytest.approx(100.0)
+    assert selectors.campaign_capacity_cost(planned, today=TODAY).booked_cost_share == pytest.approx(200.0)
+
+
+def test_the_cost_of_fixing_the_peak_includes_the_booked_staff(shop):
+    resource = make_resource(shop, extra_hourly_cost=D("25"))
+    make_staff(resource, hours=[1, 8, 8, 8, 8, 0, 0])
+    make_staff(resource, hours=[0, 8, 0, 0, 0, 0, 0], kind="freelancer", hourly_cost=D("30"))
+    report = _report(shop, SAT, TUE)
+    assert report.total_extra_cost == pytest.approx(50.0)  # Monday: 3 hours due, 1 planned
+    assert report.total_booked_cost == pytest.approx(240.0)
+    assert report.cost_to_fix == pytest.approx(290.0)
+
+
+def test_a_typed_campaign_stands_in_for_its_saved_self(shop):
+    make_staff(make_resource(shop, extra_hourly_cost=D("25")))
+    saved = _campaign(shop, Campaign.Status.PLANNED, uplift=D("9"), start=MON, end=MON + dt.timedelta(days=4))
+    typed = Campaign(organization=shop, name=saved.name, channel=saved.channel, start=saved.start, end=saved.end,
+                     uplift=saved.uplift)
+    on_load = selectors.campaign_capacity_cost(saved, today=TODAY)
+    as_typed = selectors.campaign_capacity_cost(typed, replaces=saved, today=TODAY)
+    assert on_load.extra_hours_caused == pytest.approx(10.0)
+    assert as_typed.extra_hours_caused == pytest.approx(on_load.extra_hours_caused)
+    assert as_typed.extra_cost_without == pytest.approx(on_load.extra_cost_without) == 0.0
+
+
+def test_a_scenario_takes_its_campaigns_dates_and_place(shop):
+    from campaigns.models import Scenario
+
+    make_staff(make_resource(shop, extra_hourly_cost=D("25")))
+    campaign = _campaign(shop, Campaign.Status.APPROVED, uplift=D("9"), start=MON, end=MON + dt.timedelta(days=4))
+    scenario = Scenario.objects.create(campaign=campaign, name="Smaller", uplift=D("9"))
+    cost = selectors.campaign_capacity_cost(scenario, replaces=campaign, today=TODAY)
+    assert (cost.start, cost.end) == (MON, MON + dt.timedelta(days=11))
+    assert cost.extra_hours_caused == pytest.approx(10.0)
+
+
+def test_without_a_team_the_cost_to_deliver_is_unknown_not_zero(shop):
+    campaign = _campaign(shop, Campaign.Status.DRAFT, uplift=D("9"), start=MON, end=MON + dt.timedelta(days=4))
+    cost = selectors.campaign_capacity_cost(campaign, today=TODAY)
+    assert cost.known is False and cost.cost_to_deliver is None
+    make_resource(shop)  # a resource without anyone on it says nothing either
+    assert selectors.campaign_capacity_cost(campaign, today=TODAY).known is False

@@ -256,3 +256,20 @@ def test_an_absence_far_in_the_future_is_refused(shop, owner, client_for):
         {f"s{member.pk}-start": "9999-12-30", f"s{member.pk}-end": "9999-12-31"}, **HTMX)
     assert response.status_code == 400
     assert not Absence.objects.filter(staff_member=member).exists()
+
+
+def test_the_cost_of_fixing_the_peak_adds_the_booked_freelancers(shop, owner, client_for):
+    make_staff(Resource.objects.get(organization=shop), name="Léo", kind="freelancer", hourly_cost=D("30"),
+               hours=[0, 8, 0, 0, 0, 0, 0])
+    response = client_for(owner, HTTP_ACCEPT_LANGUAGE="en").get(url(shop, f"?{PERIOD}"))
+    report = response.context["report"]
+    assert report.total_booked_cost == pytest.approx(240.0)  # one Tuesday of 8 hours at 30 €
+    assert report.cost_to_fix == pytest.approx(report.total_extra_cost + 240.0)
+    assert 'id="cost-to-fix"' in response.content.decode()
+
+
+def test_without_a_team_the_check_says_capacity_is_unknown(org, owner, client_for):
+    response = client_for(owner, HTTP_ACCEPT_LANGUAGE="en").get(url(org))
+    text = response.content.decode()
+    assert "Capacity unknown" in text
+    assert "nothing to add" not in text
