@@ -146,3 +146,12 @@ def test_orders_may_be_counts_or_decimals_but_not_booleans(tmp_path):
     assert np.isfinite(run("forecast", _with(SMALL, ("history", 2, "orders"), 3.5), tmp_path)["days"][0]["orders"])
     with pytest.raises(CommandError):
         run("forecast", _with(SMALL, ("history", 2, "orders"), True), tmp_path)
+
+
+def test_the_document_is_read_from_standard_input_with_a_dash(monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(SMALL)))
+    out = io.StringIO()
+    call_command("forecast", "-", stdout=out)
+    assert [d["date"] for d in json.loads(out.getvalue())["days"]][0] == "2023-03-20"

@@ -253,3 +253,12 @@ def test_without_a_month_outside_the_campaigns_nothing_is_measured():
     (item,) = result.campaigns
     assert item.uplift is None and item.baseline_orders is None
     assert result.pooled == ()
+
+
+def test_the_engine_imports_no_django():
+    import subprocess
+    import sys
+
+    code = "import sys, forecasting.engine, forecasting.engine.promotions; print('django' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
