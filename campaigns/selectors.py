@@ -7,7 +7,7 @@ evaluate a campaign through :func:`campaign_economics`, so they show the same nu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -282,7 +282,7 @@ def scenario_economics(scenario: Scenario) -> CampaignEconomics:
 @dataclass(frozen=True)
 class ScenarioComparison:
     rows: list[dict]
-    best: int | None  # index of the row with the highest incremental margin
+    best: int | None  # the row with the best margin after the cost to deliver, if it earns money
 
 
 def _summary(name: str, economics: CampaignEconomics, **extra) -> dict:
@@ -301,17 +301,39 @@ def _summary(name: str, economics: CampaignEconomics, **extra) -> dict:
     }
 
 
-def scenario_comparison(campaign: Campaign) -> ScenarioComparison:
-    """The campaign's plan and each scenario, evaluated on the same catalogue and costs."""
+def scenario_comparison(
+    campaign: Campaign, *, cost_to_deliver: Callable[[PromotionPlan], float | None] | None = None
+) -> ScenarioComparison:
+    """The campaign's plan and each scenario, evaluated on the same catalogue and costs.
+
+    ``cost_to_deliver`` prices a plan's extra capacity (None when capacity is unknown); the
+    caller passes it down from the capacity side. Each row's ``margin_after_delivery`` is its
+    incremental margin less that cost, and the best row is the highest of them (the
+    incremental margin where the cost is unknown), only when it earns money: no variant that
+    loses money is ever "best".
+    """
     shared = {"catalogue": catalogue_frame(campaign.organization), "profile": cost_profile_for(campaign.channel),
               "baseline": campaign_baseline(campaign)}
-    rows = [_summary(campaign.name, plan_economics(
-        campaign, campaign=campaign, product_ids=[p.pk for p in campaign.products.all()], **shared), scenario=None)]
-    for scenario in campaign.scenarios.prefetch_related("products"):
-        economics = plan_economics(scenario, campaign=campaign, product_ids=[p.pk for p in scenario.products.all()], **shared)
-        rows.append(_summary(scenario.name, economics, scenario=scenario))
-    best = max(range(len(rows)), key=lambda i: rows[i]["incremental_margin"]) if rows else None
-    return ScenarioComparison(rows=rows, best=best)
+    plans = [(campaign, None), *((s, s) for s in campaign.scenarios.prefetch_related("products"))]
+    rows = []
+    for plan, scenario in plans:
+        economics = plan_economics(plan, campaign=campaign, product_ids=[p.pk for p in plan.products.all()], **shared)
+        cost = cost_to_deliver(plan) if cost_to_deliver is not None else None
+        margin = float(economics.evaluation.incremental.margin)
+        rows.append(_summary(plan.name, economics, scenario=scenario, cost_to_deliver=cost,
+                             margin_after_delivery=None if cost is None else margin - cost))
+    return ScenarioComparison(rows=rows, best=_best(rows))
+
+
+def _best(rows: list[dict]) -> int | None:
+    def earned(row: dict) -> float:
+        after = row["margin_after_delivery"]
+        return row["incremental_margin"] if after is None else after
+
+    if not rows:
+        return None
+    best = max(range(len(rows)), key=lambda i: earned(rows[i]))
+    return best if earned(rows[best]) > 0 else None
 
 
 def campaign_rows(organization: Organization) -> list[dict]:

@@ -202,7 +202,8 @@ def scenario_compare(request: HttpRequest, access: Access, campaign: Campaign) -
     if form.is_valid():
         scenario = services.scenario_from_campaign(campaign=campaign, name=form.cleaned_data["name"])
         return redirect("campaigns:scenario", org_slug=access.organization.slug, scenario_id=scenario.pk)
-    comparison = selectors.scenario_comparison(campaign)
+    comparison = selectors.scenario_comparison(
+        campaign, cost_to_deliver=lambda plan: campaign_capacity_cost(plan, replaces=campaign).cost_to_deliver)
     currency = access.organization.currency
     chart = charts.scenario_bars([r["name"] for r in comparison.rows], [r["incremental_margin"] for r in comparison.rows],
                                  comparison.best, currency) if comparison.rows else ""

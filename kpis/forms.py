@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -55,8 +56,22 @@ class QuickEntryForm(forms.ModelForm):
         return date
 
     def values(self) -> dict:
-        """The figures typed; an empty box keeps the day's stored figure at zero."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "date" and value is not None}
+        """The figures of the boxes sent: an empty box clears the day's figure (0, or no average
+        shipping time), so a figure typed by mistake can be taken back; a figure the request
+        does not send at all keeps its stored value."""
+        values = {}
+        for name, value in self.cleaned_data.items():
+            if name == "date" or self.add_prefix(name) not in self.data:
+                continue
+            if value is None:
+                field = DailyActual._meta.get_field(name)
+                value = None if field.null else field.default
+            values[name] = value
+        return values
+
+
+PRICES_INCL_VAT, PRICES_EXCL_VAT = "incl-vat", "excl-vat"
+PRICES = [(PRICES_INCL_VAT, _("incl. VAT")), (PRICES_EXCL_VAT, _("excl. VAT"))]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -81,12 +96,20 @@ class ImportForm(forms.Form):
         label=_("Cancelled orders' id prefix (order lines only)"), required=False, max_length=10,
         help_text=_("E.g. C when a cancelled invoice is numbered C536379."),
     )
+    prices = forms.ChoiceField(
+        label=_("Prices in the files"), choices=PRICES, required=False,
+        help_text=_("Excl. VAT: VAT is added at the organisation's rate."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, prices_include_vat: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.prices_include_vat = prices_include_vat
+        self.fields["prices"].initial = PRICES_INCL_VAT if prices_include_vat else PRICES_EXCL_VAT
         # Built per form, in the request's language (a class-level % would freeze the first one).
-        self.fields["files"].help_text = _("One file or several, read as one import. At most %(mb)d MB per file.") % {
-            "mb": DEFAULT_LIMITS.max_bytes // (1024 * 1024)}
+        self.fields["files"].help_text = _(
+            "One file or several, read as one import. At most %(mb)d MB per file and %(rows)s rows in all."
+        ) % {"mb": DEFAULT_LIMITS.max_bytes // (1024 * 1024), "rows": number_format(DEFAULT_LIMITS.max_rows,
+                                                                                    force_grouping=True)}
         self.fields["columns"].help_text = _(
             "field=Column, comma-separated; fields: %(fields)s. "
             "E.g. order=InvoiceNo,date=InvoiceDate,sku=StockCode,quantity=Quantity,unit_price=UnitPrice,"
@@ -101,6 +124,11 @@ class ImportForm(forms.Form):
                 % {"files": ", ".join(too_big), "mb": DEFAULT_LIMITS.max_bytes // (1024 * 1024)}
             )
         return [OrderFile(f.name, f.read()) for f in files]
+
+    def clean_prices(self) -> bool:
+        """Whether the files' prices include VAT; the organisation's setting when not said."""
+        prices = self.cleaned_data["prices"]
+        return self.prices_include_vat if not prices else prices == PRICES_INCL_VAT
 
     def clean_columns(self) -> dict[str, str]:
         try:

@@ -84,11 +84,20 @@ class ImportBatch(models.Model):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)  # column mapping, cancel prefix
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # A preview's read lines (gzipped CSV, customers hashed), kept until the import runs, is
+    # cancelled or expires: never the uploaded files, which hold customers' e-mails. Kept in
+    # the database because the web process and the worker may not share a disk.
+    pending_lines = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    # Working data, not the organisation's: left out of its export (plannerist.export).
+    export_omitted_fields = ("pending_lines",)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.organization} {self.format} import {self.pk}"
@@ -96,18 +105,6 @@ class ImportBatch(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
-
-
-class ImportFile(models.Model):
-    """A previewed file kept in the database until its import is confirmed and run: the web
-    process and the worker may not share a disk. Deleted once the import has run."""
-
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
-    name = models.CharField(max_length=255)
-    content = models.BinaryField()
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DiscountCode(models.Model):

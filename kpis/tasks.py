@@ -7,6 +7,7 @@ Soft and hard time limits and JSON serialisation come from ``plannerist/settings
 from __future__ import annotations
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
@@ -37,12 +38,31 @@ def nightly_recompute() -> int:
     return services.all_recompute_request()
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS,
-             retry_backoff=True, max_retries=3)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
 def run_import(self, batch_id: int) -> int | None:
-    """A confirmed import too large for a web request; the page polls its progress."""
-    batch = services.import_run(batch_id=batch_id)
+    """A confirmed import too large for a web request; the page polls its progress. A run
+    that fails, times out or exhausts its retries ends the batch with the reason, so that
+    the page stops polling and says it."""
+    try:
+        batch = services.import_run(batch_id=batch_id)
+    except SoftTimeLimitExceeded:
+        services.import_fail(batch_id=batch_id, reason=services.IMPORT_TIMED_OUT)
+        return None
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
+        services.import_fail(batch_id=batch_id, reason=services.IMPORT_CRASHED)
+        raise
+    except Exception:
+        services.import_fail(batch_id=batch_id, reason=services.IMPORT_CRASHED)
+        raise
     return None if batch is None else batch.orders
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+def expire_imports() -> tuple[int, int]:
+    """Unconfirmed previews older than a day are deleted; lost runs are failed."""
+    return services.import_batches_expire(now=timezone.now())
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kpis import review_views, views
+from kpis import product_views, review_views, views
 
 app_name = "kpis"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("imports/template/", views.import_template, name="template"),
     path("imports/<int:batch_id>/", views.import_detail, name="import"),
     path("imports/<int:batch_id>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:batch_id>/cancel/", views.import_cancel, name="import_cancel"),
+    path("products/missing/", product_views.missing_products, name="missing_products"),
     path("codes/", views.discount_codes, name="codes"),
     path("codes/<int:discount_code_id>/delete/", views.discount_code_delete, name="code_delete"),
     path("campaigns/<int:campaign_id>/", views.campaign_review, name="campaign"),

@@ -127,7 +127,8 @@ def _is_iso_date(text: str) -> bool:
 @org_view(methods=("GET", "POST"))
 def imports(request: HttpRequest, access: Access) -> HttpResponse:
     """Upload → preview with every error → confirm (see :func:`import_confirm`)."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None,
+                      prices_include_vat=access.organization.prices_include_vat)
     context = {"form": form, "batches": access.scoped(ImportBatch).select_related("created_by")[:10],
                "can_edit": access.can(can_enter_actuals)}
     status = 200
@@ -138,6 +139,7 @@ def imports(request: HttpRequest, access: Access) -> HttpResponse:
                 organization=access.organization, files=form.cleaned_data["files"], format=form.cleaned_data["format"],
                 by=request.user, mapping=form.cleaned_data["columns"] or None,
                 cancel_prefix=form.cleaned_data["cancel_prefix"] or None,
+                prices_include_vat=form.cleaned_data["prices"],
             )
             context.update({"outcome": outcome, "summary": outcome.result.summary})
         status = 400 if form.errors or not context.get("outcome") or not context["outcome"].ok else 200
@@ -151,10 +153,21 @@ def import_confirm(request: HttpRequest, access: Access, batch: ImportBatch) -> 
     return redirect("kpis:import", org_slug=access.organization.slug, batch_id=batch.pk)
 
 
+@org_view(methods=("POST",), batch=ImportBatch)
+def import_cancel(request: HttpRequest, access: Access, batch: ImportBatch) -> HttpResponse:
+    """Cancel a preview: its read lines are deleted with it."""
+    access.require(can_enter_actuals)
+    if services.import_cancel(batch=batch):
+        messages.success(request, _("Import cancelled: nothing was kept."))
+    return redirect("kpis:imports", org_slug=access.organization.slug)
+
+
 @org_view(batch=ImportBatch)
 def import_detail(request: HttpRequest, access: Access, batch: ImportBatch) -> HttpResponse:
     """The import's outcome; while it runs, the progress partial polls this same URL."""
     context = {"batch": batch, "can_edit": access.can(can_enter_actuals)}
+    if batch.status == ImportBatch.Status.DONE:
+        context.update(missing_products_context(access, batch=batch))
     if request.htmx:
         response = render(request, "kpis/import_detail.html#progress", context)
         return HttpResponseStopPolling(response.content) if batch.is_finished else response

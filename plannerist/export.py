@@ -50,7 +50,10 @@ class Table:
         return self.model._meta.label_lower
 
     def columns(self) -> list[str]:
-        return [field.attname for field in self.model._meta.concrete_fields]
+        """Every column but the model's ``export_omitted_fields``: working data such as an
+        import preview's lines, which is not the organisation's to take away."""
+        omitted = set(getattr(self.model, "export_omitted_fields", ()))
+        return [field.attname for field in self.model._meta.concrete_fields if field.name not in omitted]
 
     def rows(self, organization: Organization) -> models.QuerySet:
         lookup = {self.path: organization} if self.path else {"pk": organization.pk}

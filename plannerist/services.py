@@ -33,6 +33,10 @@ def organization_create(
     """A new organisation; its time zone and currency, when not given, are its country's
     (``plannerist.countries``), or a ValidationError on the field asks for them."""
     country = country.upper()
+    try:  # a malformed country has no zone or currency to look up: say so on its field
+        Organization._meta.get_field("country").clean(country, None)
+    except ValidationError as error:
+        raise ValidationError({"country": error.messages}) from None
     timezone = timezone or countries.time_zone_of(country)
     if timezone is None:
         zones = countries.time_zones(country)

@@ -186,7 +186,7 @@ def _read_csv(
     frame.columns = [str(column).strip() for column in frame.columns]
     if wanted is not None:
         frame = frame[[column for column in frame.columns if wanted(column)]]
-    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+    rows = np.arange(file.first_row, len(frame) + file.first_row, dtype=np.int64)
     names = [name.strip() for name in header]
     return _drop_blank_rows(RawTable(file.name, frame, rows, separator, names), file)
 
@@ -199,8 +199,9 @@ def _ragged_rows(
     row = 0  # the spreadsheet row of the record being read
     broken = None
     try:
-        for row, record in enumerate(csv.reader(io.StringIO(text), delimiter=separator), start=1):
-            if row > 1 and len(record) > width:
+        records = csv.reader(io.StringIO(text), delimiter=separator)
+        for row, record in enumerate(records, start=file.first_row - 1):
+            if row >= file.first_row and len(record) > width:
                 errors.append(
                     RowError(
                         row,

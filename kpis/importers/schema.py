@@ -123,10 +123,15 @@ DEFAULT_LIMITS = ImportLimits()
 
 @dataclasses.dataclass(frozen=True)
 class OrderFile:
-    """One uploaded file: its name (shown in errors) and its raw bytes."""
+    """One uploaded file: its name (shown in errors) and its raw bytes.
+
+    ``first_row`` is the spreadsheet row of the first record after the header: 2 for a whole
+    file, later for a part of a long file read in chunks (:mod:`kpis.importers.streaming`).
+    """
 
     name: str
     content: bytes
+    first_row: int = 2
 
     @classmethod
     def from_path(cls, path: str | Path) -> OrderFile:

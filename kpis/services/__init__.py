@@ -11,13 +11,20 @@ worked) are kept; for imported days the order figures come from the imports.
 
 from kpis.services.actuals import TYPED_FIELDS, daily_actual_save, daily_actuals_rebuild
 from kpis.services.imports import (
+    IMPORT_CRASHED,
+    IMPORT_LOST,
+    IMPORT_TIMED_OUT,
     SYNC_IMPORT_ROWS,
     ImportOutcome,
     customer_salt,
+    import_batches_expire,
+    import_cancel,
     import_confirm,
+    import_fail,
     import_preview,
     import_run,
     orders_import,
+    orders_import_stream,
 )
 from kpis.services.recompute import (
     STUCK_PENDING,
@@ -35,6 +42,9 @@ from kpis.services.settings import (
 )
 
 __all__ = [
+    "IMPORT_CRASHED",
+    "IMPORT_LOST",
+    "IMPORT_TIMED_OUT",
     "STUCK_PENDING",
     "SYNC_IMPORT_ROWS",
     "TYPED_FIELDS",
@@ -45,12 +55,16 @@ __all__ = [
     "daily_actuals_rebuild",
     "discount_code_add",
     "discount_code_remove",
+    "import_batches_expire",
+    "import_cancel",
     "import_confirm",
+    "import_fail",
     "import_preview",
     "import_run",
     "kpi_targets_save",
     "kpis_recompute",
     "orders_import",
+    "orders_import_stream",
     "recompute_request",
     "signal_thresholds_save",
     "signals_replace",

@@ -1,12 +1,24 @@
 """Order imports: read, checked and saved all-or-nothing, from the command line or the web page
-(preview, confirm, run in the worker when large). See :mod:`kpis.services`."""
+(preview, confirm, run in the worker when large). See :mod:`kpis.services`.
+
+Prices are read as the organisation states them (``prices_include_vat``) unless the import
+says otherwise: prices read excl. VAT get VAT added at the organisation's rate before they are
+stored, since an imported order keeps what the customer paid incl. VAT.
+
+The web page keeps a preview as its read lines, customers already hashed, never the files
+(they hold customers' e-mails); an unconfirmed preview expires after :data:`PREVIEW_TTL`.
+The command line reads files of any length in chunks (:func:`orders_import_stream`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gzip
+import io
 import logging
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,10 +28,24 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from kpis import selectors
-from kpis.importers import ImportResult, OrderFile, RowError, orders_from_lines, read_orders
-from kpis.models import ImportBatch, ImportedOrder, ImportFile
+from kpis.importers import (
+    DEFAULT_LIMITS,
+    ImportLimits,
+    ImportResult,
+    ImportSummary,
+    OrderFile,
+    RowError,
+    orders_from_lines,
+    read_orders,
+)
+from kpis.importers.assemble import prices_with_vat
+from kpis.importers.lines import mapping_errors
+from kpis.importers.schema import LINE_COLUMNS, empty_lines
+from kpis.importers.streaming import file_chunks, workbook_rows
+from kpis.models import ImportBatch, ImportedOrder
 from kpis.services._common import _chunks, _decimal, _zone
 from kpis.services.actuals import daily_actuals_rebuild
+from kpis.services.products import imported_lines_replace
 from kpis.services.recompute import recompute_request
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization, User
@@ -70,67 +96,286 @@ def orders_import(
     by: User | None = None,
     mapping: Mapping[str, str] | None = None,
     cancel_prefix: str | None = None,
+    prices_include_vat: bool | None = None,
     dry_run: bool = False,
-    batch: ImportBatch | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportOutcome:
-    """Read ``files`` as one import and, unless there is an error or ``dry_run``, save it
-    (into ``batch`` when the web page created it at preview time)."""
+    """Read ``files`` as one import and, unless there is an error or ``dry_run``, save it.
+    ``prices_include_vat`` says how the files' prices are meant (the organisation's setting
+    when None)."""
+    result = _read(organization, files, format=format, mapping=mapping, cancel_prefix=cancel_prefix,
+                   prices_include_vat=prices_include_vat, limits=limits)
+    errors = list(result.errors) or _order_errors(result.lines, organization)
+    if errors or dry_run:
+        return ImportOutcome(result=result, errors=errors)
+    return _save_import(organization=organization, orders=orders_from_lines(result.lines), summary=result.summary,
+                        format=format, by=by, file_names=[f.name for f in files])
+
+
+def _read(
+    organization: Organization, files: Sequence[OrderFile], *, format: str, mapping: Mapping[str, str] | None,
+    cancel_prefix: str | None, prices_include_vat: bool | None, limits: ImportLimits,
+) -> ImportResult:
     result = read_orders(
         files,
         format=format,  # type: ignore[arg-type]
         salt=customer_salt(organization),
         mapping=mapping,
         cancel_prefix=cancel_prefix,
+        limits=limits,
         default_currency=organization.currency,
+        books_currency=organization.currency,
     )
-    errors = list(result.errors) or _order_errors(result.lines, organization)
+    include = organization.prices_include_vat if prices_include_vat is None else prices_include_vat
+    if include or not result.ok:
+        return result
+    lines = prices_with_vat(result.lines, float(organization.vat_rate), charged_as_read=format in _CHARGED_AS_READ)
+    return dataclasses.replace(result, lines=lines)
+
+
+_CHARGED_AS_READ = frozenset({"shopify", "woocommerce"})  # their order total is what was charged, VAT included
+
+
+# ---------------------------------------------------------------- long files, from the command line
+
+STREAM_CHUNK_ROWS = 50_000
+_STREAM_LIMITS = ImportLimits(max_bytes=2**62, max_rows=2**62)  # a chunk is bounded by STREAM_CHUNK_ROWS
+_MAX_STREAM_ERRORS = 10_000
+_ORDER_COLUMN = {"shopify": "Name", "woocommerce": "order_id", "generic": "order_id"}
+
+
+def orders_import_stream(
+    *,
+    organization: Organization,
+    paths: Sequence[str | Path],
+    format: str,
+    by: User | None = None,
+    mapping: Mapping[str, str] | None = None,
+    cancel_prefix: str | None = None,
+    prices_include_vat: bool | None = None,
+    dry_run: bool = False,
+    chunk_rows: int = STREAM_CHUNK_ROWS,
+) -> ImportOutcome:
+    """Import files of any length as one import, all or nothing, in bounded memory.
+
+    Each file is read in parts of about ``chunk_rows`` lines (:func:`file_chunks`, cut between
+    orders) and each part is reduced to its orders at once; only the orders are kept, then
+    written in one transaction. An order met again in a later part or file is the same order
+    given twice (overlapping exports) when it is identical, and is refused otherwise: an
+    export writes an order's lines together. Errors of every part are reported (at most
+    :data:`_MAX_STREAM_ERRORS`), and nothing is written if there is one.
+    """
+    order_column = (mapping or {}).get("order") if format == "lines" else _ORDER_COLUMN.get(format)
+    errors: list[RowError] = mapping_errors(mapping or {}) if format == "lines" else []
+    if errors:
+        return ImportOutcome(result=ImportResult(empty_lines(), errors, ImportSummary(len(paths))), errors=errors)
+    parts: list[pd.DataFrame] = []
+    seen: dict[str, tuple[int, str, int]] = {}  # order id → (its content's hash, file, row)
+    totals = _StreamTotals()
+    for path in paths:
+        for chunk in file_chunks(path, order_column=order_column, chunk_rows=chunk_rows):
+            result = _read(organization, [chunk], format=format, mapping=mapping, cancel_prefix=cancel_prefix,
+                           prices_include_vat=prices_include_vat, limits=_STREAM_LIMITS)
+            totals.rows_read += result.summary.rows_read
+            chunk_errors = list(result.errors) or _order_errors(result.lines, organization)
+            if not chunk_errors:
+                orders, repeated = _new_orders(result.lines, seen, chunk_errors)
+                if not chunk_errors and not errors:
+                    totals.add(result, orders, repeated)
+                    parts.append(orders)
+            errors += chunk_errors[: _MAX_STREAM_ERRORS - len(errors)]
+            if errors:
+                parts.clear()  # nothing will be written: keep only what the errors need
+    if not paths:
+        errors.append(RowError(None, None, "no file to import", code="empty"))
+    summary = totals.summary(files=len(paths))
+    result = ImportResult(empty_lines(), errors, summary)
     if errors or dry_run:
         return ImportOutcome(result=result, errors=errors)
-    if batch is not None:
-        _progress(batch, 40)
-    return _save_import(organization=organization, result=result, format=format, by=by,
-                        file_names=[f.name for f in files], batch=batch)
+    orders = pd.concat(parts, ignore_index=True) if parts else orders_from_lines(empty_lines())
+    return _save_import(organization=organization, orders=orders, summary=summary, format=format, by=by,
+                        file_names=[Path(p).name for p in paths])
+
+
+def _new_orders(
+    lines: pd.DataFrame, seen: dict[str, tuple[int, str, int]], errors: list[RowError]
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The part's orders not met before, and a mask of the lines of orders met before (given
+    again identically); an order met before with other content is an error."""
+    orders = orders_from_lines(lines)
+    content = lines.drop(columns=["source_file", "source_row"])
+    line_hash = pd.util.hash_pandas_object(content, index=False)
+    order_hash = line_hash.groupby(lines["order_id"].to_numpy(), sort=False).sum()
+    first_rows = lines.groupby("order_id", sort=False)["source_row"].min()
+    fresh = np.ones(len(orders), dtype=bool)
+    for i, order_id in enumerate(orders["order_id"]):
+        digest = int(order_hash[order_id]) & (2**63 - 1)
+        known = seen.get(order_id)
+        row = int(first_rows[order_id])
+        if known is None:
+            seen[order_id] = (digest, str(orders["source_file"].iat[i]), row)
+        elif known[0] == digest:
+            fresh[i] = False
+        else:
+            errors.append(RowError(
+                row, None,
+                f"order {order_id} is also in {known[1]} (row {known[2]}) with other lines: an order's lines "
+                "must be together in one file; if the order changed between two exports, import them one at "
+                "a time, the older first",
+                file=str(orders["source_file"].iat[i]), code="conflicting_duplicate",
+            ))  # fmt: skip
+    repeated = lines["order_id"].isin(set(orders.loc[~fresh, "order_id"]))
+    return orders.loc[fresh].reset_index(drop=True), repeated
+
+
+@dataclasses.dataclass
+class _StreamTotals:
+    """What :class:`ImportSummary` says, summed over the parts of a streamed import."""
+
+    rows_read: int = 0
+    lines: int = 0
+    dropped: int = 0
+    orders: int = 0
+    cancelled: int = 0
+    guests: int = 0
+    zero_price_lines: int = 0
+    adjustment_lines: int = 0
+    first: dt.datetime | None = None
+    last: dt.datetime | None = None
+    customers: set[str] = dataclasses.field(default_factory=set)
+    currencies: set[str] = dataclasses.field(default_factory=set)
+
+    def add(self, result: ImportResult, orders: pd.DataFrame, repeated: pd.Series) -> None:
+        lines = result.lines.loc[~repeated.to_numpy()]
+        self.lines += len(lines)
+        self.dropped += result.summary.duplicate_lines_dropped + int(repeated.sum())
+        self.zero_price_lines += int((lines["unit_price_incl_vat"] == 0).sum())
+        self.adjustment_lines += int(lines["is_adjustment"].sum())
+        if orders.empty:
+            return
+        self.orders += len(orders)
+        self.cancelled += int(orders["cancelled"].sum())
+        self.guests += int(orders["customer_key"].isna().sum())
+        self.customers.update(orders["customer_key"].dropna())
+        self.currencies.update(orders["currency"].dropna())
+        first, last = orders["ordered_at"].min().to_pydatetime(), orders["ordered_at"].max().to_pydatetime()
+        self.first = first if self.first is None else min(self.first, first)
+        self.last = last if self.last is None else max(self.last, last)
+
+    def summary(self, *, files: int) -> ImportSummary:
+        return ImportSummary(
+            files=files, rows_read=self.rows_read, lines=self.lines, duplicate_lines_dropped=self.dropped,
+            orders=self.orders, cancelled_orders=self.cancelled, guest_orders=self.guests,
+            customers=len(self.customers), zero_price_lines=self.zero_price_lines,
+            adjustment_lines=self.adjustment_lines, first_order_at=self.first, last_order_at=self.last,
+            currencies=tuple(sorted(self.currencies)),
+        )
 
 
 # ---------------------------------------------------------------- imports from the web page
 
 SYNC_IMPORT_ROWS = 5_000  # above this, a confirmed import runs in the worker with a progress bar
+PREVIEW_TTL = dt.timedelta(hours=24)  # an unconfirmed preview is deleted after this
+# A batch queued or running this long after its confirmation was lost (a worker killed past
+# its hard time limit, a message dropped): far above the tasks' time limits.
+STUCK_IMPORT = dt.timedelta(hours=2)
+_LINE_DTYPES = {name: dtype for name, (dtype, _) in LINE_COLUMNS.items()}
+_LINE_DATES = [name for name, dtype in _LINE_DTYPES.items() if dtype.startswith("datetime")]
 
 
 def import_preview(
     *, organization: Organization, files: Sequence[OrderFile], format: str, by: User | None,
     mapping: Mapping[str, str] | None = None, cancel_prefix: str | None = None,
+    prices_include_vat: bool | None = None,
 ) -> ImportOutcome:
-    """Read the files without saving an order; when they are clean, keep them in a pending
-    :class:`ImportBatch` that :func:`import_confirm` runs."""
+    """Read the files without saving an order; when they are clean, keep their read lines
+    (customers hashed, not the files) in a pending :class:`ImportBatch` that
+    :func:`import_confirm` runs. A workbook over the row limit is refused from its stated
+    size, before any cell is read."""
+    too_many = _workbooks_over_limit(files, DEFAULT_LIMITS)
+    if too_many:
+        return ImportOutcome(result=ImportResult(empty_lines(), [too_many], ImportSummary(len(files))),
+                             errors=[too_many])
     outcome = orders_import(organization=organization, files=files, format=format, mapping=mapping,
-                            cancel_prefix=cancel_prefix, dry_run=True)
+                            cancel_prefix=cancel_prefix, prices_include_vat=prices_include_vat, dry_run=True)
     if not outcome.ok:
         return outcome
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            organization=organization, created_by=by, format=format, file_names=[f.name for f in files],
-            status=ImportBatch.Status.PENDING, rows=outcome.result.summary.rows_read,
-            orders=outcome.result.summary.orders, summary=_json_summary(outcome.result.summary),
-            options={"mapping": dict(mapping or {}), "cancel_prefix": cancel_prefix or ""},
-        )
-        ImportFile.objects.bulk_create(ImportFile(batch=batch, name=f.name, content=f.content) for f in files)
+    include = organization.prices_include_vat if prices_include_vat is None else prices_include_vat
+    batch = ImportBatch.objects.create(
+        organization=organization, created_by=by, format=format, file_names=[f.name for f in files],
+        status=ImportBatch.Status.PENDING, rows=outcome.result.summary.rows_read,
+        orders=outcome.result.summary.orders, summary=_json_summary(outcome.result.summary),
+        options={"mapping": dict(mapping or {}), "cancel_prefix": cancel_prefix or "", "prices_include_vat": include},
+        pending_lines=_pack_lines(outcome.result.lines),
+    )
     return dataclasses.replace(outcome, batch=batch)
+
+
+def _workbooks_over_limit(files: Sequence[OrderFile], limits: ImportLimits) -> RowError | None:
+    rows = sum(workbook_rows(f.content) or 0 for f in files)
+    if rows <= limits.max_rows:
+        return None
+    return RowError(
+        None, None,
+        f"the import has {rows:,} rows, over the {limits.max_rows:,} limit of the web page: import the period "
+        "in several parts, or the whole file with the import_orders command",
+        code="too_many_rows",
+    )  # fmt: skip
+
+
+def _pack_lines(lines: pd.DataFrame) -> bytes:
+    return gzip.compress(lines.to_csv(index=False).encode("utf-8"), compresslevel=6)
+
+
+def _unpack_lines(packed: bytes) -> pd.DataFrame:
+    text = gzip.decompress(packed).decode("utf-8")
+    dtypes = {name: ("object" if dtype in ("str", "bool") or dtype.startswith("datetime") else dtype)
+              for name, dtype in _LINE_DTYPES.items()}  # fmt: skip
+    lines = pd.read_csv(io.StringIO(text), dtype=dtypes, keep_default_na=False, na_values=[""])
+    for name in _LINE_DATES:
+        lines[name] = pd.to_datetime(lines[name])
+    for name, dtype in _LINE_DTYPES.items():
+        if dtype == "bool":
+            lines[name] = lines[name].map({"True": True, "False": False}).astype(bool)
+    return lines.astype(_LINE_DTYPES)
 
 
 def import_confirm(*, batch: ImportBatch) -> bool:
     """Run a previewed import now (small) or queue it for the worker (large); returns whether
-    it was queued. Only a pending batch is claimed (a double click runs it once)."""
+    it was queued. Only a pending batch is claimed (a double click runs it once). A run that
+    fails ends the batch with its error, never a server error."""
     queued = batch.rows > SYNC_IMPORT_ROWS
     status = ImportBatch.Status.QUEUED if queued else ImportBatch.Status.RUNNING
-    if not ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).update(status=status, progress=5):
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING)
+    if not claimed.update(status=status, progress=5, started_at=timezone.now()):
         return False
     if queued:
         batch_id = batch.pk
         transaction.on_commit(lambda: _publish_import(batch_id))
         return True
-    import_run(batch_id=batch.pk)
+    try:
+        import_run(batch_id=batch.pk)
+    except Exception:
+        logger.exception("Import %s failed", batch.pk)
+        import_fail(batch_id=batch.pk, reason=IMPORT_CRASHED)
     return False
+
+
+def import_cancel(*, batch: ImportBatch) -> bool:
+    """Delete a preview that was not confirmed, with the lines it kept; returns whether it was."""
+    deleted, _ = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).delete()
+    return bool(deleted)
+
+
+def import_batches_expire(*, now: dt.datetime) -> tuple[int, int]:
+    """The beat's clean-up: previews older than :data:`PREVIEW_TTL` are deleted; batches queued
+    or running for longer than :data:`STUCK_IMPORT` are failed. Returns (deleted, failed)."""
+    deleted, _ = ImportBatch.objects.filter(status=ImportBatch.Status.PENDING, created_at__lt=now - PREVIEW_TTL).delete()
+    stuck = ImportBatch.objects.filter(
+        status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING], started_at__lt=now - STUCK_IMPORT
+    ).values_list("pk", flat=True)
+    failed = sum(import_fail(batch_id=batch_id, reason=IMPORT_LOST) for batch_id in list(stuck))
+    return deleted, failed
 
 
 def _publish_import(batch_id: int) -> None:
@@ -141,36 +386,74 @@ def _publish_import(batch_id: int) -> None:
     except (BrokerError, ConnectionError, OSError) as error:
         logger.warning("Import %s not queued: %s", batch_id, error)
         ImportBatch.objects.filter(pk=batch_id).update(
-            status=ImportBatch.Status.FAILED, finished_at=timezone.now(),
+            status=ImportBatch.Status.FAILED, finished_at=timezone.now(), pending_lines=None,
             errors=[{"row": None, "column": "", "file": "", "message": f"the import could not be queued: {error}"}],
         )
 
 
 def import_run(*, batch_id: int) -> ImportBatch | None:
-    """Run a confirmed import from its stored files; a file that no longer imports cleanly
-    (a currency changed since the preview…) fails the batch with its errors, nothing saved."""
+    """Run a confirmed import from its previewed lines; lines that no longer import cleanly
+    (a currency changed since the preview…) fail the batch with their errors, nothing saved."""
     batch = ImportBatch.objects.select_related("organization", "created_by").filter(pk=batch_id).first()
-    if batch is None or batch.is_finished:
+    if batch is None or batch.is_finished or batch.status == ImportBatch.Status.PENDING:
         return batch
-    _progress(batch, 10, status=ImportBatch.Status.RUNNING)
-    files = [OrderFile(f.name, bytes(f.content)) for f in batch.files.order_by("pk")]
-    options = batch.options or {}
-    outcome = orders_import(
-        organization=batch.organization, files=files, format=batch.format, by=batch.created_by,
-        mapping=options.get("mapping") or None, cancel_prefix=options.get("cancel_prefix") or None, batch=batch,
-    )
-    if not outcome.ok:
+    if batch.pending_lines is None:
+        import_fail(batch_id=batch.pk, reason=IMPORT_LOST)
+        batch.refresh_from_db()
+        return batch
+    _progress(batch, 10, status=ImportBatch.Status.RUNNING, started=True)
+    lines = _unpack_lines(bytes(batch.pending_lines))
+    errors = _order_errors(lines, batch.organization)
+    if errors:
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.FAILED, finished_at=timezone.now(), progress=100,
-            errors=[_error_json(e) for e in outcome.errors[:500]],
+            status=ImportBatch.Status.FAILED, finished_at=timezone.now(), progress=100, pending_lines=None,
+            errors=[_error_json(e) for e in errors[:500]],
         )
+    else:
+        _progress(batch, 40)
+        _save_import(organization=batch.organization, orders=orders_from_lines(lines),
+                     summary=ImportSummary(**_summary_values(batch.summary)), format=batch.format,
+                     by=batch.created_by, file_names=list(batch.file_names), batch=batch)
     batch.refresh_from_db()
     return batch
 
 
-def _progress(batch: ImportBatch, percent: int, *, status: str | None = None) -> None:
+IMPORT_CRASHED = "crashed"
+IMPORT_TIMED_OUT = "timed_out"
+IMPORT_LOST = "lost"
+_FAILURE_MESSAGES = {
+    IMPORT_CRASHED: "the import stopped on an unexpected error; nothing was imported. Try again, and tell us if it "
+                    "happens again",
+    IMPORT_TIMED_OUT: "the import took longer than the time allowed; nothing was imported. Import the period in "
+                      "several parts, or the whole file with the import_orders command",
+    IMPORT_LOST: "the import was interrupted (the server restarted); nothing was imported. Import the files again",
+}  # fmt: skip
+
+
+def import_fail(*, batch_id: int, reason: str) -> bool:
+    """End a batch that did not finish with the reason shown on its page (its polling stops);
+    a batch already done is left as it is. Returns whether the batch was failed."""
+    return bool(ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportBatch.Status.DONE).update(
+        status=ImportBatch.Status.FAILED, finished_at=timezone.now(), progress=100, pending_lines=None,
+        errors=[{"row": None, "column": "", "file": "", "code": reason, "message": _FAILURE_MESSAGES[reason]}],
+    ))
+
+
+def _summary_values(summary: dict) -> dict:
+    fields = {f.name for f in dataclasses.fields(ImportSummary)}
+    values = {key: value for key, value in summary.items() if key in fields}
+    for key in ("first_order_at", "last_order_at"):
+        if values.get(key):
+            values[key] = dt.datetime.fromisoformat(values[key])
+    values["currencies"] = tuple(values.get("currencies") or ())
+    return values
+
+
+def _progress(batch: ImportBatch, percent: int, *, status: str | None = None, started: bool = False) -> None:
     """Progress is written outside the import's transaction so that the page polling it sees it."""
     values = {"progress": percent, **({"status": status} if status else {})}
+    if started:
+        values["started_at"] = timezone.now()
     ImportBatch.objects.filter(pk=batch.pk).update(**values)
 
 
@@ -217,16 +500,17 @@ def _order_errors(lines: pd.DataFrame, organization: Organization) -> list[RowEr
 
 @transaction.atomic
 def _save_import(
-    *, organization: Organization, result: ImportResult, format: str, by: User | None, file_names: list[str],
-    batch: ImportBatch | None = None,
+    *, organization: Organization, orders: pd.DataFrame, summary: ImportSummary, format: str, by: User | None,
+    file_names: list[str], batch: ImportBatch | None = None,
 ) -> ImportOutcome:
+    """Write the orders (one row each, as :func:`orders_from_lines` gives them) in one transaction."""
     tz = organization.timezone
-    summary = result.summary
-    batch = batch or ImportBatch(organization=organization, created_by=by, format=format, file_names=file_names)
+    batch = batch or ImportBatch(organization=organization, created_by=by, format=format, file_names=file_names,
+                                 started_at=timezone.now())
     batch.status, batch.rows, batch.orders = ImportBatch.Status.RUNNING, summary.rows_read, summary.orders
     batch.summary = _json_summary(summary)
     batch.save()
-    incoming = _order_rows(organization, result.lines, format)
+    incoming = _order_rows(organization, orders, format)
     existing = {
         order.order_id: order
         for chunk in _chunks(list(incoming))
@@ -251,6 +535,7 @@ def _save_import(
         ([organization.id, order_id, batch.pk, False, *(values[f] for f in _ORDER_FIELDS)] for order_id, values in created),
     )
     ImportedOrder.objects.bulk_update(changed, [*_ORDER_FIELDS, "batch"], batch_size=1000)
+    imported_lines_replace(organization=organization, orders=orders, batch=batch)
 
     days: tuple[dt.date, ...] = ()
     if touched_days:
@@ -265,17 +550,16 @@ def _save_import(
     batch.finished_at = timezone.now()
     batch.summary = {**batch.summary, "created": len(created), "updated": len(changed),
                      "unchanged": len(incoming) - len(created) - len(changed)}
-    batch.save(update_fields=["status", "progress", "finished_at", "summary"])
-    batch.files.all().delete()
+    batch.pending_lines = None
+    batch.save(update_fields=["status", "progress", "finished_at", "summary", "pending_lines"])
     return ImportOutcome(
-        result=result, errors=[], batch=batch, created=len(created), updated=len(changed),
+        result=ImportResult(empty_lines(), [], summary), errors=[], batch=batch, created=len(created), updated=len(changed),
         unchanged=len(incoming) - len(created) - len(changed), days_rebuilt=days,
     )
 
 
-def _order_rows(organization: Organization, lines: pd.DataFrame, format: str) -> dict[str, dict]:
+def _order_rows(organization: Organization, orders: pd.DataFrame, format: str) -> dict[str, dict]:
     """Order id → ImportedOrder field values, compared as the database returns them."""
-    orders = orders_from_lines(lines)
     codes = selectors.campaign_by_discount_code(organization.id)
     channels = selectors.channel_by_name(organization.id)
     ordered_at = _aware(orders["ordered_at"], organization.timezone)

@@ -101,3 +101,42 @@ def test_without_a_team_capacity_is_unknown_and_links_to_the_team(org, owner, ch
     assert 'id="capacity-unknown"' in html and "Capacity unknown" in html
     assert f'href="/o/{org.slug}/capacity/settings/"' in html
     assert response.context["margin_after_capacity"] is None
+
+
+def test_scenarios_are_ranked_by_the_margin_after_the_cost_to_deliver(org, owner, channel, team, client_for):
+    team.minutes_per_contact = Decimal("20")  # a contact costs the packer 20 minutes
+    team.save()
+    campaign = factories.make_campaign(org, channel=channel, status="planned", discount_rate=Decimal("0.05"),
+                                       uplift=Decimal("0.6"), ad_spend=Decimal("0"))
+    # More orders and more margin on paper, but one support contact per order to answer.
+    factories.make_scenario(org, campaign=campaign, mechanic="percent_off", discount_rate=Decimal("0.05"),
+                            uplift=Decimal("0.8"), ad_spend=Decimal("0"), support_contacts_override=Decimal("1"))
+    response = client_for(owner, HTTP_ACCEPT_LANGUAGE="en").get(f"/o/{org.slug}/campaigns/{campaign.pk}/scenarios/")
+    plan, chatty = response.context["comparison"].rows
+    assert chatty["incremental_margin"] > plan["incremental_margin"]
+    for row in (plan, chatty):
+        assert row["cost_to_deliver"] > 0
+        assert row["margin_after_delivery"] == pytest.approx(row["incremental_margin"] - row["cost_to_deliver"])
+    assert chatty["margin_after_delivery"] < 0 < plan["margin_after_delivery"]
+    assert response.context["comparison"].best == 0
+    html = response.content.decode()
+    assert "Cost to deliver" in html and "Margin after the cost to deliver" in html
+
+
+def test_no_variant_is_best_when_every_one_loses_money(org, owner, channel, team, client_for):
+    campaign = factories.make_campaign(org, channel=channel, status="planned", discount_rate=Decimal("0.5"))
+    factories.make_scenario(org, campaign=campaign, mechanic="percent_off", discount_rate=Decimal("0.6"), uplift=Decimal("0.5"))
+    response = client_for(owner, HTTP_ACCEPT_LANGUAGE="en").get(f"/o/{org.slug}/campaigns/{campaign.pk}/scenarios/")
+    comparison = response.context["comparison"]
+    assert all(row["margin_after_delivery"] < 0 for row in comparison.rows)
+    assert comparison.best is None
+    html = response.content.decode()
+    assert 'class="best"' not in html and 'id="no-best"' in html
+
+
+def test_without_a_team_the_comparison_says_the_cost_to_deliver_is_unknown(org, owner, channel, client_for):
+    campaign = factories.make_campaign(org, channel=channel, status="planned", discount_rate=Decimal("0.05"))
+    response = client_for(owner, HTTP_ACCEPT_LANGUAGE="en").get(f"/o/{org.slug}/campaigns/{campaign.pk}/scenarios/")
+    row = response.context["comparison"].rows[0]
+    assert row["cost_to_deliver"] is None and row["margin_after_delivery"] is None
+    assert response.context["comparison"].best == 0  # the incremental margin ranks it, and it earns money

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import tarfile
+from decimal import Decimal
 
+import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -11,6 +14,7 @@ from kpis.importers import read_lines
 from kpis.importers.lines import parse_column_mapping
 from kpis.models import DailyActual, ImportedOrder
 from kpis.services import customer_salt
+from plannerist.models import Organization
 from tests.kpis.factories import DATA, GENERIC_HEADER, SHARED, UCI_COLUMNS, tiny_shop
 
 UCI_DAYS = sorted((SHARED / "online_retail_by_day").glob("*.csv"))
@@ -100,3 +104,47 @@ def test_kpis_refuses_bad_dates_or_org_with_exit_2(org, args):
     with pytest.raises(CommandError) as error:
         run("kpis", *args)
     assert error.value.returncode == 2
+
+
+UCI_YEAR = SHARED / "online_retail_uci352_by_day_2010-12-01_2011-12-09.tar.gz"
+
+
+@pytest.fixture(scope="module")
+def uci_year_file(tmp_path_factory):
+    """The UCI year as one CSV of 541,909 lines (the 305 daily files of the archive, one header)."""
+    if not UCI_YEAR.exists():
+        pytest.skip(f"the UCI year is absent from {SHARED}: the real files live beside the repository")
+    year = tmp_path_factory.mktemp("uci") / "online_retail_2010-12-01_2011-12-09.csv"
+    with tarfile.open(UCI_YEAR) as archive, year.open("wb") as out:
+        days = sorted((m for m in archive.getmembers() if m.name.endswith(".csv")), key=lambda m: m.name)
+        for i, member in enumerate(days):
+            content = archive.extractfile(member).read()
+            out.write(content if i == 0 else content.split(b"\n", 1)[1])
+    return year
+
+
+def _uci_net_sales(path) -> Decimal:
+    """Σ quantity × unit price over every line, cancellations (negative) included, in pence."""
+    lines = pd.read_csv(path, dtype={"InvoiceNo": str, "StockCode": str})
+    pence = (lines["Quantity"].astype("int64") * (lines["UnitPrice"] * 1000).round().astype("int64")).sum()
+    return Decimal(int(pence)) / 1000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_uci_year_imports_in_one_command_with_its_revenue_excl_vat(uci_year_file, capsys):
+    org = Organization.objects.create(name="UCI", slug="uci", currency="GBP", country="GB",
+                                      timezone="Europe/London", vat_rate=Decimal("0.20"))
+    run("import_orders", "--org", org.slug, "--format", "lines", "--columns", UCI_COLUMNS,
+        "--cancel-prefix", "C", "--prices", "excl-vat", str(uci_year_file))
+    assert "541909 rows" in capsys.readouterr().out
+    orders = ImportedOrder.objects.filter(organization=org)
+    assert orders.count() == 25_900 and orders.filter(cancelled=True).count() == 3_836
+    net = _uci_net_sales(uci_year_file)
+    assert net == Decimal("9747747.934")  # the published Σ quantity × unit price
+    actuals = DailyActual.objects.filter(organization=org, campaign=None, channel=None)
+    paid = sum(a.paid_incl_vat - a.refunds for a in actuals)
+    revenue = paid / Decimal("1.20")
+    # VAT is added to each order and rounded to the penny, as on an invoice: over 25,900
+    # orders the year's revenue excl. VAT is Σ quantity × price within the pennies rounded
+    # (£0.37 here), not the £8.12 M that reading the prices as incl. VAT gave.
+    assert abs(revenue - net) < Decimal("1"), (revenue, net)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from celery import current_app
 from django.db import transaction
@@ -96,3 +98,40 @@ def test_the_nightly_run_requests_every_organisation(org, other_org, delays, dja
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.nightly_recompute() == 2
     assert sorted(delays) == sorted([org.id, other_org.id])
+
+
+# ---------------------------------------------------------------- import previews and lost runs
+
+
+def _preview(org):
+    return services.import_preview(organization=org, files=[tiny_shop()], format="generic", by=None).batch
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_preview_is_deleted_after_a_day_by_the_beat_job(org):
+    from django.conf import settings
+    from django.utils import timezone
+
+    from kpis.models import ImportBatch
+
+    old, fresh = _preview(org), _preview(org)
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
+    assert tasks.expire_imports.apply().get() == (1, 0)
+    assert list(ImportBatch.objects.values_list("pk", flat=True)) == [fresh.pk]
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "kpis.tasks.expire_imports" in scheduled
+
+
+@pytest.mark.django_db
+def test_a_run_lost_with_its_worker_is_failed_by_the_beat_job_and_stops_polling(org):
+    from django.utils import timezone
+
+    from kpis.models import ImportBatch
+
+    batch = _preview(org)
+    started = timezone.now() - dt.timedelta(hours=3)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, started_at=started)
+    assert services.import_batches_expire(now=timezone.now()) == (0, 1)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and batch.is_finished and batch.pending_lines is None
+    assert batch.errors[0]["code"] == services.IMPORT_LOST

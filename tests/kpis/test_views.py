@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gzip
 from decimal import Decimal as D
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -162,14 +165,118 @@ def test_an_upload_is_previewed_without_writing_an_order_then_confirmed(org, own
     assert "Import these 4 orders" in html and "Preview" in html
     assert ImportedOrder.objects.count() == 0
     batch = ImportBatch.objects.get(organization=org)
-    assert batch.status == ImportBatch.Status.PENDING and batch.files.count() == 1
+    assert batch.status == ImportBatch.Status.PENDING and batch.pending_lines
 
     confirmed = client.post(url(org, f"imports/{batch.pk}/confirm/"))
     assert confirmed.status_code == 302 and confirmed["Location"].endswith(f"/imports/{batch.pk}/")
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.DONE and batch.files.count() == 0
+    assert batch.status == ImportBatch.Status.DONE and batch.pending_lines is None
     assert ImportedOrder.objects.filter(organization=org).count() == 4
     assert "4 new orders" in client.get(confirmed["Location"]).content.decode()
+
+
+def test_a_preview_keeps_the_read_lines_with_hashed_customers_never_the_file(org, owner, client_for):
+    client_for(owner).post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+    kept = gzip.decompress(bytes(batch.pending_lines)).decode()
+    assert "ann@example.fr" not in kept and "bob@example.fr" not in kept and "example" not in kept
+    assert len(kept.splitlines()) == 5  # the header and the 4 lines, each with its customer's hash
+
+
+def test_cancel_is_a_post_that_deletes_the_preview(org, owner, client_for):
+    client = client_for(owner, **EN)
+    preview = client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+    assert f'formaction="/o/{org.slug}/kpis/imports/{batch.pk}/cancel/"' in preview.content.decode()
+    assert client.get(url(org, f"imports/{batch.pk}/cancel/")).status_code == 405
+    cancelled = client.post(url(org, f"imports/{batch.pk}/cancel/"))
+    assert cancelled.status_code == 302 and cancelled["Location"].endswith("/kpis/imports/")
+    assert not ImportBatch.objects.exists() and not ImportedOrder.objects.exists()
+
+
+def test_a_viewer_or_a_stranger_cannot_cancel_a_preview(org, other_org, owner, client_for):
+    client_for(owner).post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+    assert client_for(make_member(org, Role.VIEWER)).post(url(org, f"imports/{batch.pk}/cancel/")).status_code == 403
+    stranger = make_member(other_org, Role.OWNER)
+    assert client_for(stranger).post(f"/o/{other_org.slug}/kpis/imports/{batch.pk}/cancel/").status_code == 404
+    assert ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).exists()
+
+
+def test_a_done_import_cannot_be_cancelled(org, owner, client_for):
+    client = client_for(owner)
+    client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+    client.post(url(org, f"imports/{batch.pk}/confirm/"))
+    client.post(url(org, f"imports/{batch.pk}/cancel/"))
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.DONE
+    assert ImportedOrder.objects.count() == 4
+
+
+def test_prices_chosen_excl_vat_on_the_page_get_the_organisation_s_vat(org, owner, client_for):
+    client = client_for(owner, **EN)
+    page = client.get(url(org, "imports/")).content.decode()
+    assert '<option value="incl-vat" selected>' in page
+    client.post(url(org, "imports/"), {"format": "generic", "prices": "excl-vat",
+                                       "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+    client.post(url(org, f"imports/{batch.pk}/confirm/"))
+    assert ImportedOrder.objects.get(order_id="A2").paid_incl_vat == D("28.80")  # 24.00 + 20 %
+
+
+def test_the_page_offers_excl_vat_first_to_a_shop_whose_prices_exclude_vat(org, owner, client_for):
+    org.prices_include_vat = False
+    org.save()
+    page = client_for(owner).get(url(org, "imports/")).content.decode()
+    assert '<option value="excl-vat" selected>' in page
+    client_for(owner).post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    assert ImportBatch.objects.get(organization=org).options["prices_include_vat"] is False
+
+
+def test_a_crash_in_a_synchronous_import_ends_the_batch_with_its_error_not_a_500(
+    org, owner, client_for, monkeypatch
+):
+    client = client_for(owner, **EN)
+    client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+
+    def crash(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services.imports, "_save_import", crash)
+    confirmed = client.post(url(org, f"imports/{batch.pk}/confirm/"))
+    assert confirmed.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and batch.pending_lines is None
+    page = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
+    assert page.status_code == 286 and "unexpected error" in page.content.decode()
+    assert "disk full" not in page.content.decode() and not ImportedOrder.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raised", "shown"),
+    [(RuntimeError("boom"), "unexpected error"), (SoftTimeLimitExceeded(), "longer than the time allowed")],
+)
+def test_a_worker_import_that_crashes_or_times_out_stops_the_polling_with_its_error(
+    org, owner, client_for, monkeypatch, django_capture_on_commit_callbacks, raised, shown
+):
+    monkeypatch.setattr(services.imports, "SYNC_IMPORT_ROWS", 0)
+    monkeypatch.setattr(tasks.run_import, "delay", lambda batch_id: None)
+    client = client_for(owner, **EN)
+    client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(org, f"imports/{batch.pk}/confirm/"))
+
+    def fail(**kwargs):
+        raise raised
+
+    monkeypatch.setattr(services.imports, "_save_import", fail)
+    with contextlib.suppress(RuntimeError):  # the worker logs a crash as the task's failure
+        tasks.run_import.apply(args=[batch.pk])
+    page = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
+    assert page.status_code == 286 and shown in page.content.decode()
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.FAILED
 
 
 def test_confirming_twice_imports_once(org, owner, client_for):

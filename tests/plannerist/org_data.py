@@ -68,7 +68,6 @@ def fill_every_table(org: Organization) -> None:
         DailyActual,
         ImportBatch,
         ImportedOrder,
-        ImportFile,
         KpiSnapshot,
         KpiTarget,
         RecomputeState,
@@ -90,7 +89,7 @@ def fill_every_table(org: Organization) -> None:
     DailyActual.objects.create(organization=org, date=today - dt.timedelta(days=1), orders=D("12"),
                                paid_incl_vat=D("480"), campaign=campaign, channel=campaign.channel)
     batch = ImportBatch.objects.filter(organization=org).first()
-    ImportFile.objects.create(batch=batch, name="orders-december.csv", content=b"order_id;date\n")
+    ImportBatch.objects.filter(pk=batch.pk).update(pending_lines=b"order_id;customer_key\n")
     ImportedOrder.objects.create(organization=org, order_id="#1001", ordered_at=timezone.now(),
                                  channel_name="Shop front", discount_code="NOEL20", currency="EUR",
                                  source_format="generic", batch=batch, campaign=campaign, paid_incl_vat=D("40"))

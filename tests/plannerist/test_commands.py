@@ -44,3 +44,15 @@ def test_seed_demo_is_idempotent(db, capsys):
     assert "camille@lumiere-cire.fr" in out and demo.DEMO_PASSWORD in out
     consultant = User.objects.get(email="sophie@conseil-plannerist.fr")
     assert consultant.memberships.count() == 2
+
+
+@pytest.mark.parametrize(("value", "included"), [("no", False), ("yes", True)])
+def test_create_org_says_whether_the_shop_s_prices_include_vat(db, value, included):
+    call_command("create_org", "grossiste", "--name", "Grossiste", "--prices-include-vat", value)
+    assert Organization.objects.get(slug="grossiste").prices_include_vat is included
+
+
+def test_create_org_refuses_a_prices_include_vat_that_is_not_yes_or_no(db):
+    with pytest.raises(CommandError, match="--prices-include-vat"):
+        call_command("create_org", "x", "--name", "X", "--prices-include-vat", "maybe")
+    assert not Organization.objects.exists()

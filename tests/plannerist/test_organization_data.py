@@ -84,8 +84,18 @@ def test_the_json_export_keeps_the_values_readable(two_orgs, client_for):
     product = data["tables"]["campaigns.product"][0]
     assert product["price"] == "24.00" and product["organization_id"] == org.pk
     assert data["tables"]["kpis.importbatch"][0]["file_names"] == ["orders.csv"]
-    stored = data["tables"]["kpis.importfile"][0]["content"]
-    assert stored == "b3JkZXJfaWQ7ZGF0ZQo="  # base64 of the file kept for the import
+
+
+def test_the_export_leaves_out_an_import_preview_s_lines(two_orgs, client_for):
+    org, _other = two_orgs
+    from kpis.models import ImportBatch
+
+    assert ImportBatch.objects.filter(organization=org).exclude(pending_lines=None).exists()
+    client = client_for(factories.make_member(org, Role.OWNER))
+    data = json.loads(download(client, org, "json"))
+    assert all("pending_lines" not in row for row in data["tables"]["kpis.importbatch"])
+    archive = zipfile.ZipFile(io.BytesIO(download(client, org, "csv")))
+    assert "pending_lines" not in archive.read("kpis.importbatch.csv").decode()
 
 
 def test_the_csv_export_is_a_zip_of_one_escaped_csv_per_table(two_orgs, client_for):

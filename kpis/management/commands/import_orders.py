@@ -1,4 +1,8 @@
-"""``manage.py import_orders --org SLUG --format FORMAT FILE...``: one import of order files."""
+"""``manage.py import_orders --org SLUG --format FORMAT FILE...``: one import of order files.
+
+Files of any length: they are read in chunks and written in one transaction (see
+:func:`kpis.services.orders_import_stream`), with no row limit.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpis.importers import FORMATS, OrderFile, parse_column_mapping
-from kpis.services import orders_import
+from kpis.importers import FORMATS, parse_column_mapping
+from kpis.services import orders_import_stream
 from plannerist.commands import INVALID_INPUT
 from plannerist.models import Organization
+
+PRICES = ("incl-vat", "excl-vat")
 
 
 class Command(BaseCommand):
@@ -21,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=FORMATS)
         parser.add_argument("--columns", help="lines format: field=Column,... (order, date, sku, quantity…)")
         parser.add_argument("--cancel-prefix", help="lines format: order ids starting with it are cancellations")
+        parser.add_argument(
+            "--prices", choices=PRICES,
+            help="whether the files' prices include VAT (default: the organisation's setting); "
+            "excl-vat adds VAT at the organisation's rate",
+        )
         parser.add_argument("--dry-run", action="store_true", help="read and check, write nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -29,15 +40,16 @@ class Command(BaseCommand):
             raise CommandError(f"no organisation with slug {options['org']!r}", returncode=INVALID_INPUT)
         try:
             mapping = parse_column_mapping(options["columns"]) if options["columns"] else None
-            files = [OrderFile.from_path(path) for path in options["files"]]
         except ValueError as error:
             raise CommandError(f"--columns: {error}", returncode=INVALID_INPUT) from error
+        try:
+            outcome = orders_import_stream(
+                organization=organization, paths=options["files"], format=options["format"], mapping=mapping,
+                cancel_prefix=options["cancel_prefix"], dry_run=options["dry_run"],
+                prices_include_vat=None if options["prices"] is None else options["prices"] == "incl-vat",
+            )
         except OSError as error:
             raise CommandError(f"cannot read {error.filename}: {error.strerror}", returncode=INVALID_INPUT) from error
-        outcome = orders_import(
-            organization=organization, files=files, format=options["format"], mapping=mapping,
-            cancel_prefix=options["cancel_prefix"], dry_run=options["dry_run"],
-        )
         if not outcome.ok:
             for error in outcome.errors:
                 self.stderr.write(str(error))

@@ -17,6 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--country", default="FR")
         parser.add_argument("--timezone", help="IANA zone, e.g. Europe/London; default: the country's")
         parser.add_argument("--vat-rate", default="0.20")
+        parser.add_argument(
+            "--prices-include-vat", default="yes", choices=["yes", "no"],
+            help="whether the shop's prices include VAT (no for a shop selling excl. VAT, e.g. a wholesaler)",
+        )
         parser.add_argument("--language", default="fr", choices=["fr", "en"])
         parser.add_argument("--owner", metavar="EMAIL", help="made owner; created if unknown")
 
@@ -43,6 +47,7 @@ class Command(BaseCommand):
                 country=options["country"].upper(),
                 timezone=options["timezone"],
                 vat_rate=vat_rate,
+                prices_include_vat=options["prices_include_vat"] == "yes",
                 language=options["language"],
                 owner=owner,
             )
