@@ -1,0 +1,70 @@
+"""Import errors read in the page's language, those written before too (kept as the readers
+wrote them, in English, by the web process or the worker)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import translation
+
+from kpis.import_messages import TEMPLATES, import_message
+from kpis.importers import read_orders
+from kpis.models import ImportBatch
+from plannerist.models import Role
+from tests import factories
+from tests.kpis.test_import_bad_files import BAD, COMPANIONS
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _messages(bad) -> list[str]:
+    made = bad.files()
+    files = ([COMPANIONS[bad.format]()] if bad.with_good_file else []) + (made if isinstance(made, list) else [made])
+    result = read_orders(files, format=bad.format, salt="salt", mapping=bad.mapping, cancel_prefix=bad.cancel_prefix)
+    return [error.message for error in result.errors]
+
+
+@pytest.mark.parametrize("kind", list(BAD))
+def test_every_bad_file_message_is_said_in_french(kind):
+    with translation.override("en"):
+        english = _messages(BAD[kind])
+    with translation.override("fr"):
+        shown = [import_message(message) for message in _messages(BAD[kind])]
+    untranslated = [text for text, before in zip(shown, english, strict=True) if text == before]
+    assert not untranslated, untranslated
+
+
+def test_every_template_has_its_french_and_the_same_values():
+    with translation.override("fr"):
+        for template in TEMPLATES:
+            french = translation.gettext(template)
+            assert french != template, template
+            assert set(PLACEHOLDER.findall(french)) == set(PLACEHOLDER.findall(template)), template
+
+
+def test_a_message_is_matched_with_its_values_and_an_unknown_one_is_left_as_it_is():
+    with translation.override("fr"):
+        assert import_message("'2026-13-01' is not a date (expected dd/mm/yyyy, dd/mm/yyyy hh:mm or "
+                              "yyyy-mm-dd hh:mm:ss, from 1900 to 2199)") == (
+            "'2026-13-01' n'est pas une date (attendu : jj/mm/aaaa, jj/mm/aaaa hh:mm ou aaaa-mm-jj hh:mm:ss, "
+            "de 1900 à 2199)")
+        assert import_message("the quantity in 'x' is not a number") == "la quantité dans 'x' n'est pas un nombre"
+        assert import_message("not a Shopify orders export: missing column(s) Name; the file has: a, b") == (
+            "ce n'est pas un export de commandes Shopify : colonne(s) manquante(s) Name ; le fichier contient : a, b")
+        assert import_message("déjà en français") == "déjà en français"
+    with translation.override("en"):
+        assert import_message("this cell is blank") == "this cell is blank"
+
+
+@pytest.mark.django_db
+def test_a_failed_import_kept_in_english_shows_in_french(org, client_for):
+    owner = factories.make_member(org, Role.OWNER)
+    batch = factories.make_import_batch(org, status=ImportBatch.Status.FAILED, errors=[
+        {"file": "commandes.csv", "row": 3, "column": "date", "code": "bad_date",
+         "message": "'hier' is not a date (expected dd/mm/yyyy, dd/mm/yyyy hh:mm or yyyy-mm-dd hh:mm:ss, from 1900 to 2199)"},
+        {"file": "commandes.csv", "row": None, "column": None, "code": "empty", "message": "the file is empty"},
+    ])
+    html = client_for(owner, HTTP_ACCEPT_LANGUAGE="fr").get(f"/o/{org.slug}/kpis/imports/{batch.pk}/").content.decode()
+    assert "&#x27;hier&#x27; n&#x27;est pas une date (attendu : jj/mm/aaaa" in html
+    assert "le fichier est vide" in html and "is not a date" not in html
