@@ -287,7 +287,9 @@ def calendar_months(start: dt.date, end: dt.date) -> list[dict]:
 
 def load_rows(forecast: pd.DataFrame) -> tuple[list[dt.date], list[dict]]:
     """Forecast snapshots (``scope_id, period_start, kpi, value``) → the weeks, and one row per
-    resource with its utilisation per week and its extra-hours cost over the horizon."""
+    resource with its utilisation per week, each week's ``cells`` (that utilisation and the
+    busiest day's: a week's average hides the day the signal speaks of) and its extra-hours
+    cost over the horizon."""
     if forecast.empty:
         return [], []
     weeks = sorted(set(forecast["period_start"]))
@@ -299,6 +301,9 @@ def load_rows(forecast: pd.DataFrame) -> tuple[list[dt.date], list[dict]]:
     for name in sorted({name for name, _kpi in cells}):
         utilisation = cells.get((name, "forecast_utilisation"), {})
         extra = cells.get((name, "forecast_extra_cost"), {})
-        rows.append({"resource": name, "weeks": [_number(utilisation.get(w)) for w in weeks],
+        peak = cells.get((name, "forecast_peak_utilisation"), {})
+        averages = [_number(utilisation.get(w)) for w in weeks]
+        rows.append({"resource": name, "weeks": averages,
+                     "cells": [{"average": a, "peak": _number(peak.get(w))} for a, w in zip(averages, weeks, strict=True)],
                      "extra_cost": float(sum(v for v in extra.values() if v is not None and v == v))})
     return weeks, rows

@@ -47,13 +47,16 @@ def capacity_outlook(organization: Organization, *, today: dt.date):
     return outlook(organization, today=today, weeks=int(thresholds_of(organization).horizon_weeks))
 
 
-FORECAST_KPIS = ("forecast_utilisation", "forecast_due_hours", "forecast_capacity_hours", "forecast_extra_cost")
+FORECAST_KPIS = ("forecast_utilisation", "forecast_peak_utilisation", "forecast_due_hours",
+                 "forecast_capacity_hours", "forecast_extra_cost")
 
 
 def forecast_rows(look) -> pd.DataFrame:
     """The outlook per ISO week, in the snapshots' long form under the scope ``forecast``:
     ``forecast_orders`` for the whole shop (``scope_id`` ""), and per resource (``scope_id``
-    its name) the hours due, the hours planned, their ratio and the extra-hours cost."""
+    its name) the hours due, the hours planned, their ratio, the busiest working day's ratio
+    (``forecast_peak_utilisation``, what the overload signal speaks of) and the extra-hours
+    cost."""
     if look is None:
         return pd.DataFrame(columns=["scope", "scope_id", "period", "period_start", "kpi", "value"])
     plan = look.plan
@@ -63,7 +66,11 @@ def forecast_rows(look) -> pd.DataFrame:
         frames.append(pd.DataFrame({
             "scope_id": name[:64], "period_start": weeks, "due": plan.due_minutes[:, r] / 60.0,
             "capacity": plan.capacity_minutes[:, r] / 60.0, "extra": plan.extra_cost[:, r],
-        }).groupby(["scope_id", "period_start"], as_index=False).sum().assign(
+            "forecast_peak_utilisation": np.where(plan.working[:, r], plan.utilization[:, r], np.nan),
+        }).groupby(["scope_id", "period_start"], as_index=False).agg(
+            due=("due", "sum"), capacity=("capacity", "sum"), extra=("extra", "sum"),
+            forecast_peak_utilisation=("forecast_peak_utilisation", "max"),
+        ).assign(
             forecast_utilisation=lambda f: f["due"] / f["capacity"].where(f["capacity"] > 0)
         ).rename(columns={"due": "forecast_due_hours", "capacity": "forecast_capacity_hours",
                           "extra": "forecast_extra_cost"}).melt(

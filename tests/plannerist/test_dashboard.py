@@ -263,3 +263,36 @@ def test_the_portfolio_lights_the_last_week_the_data_covers(org, client_for):
     KpiTarget.objects.create(organization=org, kpi="revenue_excl_vat", value=3000.0)
     html = client_for(consultant, **EN).get("/").content.decode()
     assert "both off target" not in html  # 1 order and €50 against a week's targets
+
+
+def test_the_load_table_shows_each_weeks_busiest_day_beside_its_average(org, owner, client_for):
+    resource = make_resource(org, name="Packing", minutes_per_order=D("30"))
+    make_staff(resource, hours=[4, 4, 4, 4, 4, 0, 0])
+    from capacity.models import CapacityPlan
+
+    CapacityPlan.objects.create(organization=org, baseline_source=CapacityPlan.BaselineSource.TYPED,
+                                orders_per_day=D("10"), weekday_profile=[1] * 7, units_per_order=D("1"))
+    services.kpis_recompute(organization_id=org.id)
+    # 5 hours of work a day; a Monday also takes the weekend's: 15 hours due in 4 planned (more
+    # after a public holiday).
+    peaks = KpiSnapshot.objects.filter(organization=org, scope="forecast", scope_id="Packing",
+                                       kpi="forecast_peak_utilisation")
+    assert 3.75 in {round(float(p.value), 4) for p in peaks}
+    html = client_for(owner, **EN).get(f"/o/{org.slug}/").content.decode()
+    load = html[html.index('id="load"'):]
+    assert "▲ 175%" in load and "peak day 375%" in load
+
+
+def test_load_rows_pair_each_weeks_average_with_its_peak_day():
+    from kpis.pages import load_rows
+
+    monday = dt.date(2026, 12, 7)
+    forecast = __import__("pandas").DataFrame.from_records([
+        ("Packing", monday, "forecast_utilisation", 0.91),
+        ("Packing", monday, "forecast_peak_utilisation", 2.11),
+        ("Packing", monday, "forecast_extra_cost", 120.0),
+    ], columns=["scope_id", "period_start", "kpi", "value"])
+    weeks, rows = load_rows(forecast)
+    assert weeks == [monday]
+    assert rows[0]["weeks"] == [0.91]
+    assert rows[0]["cells"] == [{"average": 0.91, "peak": 2.11}]
