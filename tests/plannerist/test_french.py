@@ -16,9 +16,13 @@ import polib
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils.translation import override
 
+from kpis.importers import OrderFile, read_orders
+from kpis.models import ImportBatch
 from plannerist.models import Role
 from tests import factories
+from tests.kpis.factories import GENERIC_HEADER
 from tests.plannerist.org_data import fill_every_table, seed_business
 from tests.plannerist.test_canary import walk
 from tests.plannerist.test_markup_escaped import figure_strings
@@ -80,6 +84,14 @@ def shop(db):
     org = factories.make_org(slug="lumiere-et-cire", name="Lumière & Cire", language="fr")
     seed_business(org)
     fill_every_table(org)
+    # A failed import, its errors kept in English as the readers wrote them.
+    bad = OrderFile("commandes.csv", (GENERIC_HEADER + "A1;hier;S;Bougie;deux;12,00;;;;;;;;;EUR\n").encode())
+    with override("en"):
+        errors = read_orders([bad], format="generic", salt="salt").errors
+    batch = org.import_batches.order_by("pk").first()
+    batch.status, batch.errors = ImportBatch.Status.FAILED, [
+        {"file": e.file, "row": e.row, "column": e.column, "code": e.code, "message": e.message} for e in errors]
+    batch.save(update_fields=["status", "errors"])
     return org
 
 
@@ -102,7 +114,7 @@ def test_no_page_shows_an_english_sentence_in_french(shop):
 
 
 def test_every_kpi_definition_has_its_french_formula():
-    from django.utils.translation import gettext, override
+    from django.utils.translation import gettext
 
     from kpis.engine import KPI_DEFINITIONS
 
