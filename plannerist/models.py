@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone as clock
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,6 +73,15 @@ class Organization(models.Model):
     def clean(self) -> None:
         if self.timezone not in zoneinfo.available_timezones():
             raise ValidationError({"timezone": _("Unknown time zone.")})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """The shop's calendar day at ``now`` (default: this instant), in its own time zone:
+        the one "today" of every page, selector, recompute and review of the organisation."""
+        return (now or clock.now()).astimezone(self.zone).date()
 
 
 class Role(models.TextChoices):

@@ -5,6 +5,7 @@
 organisation's existence is never revealed), and passes an :class:`Access` to the view.
 Every org-scoped query then goes through ``access.scoped(Model)`` / ``access.get(...)``.
 Role checks are the named ``can_*`` functions, and ``access.require(check)`` answers 403.
+The view runs in the organisation's time zone.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils import timezone
 
 from plannerist.models import Membership, Organization, Role
 
@@ -140,7 +142,9 @@ def org_view(
             if request.method not in methods and not (request.method == "HEAD" and "GET" in methods):
                 return HttpResponseNotAllowed(methods)
             request.access = access
-            return view(request, access, **kwargs)
+            # Times shown and "today" read in the shop's zone, not the project's.
+            with timezone.override(access.organization.zone):
+                return view(request, access, **kwargs)
 
         wrapper.org_methods = methods
         wrapper.org_objects = {

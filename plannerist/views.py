@@ -52,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
     rows = selectors.portfolio(
-        request.user, today=timezone.localdate(), query=form.cleaned_data["q"],
+        request.user, now=timezone.now(), query=form.cleaned_data["q"],
         status=form.cleaned_data["status"], sort=form.cleaned_data["sort"] or "name",
     )
     context = {"rows": rows, "form": form, "pairs": _pair_titles()}
@@ -76,7 +76,7 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-    context = selectors.dashboard_context(access, period=form.chosen(), today=timezone.localdate())
+    context = selectors.dashboard_context(access, period=form.chosen(), today=access.organization.today())
     if request.htmx:
         return render(request, "plannerist/dashboard.html#pairs", context)
     return render(request, "plannerist/dashboard.html", context)

@@ -154,9 +154,9 @@ def test_a_draft_is_made_once_per_organisation_and_week(two_weeks, week):
 
 
 def test_the_monday_job_drafts_the_previous_iso_week_for_every_organisation_once(org, other_org):
-    monday = dt.date(2026, 11, 23)
-    assert reviews.review_drafts_prepare(today=monday) == 2
-    assert reviews.review_drafts_prepare(today=monday) == 0
+    monday = dt.datetime(2026, 11, 23, 6, tzinfo=dt.UTC)
+    assert reviews.review_drafts_prepare(now=monday) == 2
+    assert reviews.review_drafts_prepare(now=monday) == 0
     drafts = WeeklyReview.objects.values_list("organization__slug", "week_start")
     assert sorted(drafts) == [("concurrent", dt.date(2026, 11, 16)), ("lumiere", dt.date(2026, 11, 16))]
 
