@@ -379,3 +379,32 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.text[:40]}"
+
+
+class ImportedLine(models.Model):
+    """What an imported order sold, per product: what margins rest on.
+
+    ``product`` is the line's SKU (its name when the file has none); ``amount_incl_vat`` the
+    lines' total incl. VAT; ``date`` the order's local day; ``sale`` false for a cancelled or
+    adjustment order. An import replaces the lines of the orders it holds. Joined with the
+    catalogue at each recompute (:func:`kpis.selectors.goods_cost_by_day`), so a product added
+    later costs the days it was sold on.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="imported_lines")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="lines")
+    order_id = models.CharField(_("order id"), max_length=64)
+    date = models.DateField(_("date"))
+    product = models.CharField(_("product"), max_length=64, blank=True)
+    units = models.DecimalField(_("units"), max_digits=12, decimal_places=3, default=ZERO)
+    amount_incl_vat = models.DecimalField(_("amount incl. VAT"), max_digits=14, decimal_places=2, default=ZERO)
+    sale = models.BooleanField(_("sale"), default=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "order_id"]),
+            models.Index(fields=["organization", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.product}"

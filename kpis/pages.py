@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from campaigns.selectors import CampaignEconomics
-from kpis.engine import ADDITIVE_KPIS, KPI_DEFINITIONS, KpiDefinition, period_start_of
+from kpis.engine import (
+    ADDITIVE_KPIS,
+    KPI_DEFINITIONS,
+    MARGIN_KPIS,
+    MIN_COST_COVERAGE,
+    KpiDefinition,
+    period_start_of,
+)
 from kpis.forms import kpi_label
 
 OWNERS = {"marketing": _("marketing"), "operations": _("operations"), "shared": _("shared")}
@@ -44,6 +51,15 @@ class KpiRow:
     so_far: float | None  # the period in progress
     target: float | None
     meets_target: bool | None
+    unknown_costs: bool = False  # a margin left unknown: too little revenue with a known cost
+
+
+def _unknown_costs(key: str, latest: float | None, period: pd.Series | None) -> bool:
+    """A margin KPI without a value because its period's goods cost is not known enough."""
+    if key not in MARGIN_KPIS or latest is not None or period is None or "cost_coverage" not in period:
+        return False
+    coverage = _number(period.get("cost_coverage"))
+    return coverage is not None and coverage < MIN_COST_COVERAGE
 
 
 def _number(value) -> float | None:
@@ -154,6 +170,7 @@ def kpi_rows(
             previous=series[-2] if len(series) > 1 else None,
             so_far=None if current is None else _number(current.get(definition.key)),
             target=target, meets_target=meets(latest, target, definition.direction),
+            unknown_costs=_unknown_costs(definition.key, latest, done.iloc[-1] if len(done) else None),
         ))
     return rows
 
@@ -213,6 +230,7 @@ class PairSide:
     change: float | None  # relative change against the previous period
     target: float | None
     meets_target: bool | None
+    unknown_costs: bool = False  # see KpiRow
 
 
 def _definition(key: str) -> KpiDefinition:
@@ -221,7 +239,9 @@ def _definition(key: str) -> KpiDefinition:
 
 def pair_side(key: str, done: pd.DataFrame, targets: dict[str, float], *, period: str = "week") -> PairSide:
     series = [_number(v) for v in done[key]] if key in done else []
-    return side_of(key, series, targets, period=period, last_start=done.index[-1] if len(done) else None)
+    side = side_of(key, series, targets, period=period, last_start=done.index[-1] if len(done) else None)
+    unknown = _unknown_costs(key, side.latest, done.iloc[-1] if len(done) else None)
+    return dataclasses.replace(side, unknown_costs=unknown) if unknown else side
 
 
 def side_of(key: str, series: list[float | None], targets: dict[str, float], *, period: str,

@@ -151,6 +151,8 @@ def _campaign_margins(
         table = _series(weekly, "campaign", str(campaign.id))
         if table.empty or "margin" not in table.columns or "orders" not in table.columns:
             continue
+        if table["margin"].isna().any():  # a week's margin unknown (costs missing): no verdict on a guess
+            continue
         orders, margin = float(table["orders"].sum()), float(table["margin"].sum())
         if orders > 0 and margin < 0:
             findings.append(Finding(

@@ -23,6 +23,7 @@ from kpis.forms import (
 )
 from kpis.importers import template_csv, template_xlsx
 from kpis.models import DailyActual, DiscountCode, ImportBatch
+from kpis.product_views import missing_products_context
 from plannerist.tenancy import Access, can_enter_actuals, can_set_targets, org_view
 
 PERIODS_SHOWN = 8
@@ -44,6 +45,7 @@ def kpi_list(request: HttpRequest, access: Access) -> HttpResponse:
         "period": period,
         "rows": pages.kpi_rows(table, targets, current_start=current_start, period=period, span=span),
         "partial": pages.partial_period(table, current_start, period=period, span=span),
+        "missing_count": selectors.missing_product_count(org.id),
         "starts": list(done.index),
         "current_start": current_start,
         "trend_chart": charts.trend(done, targets, currency=org.currency, period=period),

@@ -57,6 +57,7 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
         "period_choices": PERIODS,
         "period_label": done.index[-1] if len(done) else None,
         "partial": pages.partial_period(table, current, period=period, span=span),
+        "missing_count": kpis.missing_product_count(org.id),
         "pairs": pairs,
         "calendar": pages.calendar_rows(campaigns, start, end),
         "calendar_months": pages.calendar_months(start, end),

@@ -12,6 +12,8 @@ import pandas as pd
 from kpis.engine.definitions import (
     ACTUAL_COLUMNS,
     KPI_KEYS,
+    MARGIN_KPIS,
+    MIN_COST_COVERAGE,
     PERIODS,
     CostProfile,
     PeriodKind,
@@ -19,7 +21,7 @@ from kpis.engine.definitions import (
 )
 
 _LEVELS = ("stock_units",)
-_SUMMED = tuple(c for c in ACTUAL_COLUMNS if c not in ("date", "campaign", "channel", "stock_units"))
+_SUMMED = tuple(c for c in ACTUAL_COLUMNS if c not in ("date", "campaign", "channel", "stock_units", "cost_coverage"))
 
 
 def compute_kpis(
@@ -73,7 +75,7 @@ def compute_kpis(
 _AMOUNTS = (
     "orders", "revenue_excl_vat", "margin", "ad_spend", "new_customers", "returning_customers",
     "returned_orders", "support_cost", "order_to_ship_hours", "orders_shipped", "hours_worked",
-    "units", "capacity_orders", "days_with_units",
+    "units", "capacity_orders", "days_with_units", "costed_revenue",
 )  # fmt: skip
 
 
@@ -97,6 +99,13 @@ def _amounts(actuals: pd.DataFrame, costs: CostProfile) -> pd.DataFrame:
     revenue_or_zero = (zero["paid_incl_vat"] - zero["refunds"]) / (1 + costs.vat_rate)
     revenue = revenue_or_zero.where(a["paid_incl_vat"].notna() | a["refunds"].notna())
     goods = a["goods_cost"].where(a["goods_cost"].notna(), costs.goods_cost_rate * revenue_or_zero)
+    coverage = (
+        pd.to_numeric(actuals["cost_coverage"], errors="raise").astype(float).to_numpy()
+        if "cost_coverage" in actuals.columns
+        else np.full(len(a), np.nan)
+    )
+    fallback = np.where(a["goods_cost"].notna(), 1.0, 1.0 if costs.goods_cost_known else 0.0)
+    coverage = pd.Series(np.where(np.isnan(coverage), fallback, np.clip(coverage, 0.0, 1.0)), index=a.index)
     support_cost = zero["support_contacts"] * costs.cost_per_support_contact
     margin = (
         revenue_or_zero
@@ -126,6 +135,7 @@ def _amounts(actuals: pd.DataFrame, costs: CostProfile) -> pd.DataFrame:
             "units": a["units"],
             "capacity_orders": a["capacity_orders"],
             "days_with_units": a["units"].notna().astype(float),
+            "costed_revenue": (coverage * revenue).where(revenue.notna()),
             "stock_units": (
                 pd.to_numeric(actuals["stock_units"], errors="raise").astype(float)
                 if "stock_units" in actuals.columns
@@ -157,19 +167,28 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 
 def _kpis_from_sums(s: pd.DataFrame) -> pd.DataFrame:
+    """Each KPI from the sums it rests on; NaN when they do not hold it. A spend or support
+    cost of 0 is read as none entered (quick entry stores no blank): CAC, ROAS and support
+    cost per order are then unknown, not 0. Margins are unknown below
+    :data:`MIN_COST_COVERAGE` of revenue with a known goods cost (a period without revenue
+    has no goods to cost: its margin is the costs it bore)."""
     identified = s["new_customers"] + s["returning_customers"]
+    coverage = _ratio(s["costed_revenue"], s["revenue_excl_vat"])
+    costed = ~(coverage < MIN_COST_COVERAGE - 1e-12)
+    spend = s["ad_spend"].where(s["ad_spend"] > 0)
     kpis = pd.DataFrame(
         {
             "orders": s["orders"],
             "revenue_excl_vat": s["revenue_excl_vat"],
+            "cost_coverage": coverage,
             "margin": s["margin"],
             "margin_per_order": _ratio(s["margin"], s["orders"]),
             "margin_rate": _ratio(s["margin"], s["revenue_excl_vat"]),
-            "cac": _ratio(s["ad_spend"], s["new_customers"]),
+            "cac": _ratio(spend, s["new_customers"]),
             "repeat_purchase_rate": _ratio(s["returning_customers"], identified),
-            "roas": _ratio(s["revenue_excl_vat"], s["ad_spend"]),
+            "roas": _ratio(s["revenue_excl_vat"], spend),
             "return_rate": _ratio(s["returned_orders"], s["orders"]),
-            "support_cost_per_order": _ratio(s["support_cost"], s["orders"]),
+            "support_cost_per_order": _ratio(s["support_cost"].where(s["support_cost"] > 0), s["orders"]),
             "order_to_ship_hours": _ratio(s["order_to_ship_hours"], s["orders_shipped"]),
             "orders_per_hour_worked": _ratio(s["orders"], s["hours_worked"]),
             "capacity_utilisation": _ratio(s["orders"], s["capacity_orders"]),
@@ -177,6 +196,7 @@ def _kpis_from_sums(s: pd.DataFrame) -> pd.DataFrame:
         },
         index=s.index,
     )
+    kpis[list(MARGIN_KPIS)] = kpis[list(MARGIN_KPIS)].where(costed, np.nan, axis=0)
     return kpis[list(KPI_KEYS)]
 
 

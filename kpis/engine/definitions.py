@@ -27,6 +27,8 @@ ACTUAL_COLUMNS: Mapping[str, str] = {
     "orders_shipped": "orders whose order-to-ship time is counted in order_to_ship_hours",
     "order_to_ship_hours": "hours from order to shipment, summed over orders_shipped",
     "goods_cost": "optional: cost of goods sold excl. VAT, when the catalogue knows it",
+    "cost_coverage": "optional: share (0–1) of the row's revenue whose goods' cost is known (from its "
+                     "order lines); missing: 1 where goods_cost is set, else CostProfile.goods_cost_known",
     "capacity_orders": "optional: orders the team could deliver that day (the capacity engine's bottleneck)",
     "stock_units": "optional: units in stock at the end of the day (a level, not summed)",
 }
@@ -52,10 +54,18 @@ class CostProfile:
     payment_fee_rate: float = 0.0
     cost_per_return: float = 0.0
     cost_per_support_contact: float = 0.0
+    # Whether goods_cost_rate rests on costs someone entered; None: when the rate is above 0.
+    # A rate of 0 because no product has a cost is no cost of goods: margins resting on it
+    # are unknown (their cost_coverage is 0).
+    goods_cost_known: bool | None = None
 
     def __post_init__(self) -> None:
+        if self.goods_cost_known is None:
+            object.__setattr__(self, "goods_cost_known", self.goods_cost_rate > 0)
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
+            if isinstance(value, bool):
+                continue
             if not np.isfinite(value) or value < 0:
                 raise ValueError(f"{field.name} must be a finite number ≥ 0, got {value!r}")
 
@@ -78,6 +88,10 @@ KPI_DEFINITIONS: tuple[KpiDefinition, ...] = (
     KpiDefinition("revenue_excl_vat", "Revenue (excl. VAT)", "Chiffre d'affaires HT",
                   "(Amount paid incl. VAT − refunds) ÷ (1 + VAT rate).",
                   "currency", "higher", "marketing"),
+    KpiDefinition("cost_coverage", "Revenue with known goods cost", "CA dont le coût d'achat est connu",
+                  "Revenue excl. VAT of the products whose unit cost is known ÷ revenue excl. VAT. "
+                  "Below 95 % the margins are unknown.",
+                  "share", "higher", "operations"),
     KpiDefinition("margin", "Margin per operation", "Marge par opération",
                   "Revenue excl. VAT − cost of goods − per-order costs × orders − payment fees "
                   "− return costs × returned orders − support costs − marketing spend.",
@@ -113,6 +127,11 @@ KPI_DEFINITIONS: tuple[KpiDefinition, ...] = (
 )  # fmt: skip
 
 KPI_KEYS: tuple[str, ...] = tuple(d.key for d in KPI_DEFINITIONS)
+
+# Below this share of revenue with a known goods cost, a margin would claim more than the
+# data holds: margin, margin per order and margin rate are unknown (NaN).
+MIN_COST_COVERAGE = 0.95
+MARGIN_KPIS: tuple[str, ...] = ("margin", "margin_per_order", "margin_rate")
 
 # KPIs that add up over time: their targets are weekly and scale with the period's length.
 ADDITIVE_KPIS: frozenset[str] = frozenset({"orders", "revenue_excl_vat", "margin"})

@@ -22,6 +22,12 @@ from kpis.selectors.orders import (
     first_order_dates,
     orders_on_days,
 )
+from kpis.selectors.products import (
+    MissingProduct,
+    goods_cost_by_day,
+    missing_product_count,
+    missing_products,
+)
 from kpis.selectors.signals import (
     FORECAST_KPIS,
     capacity_outlook,
@@ -47,6 +53,7 @@ from kpis.selectors.snapshots import (
 __all__ = [
     "FORECAST_KPIS",
     "ORDER_FRAME_FIELDS",
+    "MissingProduct",
     "actuals_span",
     "actuals_spans",
     "campaign_by_discount_code",
@@ -60,7 +67,10 @@ __all__ = [
     "first_order_dates",
     "forecast_rows",
     "forecast_table",
+    "goods_cost_by_day",
     "kpi_table",
+    "missing_product_count",
+    "missing_products",
     "open_signals",
     "orders_on_days",
     "organisation_kpis",

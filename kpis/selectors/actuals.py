@@ -15,6 +15,7 @@ from campaigns.models import CostProfile as ChannelCostProfile
 from campaigns.selectors import catalogue_frame, order_inputs
 from kpis import engine
 from kpis.models import DailyActual
+from kpis.selectors.products import goods_cost_by_day
 from plannerist.models import Organization
 
 _ACTUAL_FIELDS = (
@@ -94,6 +95,8 @@ def cost_profile(organization: Organization) -> engine.CostProfile:
     return engine.CostProfile(
         vat_rate=mean(o.vat_rate for o in inputs),
         goods_cost_rate=mean(goods_rate(o) for o in inputs),
+        # Days without order lines are costed at the catalogue's rate: known once it has a product.
+        goods_cost_known=bool(len(catalogue)) and float(catalogue["weight"].sum()) > 0,
         cost_per_order=mean(
             float(o.packaging_cost) + float(o.shipping_cost) + float(o.payment_fee_fixed) for o in inputs
         ),
@@ -123,7 +126,7 @@ def organisation_kpis(
         return engine.compute_kpis(actuals, engine.CostProfile(), periods=())
     costs = cost_profile(organization)
     is_total = actuals["campaign"].isna() & actuals["channel"].isna()
-    totals = _with_capacity_and_stock(organization, actuals.loc[is_total], today)
+    totals = _with_goods_cost(organization, _with_capacity_and_stock(organization, actuals.loc[is_total], today))
     parts = [
         engine.compute_kpis(totals, costs, periods=periods, scopes=("organisation",)),
         engine.compute_kpis(actuals.loc[~is_total], costs, periods=periods, scopes=("campaign", "channel")),
@@ -132,6 +135,20 @@ def organisation_kpis(
     if not parts:
         return engine.compute_kpis(actuals, costs, periods=())
     return pd.concat(parts, ignore_index=True)
+
+
+def _with_goods_cost(organization: Organization, totals: pd.DataFrame) -> pd.DataFrame:
+    """The totals of the days with imported order lines get their goods cost and its
+    coverage from the lines and the catalogue; other days keep the catalogue's rate."""
+    if totals.empty:
+        return totals
+    by_day = goods_cost_by_day(organization.id).set_index("date")
+    if by_day.empty:
+        return totals
+    return totals.assign(
+        cost_coverage=totals["date"].map(by_day["cost_coverage"]).astype("float64"),
+        goods_cost=totals["date"].map(by_day["goods_cost"]).astype("float64"),
+    )
 
 
 def _with_capacity_and_stock(organization: Organization, totals: pd.DataFrame, today: dt.date) -> pd.DataFrame:

@@ -83,6 +83,7 @@ def test_every_kpi_of_a_day_by_hand(kpis):
         {
             "orders": 10,
             "revenue_excl_vat": 500.0,
+            "cost_coverage": 1.0,
             "margin": 218.0,
             "margin_per_order": 21.8,
             "margin_rate": 218 / 500,
@@ -104,6 +105,7 @@ def test_iso_week_sums_first_then_divides(kpis):
         {
             "orders": 15,
             "revenue_excl_vat": 680.0,
+            "cost_coverage": 1.0,
             "margin": margin,
             "margin_per_order": margin / 15,
             "margin_rate": margin / 680,
@@ -175,11 +177,47 @@ def test_goods_cost_from_the_catalogue_replaces_the_rate(actuals):
 
 def test_missing_columns_give_undefined_kpis_not_zero():
     sales_only = pd.DataFrame({"date": [MONDAY], "orders": [4], "paid_incl_vat": [120.0]})
-    kpis = compute_kpis(sales_only, CostProfile(vat_rate=0.2), scopes=("organisation",))
+    kpis = compute_kpis(sales_only, CostProfile(vat_rate=0.2, goods_cost_known=True), scopes=("organisation",))
     assert kpi(kpis, "day", MONDAY, "revenue_excl_vat") == pytest.approx(100.0)
     assert kpi(kpis, "day", MONDAY, "margin") == pytest.approx(100.0)
     for key in ("cac", "roas", "return_rate", "order_to_ship_hours", "orders_per_hour_worked",
                 "support_cost_per_order", "repeat_purchase_rate"):  # fmt: skip
+        assert np.isnan(kpi(kpis, "day", MONDAY, key)), key
+
+
+# ---------------------------------------------------------------- what each KPI rests on (issue 12 item 7)
+
+
+def test_without_any_known_goods_cost_the_margins_are_unknown_not_the_revenue():
+    sales_only = pd.DataFrame({"date": [MONDAY], "orders": [4], "paid_incl_vat": [120.0]})
+    kpis = compute_kpis(sales_only, CostProfile(vat_rate=0.2), scopes=("organisation",))
+    assert kpi(kpis, "day", MONDAY, "revenue_excl_vat") == pytest.approx(100.0)
+    assert kpi(kpis, "day", MONDAY, "cost_coverage") == 0.0
+    for key in ("margin", "margin_per_order", "margin_rate"):
+        assert np.isnan(kpi(kpis, "day", MONDAY, key)), key
+
+
+def test_margins_need_95_percent_of_revenue_with_a_known_cost():
+    days = pd.DataFrame({
+        "date": [MONDAY, MONDAY + dt.timedelta(days=1)], "orders": [10, 10], "paid_incl_vat": [1200.0, 1200.0],
+        "goods_cost": [400.0, 380.0], "cost_coverage": [1.0, 0.94],
+    })
+    kpis = compute_kpis(days, CostProfile(vat_rate=0.2), periods=("day", "week"), scopes=("organisation",))
+    assert kpi(kpis, "day", MONDAY, "margin") == pytest.approx(600.0)
+    assert kpi(kpis, "day", MONDAY, "cost_coverage") == pytest.approx(1.0)
+    tuesday = MONDAY + dt.timedelta(days=1)
+    assert kpi(kpis, "day", tuesday, "cost_coverage") == pytest.approx(0.94)
+    assert np.isnan(kpi(kpis, "day", tuesday, "margin")) and np.isnan(kpi(kpis, "day", tuesday, "margin_rate"))
+    # The week: (1,000 + 940) ÷ 2,000 = 97 % of revenue costed, so its margin is shown.
+    assert kpi(kpis, "week", MONDAY, "cost_coverage") == pytest.approx(0.97)
+    assert kpi(kpis, "week", MONDAY, "margin") == pytest.approx(2000 - 780)
+
+
+def test_cac_roas_and_support_cost_are_unknown_without_spend_or_contacts_entered():
+    days = pd.DataFrame({"date": [MONDAY], "orders": [10], "paid_incl_vat": [1200.0], "new_customers": [4],
+                         "ad_spend": [0.0], "support_contacts": [0.0]})
+    kpis = compute_kpis(days, CostProfile(cost_per_support_contact=3.0), scopes=("organisation",))
+    for key in ("cac", "roas", "support_cost_per_order"):
         assert np.isnan(kpi(kpis, "day", MONDAY, key)), key
 
 

@@ -97,6 +97,16 @@ def test_a_campaign_losing_money_per_order_over_its_weeks_says_stop_with_its_lin
     assert finding.evidence["margin_per_order"] == pytest.approx(-1.5)
 
 
+def test_no_signal_rests_on_an_unknown_margin():
+    campaign = CampaignWindow(7, "Black Friday", dt.date(2026, 11, 9), dt.date(2026, 11, 30))
+    # A week whose costs are missing would make the campaign's sum −40: no stop on a guess.
+    weekly = weeks({"margin": [-40.0, float("nan")], "orders": [10, 10]}, scope=("campaign", "7"))
+    assert run(weekly, campaigns=[campaign]) == []
+    org = weeks({"margin_per_order": [5.0, 5.0, 5.0, 5.0, float("nan")], "cac": [float("nan")] * 5,
+                 "roas": [float("nan")] * 5})
+    assert run(org, targets={"cac": 10.0, "roas": 5.0}) == []
+
+
 def test_a_stockout_before_the_end_of_a_campaign_that_sells_the_product():
     noel = CampaignWindow(3, "Noël", dt.date(2026, 12, 1), dt.date(2026, 12, 24), skus=frozenset({"BOUG-01"}))
     whole = CampaignWindow(4, "Soldes", dt.date(2027, 1, 7), dt.date(2027, 1, 31))

@@ -7,15 +7,22 @@ from decimal import Decimal
 
 import pytest
 
-from kpis import services
-from kpis.models import DailyActual, ImportBatch, ImportedOrder, KpiSnapshot, RecomputeState
-from tests.factories import make_campaign, make_channel
+from campaigns.models import Product
+from kpis import selectors, services
+from kpis.models import DailyActual, ImportBatch, ImportedLine, ImportedOrder, KpiSnapshot, RecomputeState
+from kpis.services.products import NewProduct
+from kpis.services.products import missing_products_add as _missing_products_add
+from tests.factories import make_campaign, make_channel, make_product
 from tests.kpis.factories import GENERIC_HEADER, csv_file, make_discount_code, sample, tiny_shop
 
 ORDER_VALUES = ("order_id", "ordered_at", "customer_key", "is_new_customer", "units", "paid_incl_vat",
                 "discounts", "refunds", "cancelled", "campaign_id", "batch_id")
 ACTUAL_VALUES = ("date", "campaign_id", "orders", "units", "paid_incl_vat", "refunds",
                  "new_customers", "returning_customers", "returned_orders")
+
+
+def add_products(org, products):
+    return _missing_products_add(organization=org, products=products)
 
 
 def import_tiny(org, **kwargs):
@@ -138,22 +145,79 @@ def test_snapshot_kpis_match_a_hand_calculation(org):
     campaign = make_campaign(org, channel=make_channel(org, packaging_cost=Decimal("2.00"),
                                                       shipping_cost=Decimal("3.00")))
     make_discount_code(org, campaign, "PROMO")
+    make_product(org, sku="S", unit_cost=Decimal("0"))  # the catalogue knows the product: no goods cost
     import_tiny(org)
     services.kpis_recompute(organization_id=org.id)
     kpis = snapshot(org)
     week = dt.date(2026, 3, 30)  # Monday of 1 April 2026's ISO week
-    # Revenue excl. VAT: (24 + 24 + 36 + 60 − 12) / 1.2 = 110; 5 per order of costs; no catalogue.
+    # Revenue excl. VAT: (24 + 24 + 36 + 60 − 12) / 1.2 = 110; 5 per order of costs; goods cost 0.
     assert kpis[("organisation", "", "week", week, "revenue_excl_vat")] == pytest.approx(110)
     assert kpis[("organisation", "", "week", week, "margin")] == pytest.approx(110 - 4 * 5)
     assert kpis[("organisation", "", "week", week, "margin_per_order")] == pytest.approx(22.5)
     assert kpis[("organisation", "", "week", week, "repeat_purchase_rate")] == pytest.approx(1 / 3)
     assert kpis[("organisation", "", "week", week, "return_rate")] == pytest.approx(0.25)
     assert kpis[("organisation", "", "day", dt.date(2026, 4, 1), "revenue_excl_vat")] == pytest.approx(40)
-    # No spend typed: it is zero, so the ROAS is not defined and the CAC is zero.
+    # No spend typed: neither the ROAS nor the CAC rests on anything (null, not 0).
     assert kpis[("organisation", "", "day", dt.date(2026, 4, 1), "roas")] is None
-    assert kpis[("organisation", "", "day", dt.date(2026, 4, 1), "cac")] == 0
+    assert kpis[("organisation", "", "day", dt.date(2026, 4, 1), "cac")] is None
+    assert kpis[("organisation", "", "week", week, "cost_coverage")] == pytest.approx(1.0)
     assert kpis[("campaign", str(campaign.id), "day", dt.date(2026, 4, 2), "revenue_excl_vat")] == pytest.approx(30)
     assert kpis[("organisation", "", "month", dt.date(2026, 4, 1), "orders")] == 4
+
+
+# ---------------------------------------------------------------- margins on known costs (issue 12 item 7)
+
+COSTLESS = GENERIC_HEADER + (
+    "C1;01/04/2026 10:00;MUG;Mug;2;12,00;ann@example.fr;;;;;;;;\n"
+    "C1;01/04/2026 10:00;CUP;Cup;1;36,00;ann@example.fr;;;;;;;;\n"
+    "C2;02/04/2026 09:00;MUG;Mug;4;12,00;bob@example.fr;;;;;;;;\n"
+)
+
+
+@pytest.mark.django_db
+def test_an_import_of_products_without_cost_gives_no_margin_and_lists_them(org):
+    outcome = services.orders_import(organization=org, files=[csv_file("costless.csv", COSTLESS)], format="generic")
+    services.kpis_recompute(organization_id=org.id)
+    kpis = snapshot(org)
+    week = dt.date(2026, 3, 30)
+    assert kpis[("organisation", "", "week", week, "revenue_excl_vat")] == pytest.approx(108 / 1.2)
+    assert kpis[("organisation", "", "week", week, "cost_coverage")] == 0
+    for key in ("margin", "margin_per_order", "margin_rate"):  # not the revenue, not 100 %
+        assert kpis[("organisation", "", "week", week, key)] is None, key
+    missing, count = selectors.missing_products(org.id, batch=outcome.batch)
+    assert count == 2
+    assert [(m.sku, m.units, m.average_price) for m in missing] == [("MUG", 6.0, Decimal("12.00")),
+                                                                    ("CUP", 1.0, Decimal("36.00"))]
+
+
+@pytest.mark.django_db
+def test_missing_products_added_with_their_costs_give_the_margin(org):
+    services.orders_import(organization=org, files=[csv_file("costless.csv", COSTLESS)], format="generic")
+    make_product(org, sku="CUP", unit_cost=Decimal("10"))
+    services.kpis_recompute(organization_id=org.id)
+    week = dt.date(2026, 3, 30)
+    # 36 of 108 incl. VAT costed: 33 % < 95 %, the margin stays unknown.
+    assert snapshot(org)[("organisation", "", "week", week, "cost_coverage")] == pytest.approx(1 / 3)
+    assert snapshot(org)[("organisation", "", "week", week, "margin")] is None
+    add_products(org, [NewProduct("MUG", "Mug", Decimal("12.00"), Decimal("4.00"))])
+    with pytest.raises(ValueError, match="MUG"):  # all or nothing: a second time, nothing is added
+        add_products(org, [NewProduct("TEA", "Tea", Decimal("5"), Decimal("1")),
+                           NewProduct("MUG", "Mug", Decimal("12.00"), Decimal("4.00"))])
+    assert not Product.objects.filter(organization=org, sku="TEA").exists()
+    services.kpis_recompute(organization_id=org.id)
+    kpis = snapshot(org)
+    # Goods: 6 mugs × 4 + 1 cup × 10 = 34; no other cost entered.
+    assert kpis[("organisation", "", "week", week, "cost_coverage")] == pytest.approx(1.0)
+    assert kpis[("organisation", "", "week", week, "margin")] == pytest.approx(90 - 34)
+    assert selectors.missing_products(org.id) == ([], 0)
+
+
+@pytest.mark.django_db
+def test_a_reimport_replaces_its_orders_lines(org):
+    file = csv_file("costless.csv", COSTLESS)
+    services.orders_import(organization=org, files=[file], format="generic")
+    services.orders_import(organization=org, files=[file], format="generic")
+    assert ImportedLine.objects.filter(organization=org).count() == 3
 
 
 @pytest.mark.django_db
