@@ -54,9 +54,11 @@ def read_orders(
     dayfirst: bool | None = None,
     default_currency: str | None = None,
     default_channel: str | None = None,
+    books_currency: str | None = None,
 ) -> ImportResult:
-    """Import ``files`` in the named format (``mapping``/``cancel_prefix`` for ``lines`` only)."""
-    common = {"salt": salt, "limits": limits, "dayfirst": dayfirst}
+    """Import ``files`` in the named format (``mapping``/``cancel_prefix`` for ``lines`` only);
+    orders in another currency than ``books_currency`` (when given) are refused."""
+    common = {"salt": salt, "limits": limits, "dayfirst": dayfirst, "books_currency": books_currency}
     if format == "shopify":
         return read_shopify(files, default_currency=default_currency, **common)
     if format == "woocommerce":

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from kpis.importers.messages import gettext
 from kpis.importers.reading import RawTable, read_table
 from kpis.importers.schema import (
     LINE_COLUMNS,
@@ -140,12 +141,12 @@ def finish(
     negative_quantity_cancels: bool = False,
 ) -> ImportResult:
     """Join the files' lines into one import, or refuse it whole if anything was wrong."""
-    if not errors and staged:
+    if staged:
         lines = pd.concat(staged, ignore_index=True)
         # Files are told apart by position: Shopify names every export orders_export.csv,
         # and the same file given twice must still count as two files.
         lines["_file"] = np.repeat(np.arange(len(staged)), [len(frame) for frame in staged])
-        errors = _conflicts_between_files(lines)
+        errors = [*errors, *_conflicts_between_files(lines)]
     if errors or not staged:
         return ImportResult(
             empty_lines(), sorted(errors, key=_error_order), ImportSummary(files, rows_read)
@@ -187,17 +188,20 @@ def _conflicts_between_files(lines: pd.DataFrame) -> list[RowError]:
     if not repeated.any():
         return []
     per_file = per_file.loc[repeated]
+    per_file["content"] = _line_contents(lines, per_file)
     reference = per_file.drop_duplicates("order_id").set_index("order_id")
     later = per_file.loc[per_file["order_id"].duplicated()]
     ref = reference.loc[later["order_id"]].reset_index(drop=True)
     later = later.reset_index(drop=True)
     errors = []
+    fields_differ = np.zeros(len(later), dtype=bool)
     for field in ORDER_FIELDS:
         here, there = later[field], ref[field]
         if pd.api.types.is_float_dtype(here):
             same = np.isclose(here, there, atol=0.005, equal_nan=True)
         else:
             same = ((here == there) | (here.isna() & there.isna())).to_numpy(dtype=bool)
+        fields_differ |= ~same
         for i in np.flatnonzero(~same):
             what = (
                 "a different customer"
@@ -218,7 +222,31 @@ def _conflicts_between_files(lines: pd.DataFrame) -> list[RowError]:
                     code="conflicting_duplicate",
                 )
             )
+    # The same order with other lines: imported as one, its lines would add up; imported one
+    # file after the other, the later would replace the earlier. Neither is safe to guess.
+    for i in np.flatnonzero(~fields_differ & (later["content"] != ref["content"]).to_numpy()):
+        message = gettext(
+            "order %(order)s is also in %(file)s (row %(row)s) with other lines: an export "
+            "writes all of an order's lines together. If the order changed between the two "
+            "exports, import the files one at a time, the older first"
+        )
+        values = {"order": later["order_id"].iat[i], "file": ref["source_file"].iat[i],
+                  "row": int(ref["row"].iat[i])}  # fmt: skip
+        errors.append(RowError(int(later["row"].iat[i]), None, message % values,
+                               file=str(later["source_file"].iat[i]), code="conflicting_duplicate"))  # fmt: skip
     return errors
+
+
+def _line_contents(lines: pd.DataFrame, per_file: pd.DataFrame) -> list[tuple]:
+    """Each (order, file) pair's lines, as the sorted hashes of what identifies a line."""
+    wanted = lines["order_id"].isin(set(per_file["order_id"])).to_numpy()
+    some = lines.loc[wanted]
+    identity = pd.Series(
+        pd.util.hash_pandas_object(some[list(_LINE_IDENTITY)], index=False).to_numpy(),
+        index=pd.MultiIndex.from_arrays([some["order_id"], some["_file"]]),
+    )
+    contents = identity.groupby(level=[0, 1], sort=False).agg(lambda h: tuple(sorted(h)))
+    return [contents[(order, file)] for order, file in zip(per_file["order_id"], per_file["_file"], strict=True)]
 
 
 def _shown(value: object) -> str:

@@ -174,8 +174,10 @@ def read_generic(
     dayfirst: bool | None = None,
     default_currency: str = "EUR",
     default_channel: str | None = None,
+    books_currency: str | None = None,
 ) -> ImportResult:
-    """Import files filled from the template (CSV or XLSX) as one import."""
+    """Import files filled from the template (CSV or XLSX) as one import; orders in another
+    currency than ``books_currency`` (when given) are refused."""
     key = salt_bytes(salt)
     layout = LineLayout(
         "Plannerist order template",
@@ -183,11 +185,12 @@ def read_generic(
         default_currency=default_currency,
         default_channel=default_channel,
         dayfirst=dayfirst,
+        books_currency=books_currency,
     )
     wanted = {name.casefold() for name in _LAYOUT_COLUMNS.values()}
 
     def stage(table: RawTable) -> tuple[pd.DataFrame | None, list[RowError]]:
-        return stage_lines(table, layout, key)
+        return stage_lines(table, layout, key, limits)
 
     return run_import(
         as_order_files(files),

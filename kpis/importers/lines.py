@@ -86,8 +86,10 @@ def read_lines(
     dayfirst: bool | None = None,
     default_currency: str | None = None,
     default_channel: str | None = None,
+    books_currency: str | None = None,
 ) -> ImportResult:
-    """Import order-line files (CSV or XLSX) of the layout ``mapping`` describes, as one import."""
+    """Import order-line files (CSV or XLSX) of the layout ``mapping`` describes, as one import;
+    orders in another currency than ``books_currency`` (when given) are refused."""
     key = salt_bytes(salt)
     files = as_order_files(files)
     errors = mapping_errors(mapping)
@@ -100,11 +102,12 @@ def read_lines(
         default_currency=default_currency,
         default_channel=default_channel,
         dayfirst=dayfirst,
+        books_currency=books_currency,
     )
     wanted = {column.strip().casefold() for column in layout.columns.values()}
 
     def stage(table: RawTable) -> tuple[pd.DataFrame | None, list[RowError]]:
-        return stage_lines(table, layout, key)
+        return stage_lines(table, layout, key, limits)
 
     return run_import(
         files,

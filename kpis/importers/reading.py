@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from kpis.importers.messages import ngettext, rows_list
 from kpis.importers.schema import ImportLimits, OrderFile, RowError
 
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -25,6 +26,12 @@ _SEPARATORS = (",", ";", "\t")
 # Control characters never found in a text export; their presence means binary data.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _QUOTED = re.compile(r'"[^"]*"')
+# Bytes not valid in UTF-8, as ``surrogateescape`` decodes them.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+# Characters whose UTF-8 bytes a Windows-1252 file does not hold by chance: accented Latin
+# letters, no-break space, €, ’, emoji… (a Windows-1252 "É»" happens to be valid UTF-8 too,
+# but for a character of another script, so those do not count).
+_UTF8_TEXT = re.compile("[\u00a0-\u017f\u0800-\ud7ff\ue000-\U0010ffff]")
 # An XLSX is a zip: refuse one whose content would inflate far past the upload limit.
 _XLSX_INFLATION = 10
 
@@ -103,7 +110,7 @@ def read_table(
     text, error = _decode(file)
     if error:
         return None, [error]
-    return _read_csv(file, text, wanted)
+    return _read_csv(file, _universal_newlines(text), wanted)
 
 
 def _megabytes(size: int) -> str:
@@ -127,6 +134,9 @@ def _decode(file: OrderFile) -> tuple[str, RowError | None]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
+        mixed = _mixed_encodings(file)
+        if mixed:
+            return "", mixed
         # French Excel saves "CSV (séparateur: point-virgule)" in cp1252 (é, €, œ).
         try:
             text = content.decode("cp1252")
@@ -135,6 +145,72 @@ def _decode(file: OrderFile) -> tuple[str, RowError | None]:
     if _CONTROL.search(text):
         return "", file_error(file, "the file holds binary data, not text: is it a CSV?", "binary")
     return text, None
+
+
+def _mixed_encodings(file: OrderFile) -> RowError | None:
+    """An error naming the rows when a file that is not all UTF-8 has UTF-8 rows too.
+
+    Rows pasted from another export: read as Windows-1252, the UTF-8 rows' "é" would become
+    "Ã©" in product names and customer ids without a word, so the file is refused. The rows
+    named are the fewer kind; a file that starts with the UTF-8 mark has its other rows named.
+    """
+    content = file.content
+    marked = content.startswith(b"\xef\xbb\xbf")
+    text = _universal_newlines(content.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff"))
+    if not marked and not _UTF8_TEXT.search(text):
+        return None  # a plain Windows-1252 file
+    not_utf8, utf8 = [], []
+    for row, record in _records(text, file.first_row - 1):
+        if _NOT_UTF8.search(record):
+            not_utf8.append(row)
+        elif _UTF8_TEXT.search(record):
+            utf8.append(row)
+    if not (marked or utf8):
+        return None
+    if marked or len(not_utf8) <= len(utf8):
+        message = ngettext(
+            "this row is not in UTF-8 like the rest of the file (it looks like Windows-1252): "
+            "the file was put together from two exports. Save it again as 'CSV UTF-8' or retype "
+            "this row",
+            "%(count)s rows are not in UTF-8 like the rest of the file (rows %(rows)s; they look "
+            "like Windows-1252): the file was put together from two exports. Save it again as "
+            "'CSV UTF-8' or retype these rows",
+            len(not_utf8),
+        )
+        named = not_utf8
+    else:
+        message = ngettext(
+            "this row is in UTF-8 but the rest of the file is in Windows-1252: the file was "
+            "put together from two exports. Save it again as 'CSV UTF-8' or retype this row",
+            "%(count)s rows are in UTF-8 but the rest of the file is in Windows-1252 (rows "
+            "%(rows)s): the file was put together from two exports. Save it again as 'CSV UTF-8' "
+            "or retype these rows",
+            len(utf8),
+        )
+        named = utf8
+    return RowError(
+        named[0] if named else None,
+        None,
+        message % {"rows": rows_list(named), "count": len(named)},
+        file=file.name,
+        code="mixed_encoding",
+    )
+
+
+def _records(text: str, header_row: int) -> Iterable[tuple[int, str]]:
+    """(spreadsheet row, record's text) of every record, the header's row being ``header_row``;
+    physical lines when the text is not valid CSV."""
+    separator = _sniff_separator(text.split("\n", 1)[0])
+    try:
+        records = list(csv.reader(io.StringIO(text), delimiter=separator))
+    except csv.Error:
+        records = [[line] for line in text.split("\n")]
+    return ((header_row + i, separator.join(cells)) for i, cells in enumerate(records))
+
+
+def _universal_newlines(text: str) -> str:
+    """Line ends as ``\\n``: Excel for Mac ends its lines with a lone CR, Windows with CR LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _unknown_encoding(file: OrderFile) -> RowError:
@@ -157,7 +233,7 @@ def _sniff_separator(header_line: str) -> str:
 def _read_csv(
     file: OrderFile, text: str, wanted: Callable[[str], bool] | None
 ) -> tuple[RawTable | None, list[RowError]]:
-    header_line = text.split("\n", 1)[0].rstrip("\r")
+    header_line = text.split("\n", 1)[0]
     separator = _sniff_separator(header_line)
     header = next(csv.reader([header_line], delimiter=separator), [])
     if len(header) == 1:

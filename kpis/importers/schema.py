@@ -116,6 +116,12 @@ class ImportLimits:
 
     max_bytes: int = 20 * 1024 * 1024  # per file
     max_rows: int = 200_000  # data rows over all the files of one import
+    # What the books hold (ImportedOrder: 64-character ids, 12-digit money with room for sums).
+    max_order_id: int = 64
+    max_amount: float = 1e9
+    # Units on one line, either way: the UCI year's largest (80,995, cancelled at once) passes,
+    # a typed -1,000,000 does not.
+    max_quantity: float = 100_000
 
 
 DEFAULT_LIMITS = ImportLimits()

@@ -26,6 +26,7 @@ from kpis.importers.assemble import (
     run_import,
     staged_frame,
 )
+from kpis.importers.checks import stored_value_errors
 from kpis.importers.reading import RawTable
 from kpis.importers.schema import (
     DEFAULT_LIMITS,
@@ -84,12 +85,14 @@ def read_shopify(
     limits: ImportLimits = DEFAULT_LIMITS,
     dayfirst: bool | None = None,
     default_currency: str | None = None,
+    books_currency: str | None = None,
 ) -> ImportResult:
-    """Import one or several Shopify order exports as one import."""
+    """Import one or several Shopify order exports as one import; orders in another currency
+    than ``books_currency`` (when given) are refused."""
     key = salt_bytes(salt)
 
     def stage(table: RawTable) -> tuple[pd.DataFrame | None, list[RowError]]:
-        return _stage(table, key, dayfirst, default_currency)
+        return _stage(table, key, dayfirst, default_currency, limits, books_currency)
 
     return run_import(
         as_order_files(files),
@@ -100,7 +103,12 @@ def read_shopify(
 
 
 def _stage(
-    table: RawTable, salt: bytes, dayfirst: bool | None, default_currency: str | None
+    table: RawTable,
+    salt: bytes,
+    dayfirst: bool | None,
+    default_currency: str | None,
+    limits: ImportLimits,
+    books_currency: str | None,
 ) -> tuple[pd.DataFrame | None, list[RowError]]:
     missing = missing_columns(table, REQUIRED, "Shopify orders export")
     if missing:
@@ -169,8 +177,6 @@ def _stage(
     errors += cell_errors(
         table, bad, col["Fulfilled at"], "bad_date", not_a_date, text("Fulfilled at")
     )
-    if errors:
-        return None, errors
 
     line_discount = np.nan_to_num(numbers["Lineitem discount"])
     currency = raw["Currency"].str.upper()
@@ -198,4 +204,12 @@ def _stage(
             "shipped_at": shipped_at.groupby(order, sort=False).transform("first"),
         },
     )
-    return frame, []
+    columns = {
+        "order_id": col["Name"], "quantity": col["Lineitem quantity"],
+        "unit_price_incl_vat": col["Lineitem price"], "line_total_incl_vat": col["Lineitem price"],
+        "order_total": col["Total"], "discount_amount": col["Discount Amount"],
+        "shipping_incl_vat": col["Shipping"], "refunded_amount": col["Refunded Amount"],
+        "currency": col["Currency"],
+    }  # fmt: skip
+    errors += stored_value_errors(frame, columns, limits=limits, books_currency=books_currency)
+    return (None, errors) if errors else (frame, [])

@@ -22,8 +22,9 @@ from kpis.importers.assemble import (
     not_a_number,
     staged_frame,
 )
+from kpis.importers.checks import stored_value_errors
 from kpis.importers.reading import RawTable
-from kpis.importers.schema import RowError
+from kpis.importers.schema import ImportLimits, RowError
 from kpis.importers.values import (
     hash_customers,
     infer_decimal,
@@ -78,10 +79,11 @@ class LineLayout:
     default_currency: str | None = None
     default_channel: str | None = None
     dayfirst: bool | None = None
+    books_currency: str | None = None  # orders in another currency are refused
 
 
 def stage_lines(
-    table: RawTable, layout: LineLayout, salt: bytes
+    table: RawTable, layout: LineLayout, salt: bytes, limits: ImportLimits
 ) -> tuple[pd.DataFrame | None, list[RowError]]:
     """One file's lines in the normalised columns, or the errors that prevent it."""
     required = [layout.columns[f] for f in REQUIRED_FIELDS]
@@ -138,8 +140,6 @@ def stage_lines(
     errors += blank_cells(table, ordered_at.where(~bad, pd.Timestamp(0)), col["date"], first_row)
     shipped_at, bad = parse_datetimes(text("shipped_at"), layout.dayfirst)
     errors += cell_errors(table, bad, col["shipped_at"], "bad_date", not_a_date, text("shipped_at"))
-    if errors:
-        return None, errors
 
     cancelled = raw["status"].str.casefold().isin(CANCELLED_STATUSES).to_numpy(dtype=bool)
     if layout.cancel_prefix:
@@ -171,4 +171,11 @@ def stage_lines(
             "shipped_at": shipped_at.groupby(order, sort=False).transform("first"),
         },
     )
-    return frame, []
+    columns = {
+        "order_id": col["order"], "quantity": col["quantity"], "unit_price_incl_vat": col["unit_price"],
+        "line_total_incl_vat": col["unit_price"], "discount_amount": col["discount_amount"],
+        "shipping_incl_vat": col["shipping"], "refunded_amount": col["refunded_amount"],
+        "currency": col["currency"],
+    }  # fmt: skip
+    errors += stored_value_errors(frame, columns, limits=limits, books_currency=layout.books_currency)
+    return (None, errors) if errors else (frame, [])

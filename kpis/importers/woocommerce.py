@@ -31,6 +31,7 @@ from kpis.importers.assemble import (
     run_import,
     staged_frame,
 )
+from kpis.importers.checks import stored_value_errors
 from kpis.importers.reading import RawTable
 from kpis.importers.schema import (
     DEFAULT_LIMITS,
@@ -78,12 +79,14 @@ def read_woocommerce(
     dayfirst: bool | None = None,
     default_currency: str | None = None,
     default_channel: str | None = None,
+    books_currency: str | None = None,
 ) -> ImportResult:
-    """Import one or several WebToffee WooCommerce order exports as one import."""
+    """Import one or several WebToffee WooCommerce order exports as one import; orders in
+    another currency than ``books_currency`` (when given) are refused."""
     key = salt_bytes(salt)
 
     def stage(table: RawTable) -> tuple[pd.DataFrame | None, list[RowError]]:
-        return _stage(table, key, dayfirst, default_currency, default_channel)
+        return _stage(table, key, dayfirst, default_currency, default_channel, limits, books_currency)
 
     return run_import(
         as_order_files(files),
@@ -99,6 +102,8 @@ def _stage(
     dayfirst: bool | None,
     default_currency: str | None,
     default_channel: str | None,
+    limits: ImportLimits,
+    books_currency: str | None,
 ) -> tuple[pd.DataFrame | None, list[RowError]]:
     item_columns = sorted(
         (c for c in table.frame.columns if _LINE_ITEM.fullmatch(c)),
@@ -131,8 +136,6 @@ def _stage(
 
     items, item_errors = _line_items(table, item_columns, decimal)
     errors += item_errors
-    if errors:
-        return None, errors
 
     status = text("status").str.casefold().str.removeprefix("wc-")
     refunds = _refunds(text("refund_items"), decimal)
@@ -174,7 +177,16 @@ def _stage(
         unit_price_incl_vat=items["unit_price"],
         line_total_incl_vat=items["line_total"],
     )
-    return staged_frame(line_table, columns), []
+    frame = staged_frame(line_table, columns)
+    item_column = pd.Series(items["column"].to_numpy(), index=frame.index)
+    checked = {
+        "order_id": col["order_id"], "quantity": item_column, "unit_price_incl_vat": item_column,
+        "line_total_incl_vat": item_column, "order_total": col["order_total"],
+        "discount_amount": col["discount_total"], "shipping_incl_vat": col["shipping_total"],
+        "refunded_amount": col["refund_items"], "currency": col["order_currency"],
+    }  # fmt: skip
+    errors += stored_value_errors(frame, checked, limits=limits, books_currency=books_currency)
+    return (None, errors) if errors else (frame, [])
 
 
 def _line_items(
@@ -237,6 +249,7 @@ def _line_items(
     items = pd.DataFrame(
         {
             "position": position,
+            "column": column,
             "name": part("name"),
             "sku": sku,
             "quantity": quantity,

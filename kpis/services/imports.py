@@ -39,6 +39,7 @@ from kpis.importers import (
     read_orders,
 )
 from kpis.importers.assemble import prices_with_vat
+from kpis.importers.checks import stored_value_errors
 from kpis.importers.lines import mapping_errors
 from kpis.importers.schema import LINE_COLUMNS, empty_lines
 from kpis.importers.streaming import file_chunks, workbook_rows
@@ -58,12 +59,10 @@ _ORDER_FIELDS = (
     "units", "paid_incl_vat", "discounts", "refunds", "shipping_incl_vat", "cancelled",
     "is_adjustment", "shipped_at", "currency", "source_format",
 )  # fmt: skip
-_MAX_ORDER_ID = ImportedOrder._meta.get_field("order_id").max_length
-_MAX_AMOUNT = 10.0**9  # what the 12-digit, 2-decimal money fields hold, with room for sums
-_AMOUNT_COLUMNS = {
-    "unit_price_incl_vat": "unit_price", "quantity": "quantity", "line_total_incl_vat": "line_total",
+_STORED_COLUMNS = {
+    "order_id": "order", "unit_price_incl_vat": "unit_price", "quantity": "quantity", "line_total_incl_vat": "line_total",
     "discount_amount": "discount_amount", "shipping_incl_vat": "shipping", "order_total": "order_total",
-    "refunded_amount": "refunded_amount",
+    "refunded_amount": "refunded_amount", "currency": "currency",
 }  # fmt: skip
 
 
@@ -463,40 +462,10 @@ def _error_json(error: RowError) -> dict:
 
 
 def _order_errors(lines: pd.DataFrame, organization: Organization) -> list[RowError]:
-    """What the database refuses although the file was readable: another currency, long ids."""
-    first = lines.drop_duplicates("order_id")
-    errors = [
-        RowError(
-            int(row.source_row), "currency",
-            f"order {row.order_id} is in {row.currency}, but {organization.name} keeps its books in "
-            f"{organization.currency}: convert the file or import it into the right organisation",
-            file=row.source_file, code="currency",
-        )
-        for row in first.loc[first["currency"] != organization.currency].itertuples()
-    ]
-    errors += [
-        RowError(
-            int(row.source_row), "order",
-            f"order id {row.order_id[:80]!r} is longer than {_MAX_ORDER_ID} characters",
-            file=row.source_file, code="order_id_too_long",
-        )
-        for row in first.loc[first["order_id"].str.len() > _MAX_ORDER_ID].itertuples()
-    ]
-    reported: set[tuple[str, int]] = set()  # one error per row: a huge price makes a huge total too
-    for column, label in _AMOUNT_COLUMNS.items():
-        huge = lines.loc[lines[column].abs() >= _MAX_AMOUNT]
-        huge = huge.loc[[(f, r) not in reported for f, r in zip(huge["source_file"], huge["source_row"], strict=True)]]
-        reported.update(zip(huge["source_file"], huge["source_row"], strict=True))
-        errors += [
-            RowError(
-                int(row.source_row), label,
-                f"{getattr(row, column):,.0f} is too large for an amount (at most {_MAX_AMOUNT:,.0f}): "
-                "is a barcode or an order number in this column?",
-                file=row.source_file, code="amount_too_large",
-            )
-            for row in huge.itertuples()
-        ]
-    return errors
+    """What the books refuse although the file was readable (another currency, long ids, huge
+    amounts): the readers' own checks, run again on lines read before (a preview confirmed
+    after the organisation's currency changed)."""
+    return stored_value_errors(lines, _STORED_COLUMNS, limits=DEFAULT_LIMITS, books_currency=organization.currency)
 
 
 @transaction.atomic

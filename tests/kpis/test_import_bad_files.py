@@ -19,6 +19,9 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import translation
 
 from kpis import services
 from kpis.importers import OrderFile, RowError, template_xlsx
@@ -237,10 +240,24 @@ BAD = {
     # --- what the database refuses
     "an order in another currency is refused naming both currencies": Bad(
         lambda: csv_file("bad.csv", SHOPIFY_HEADER + SHOPIFY_ROW.replace(",EUR", ",USD")), "shopify",
-        "bad.csv", 2, "currency", "currency", "is in USD, but Lumière & Cire keeps its books in EUR"),
+        "bad.csv", 2, "Currency", "currency", "is in USD (every order), but the organisation keeps its books in EUR"),
+    "some orders in another currency are refused in one error naming their rows": Bad(
+        lambda: generic(row(), row(order_id="B2", currency="USD"), row(order_id="B3", currency="usd")), "generic",
+        "bad.csv", 3, "currency", "currency", "2 orders of the file are in USD (rows 3, 4)"),
     "an order id longer than 64 characters is refused": Bad(
         lambda: generic(row(order_id="B" * 65)), "generic",
-        "bad.csv", 2, "order", "order_id_too_long", "longer than 64 characters"),
+        "bad.csv", 2, "order_id", "order_id_too_long", "longer than 64 characters"),
+    "a quantity of -1,000,000 is refused": Bad(
+        lambda: generic(row(), row(order_id="B2", quantity="-1 000 000")), "generic",
+        "bad.csv", 3, "quantity", "quantity_out_of_range", "-1000000 units on one line is out of range"),
+    # --- text that is not one file
+    "rows pasted from a Windows-1252 file into a UTF-8 file are refused naming them": Bad(
+        lambda: OrderFile("bad.csv", (GENERIC_HEADER + row(product_name="Bougie été")).encode()
+                          + row(order_id="B2", product_name="Crème").encode("cp1252")), "generic",
+        "bad.csv", 3, None, "mixed_encoding", "not in UTF-8 like the rest of the file"),
+    "the same order with other lines in a second file is refused": Bad(
+        lambda: [generic(row(), name="monday.csv"), generic(row(), row(sku="T"), name="tuesday.csv")], "generic",
+        "tuesday.csv", 2, None, "conflicting_duplicate", "is also in monday.csv (row 2) with other lines"),
     # --- the column mapping of order-line files
     "a mapping with an unknown field is refused naming it": Bad(
         lambda: [], "lines",
@@ -292,10 +309,17 @@ def import_refused(org, capture, files, format, **kwargs) -> list[RowError]:
     return outcome.errors
 
 
+@pytest.fixture
+def english():
+    """The words checked are the English ones (the French are tested on the page)."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", list(BAD))
 def test_a_bad_file_gets_a_clear_error_and_nothing_is_written(
-    org, django_capture_on_commit_callbacks, kind
+    org, django_capture_on_commit_callbacks, kind, english
 ):
     bad = BAD[kind]
     made = bad.files()
@@ -509,3 +533,82 @@ def test_formula_payloads_are_stored_as_text_and_escaped_in_a_csv_export(org):
         "'" + payloads["discount_code"],
         "'" + payloads["channel"],
     ]
+
+
+# --- Read in one pass, whatever made the file (issue 12, items 19, 23, 24) -------------------
+
+
+@pytest.mark.django_db
+def test_every_problem_of_a_file_is_reported_in_one_attempt(org, django_capture_on_commit_callbacks):
+    file = generic(
+        row(date="hier"),  # a parse error
+        row(order_id="B" * 65),  # an id the books cannot hold
+        row(order_id="B3", unit_price="3760123456789"),  # a barcode in the price
+        row(order_id="B4", quantity="-1000000"),  # a million units taken back
+        row(order_id="B5", currency="USD"),  # another currency
+    )
+    errors = import_refused(org, django_capture_on_commit_callbacks, [tiny_shop(), file], "generic")
+    assert [(e.file, e.row, e.column, e.code) for e in errors] == [
+        ("bad.csv", 2, "date", "bad_date"),
+        ("bad.csv", 3, "order_id", "order_id_too_long"),
+        ("bad.csv", 4, "unit_price", "amount_too_large"),
+        ("bad.csv", 5, "quantity", "quantity_out_of_range"),
+        ("bad.csv", 6, "currency", "currency"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_file_in_another_currency_gets_one_message_not_one_per_order(
+    org, django_capture_on_commit_callbacks
+):
+    rows = "".join(SHOPIFY_ROW.replace("#9001", f"#{n}").replace(",EUR", ",USD") for n in range(1, 51))
+    file = csv_file("usd.csv", SHOPIFY_HEADER + rows)
+    errors = import_refused(org, django_capture_on_commit_callbacks, [file], "shopify")
+    assert [(e.file, e.row, e.column, e.code) for e in errors] == [("usd.csv", 2, "Currency", "currency")]
+
+
+def mac(text: str) -> bytes:
+    """Text as Excel for Mac saves a CSV: lines ended by a lone CR."""
+    return text.replace("\n", "\r").encode()
+
+
+@pytest.mark.django_db
+def test_an_excel_for_mac_file_with_cr_line_ends_is_imported(org):
+    file = OrderFile("mac.csv", mac(GENERIC_HEADER + row() + row(order_id="B2", unit_price="7,50")))
+    outcome = services.orders_import(organization=org, files=[file], format="generic")
+    assert outcome.ok, outcome.errors
+    assert sorted(ImportedOrder.objects.values_list("order_id", "paid_incl_vat")) == [
+        ("B1", Decimal("12.00")), ("B2", Decimal("7.50"))
+    ]
+
+
+@pytest.mark.django_db
+def test_the_import_page_previews_an_excel_for_mac_file(org, owner, client_for):
+    upload = SimpleUploadedFile("mac.csv", mac(GENERIC_HEADER + row() + row(order_id="B2")), "text/csv")
+    page = client_for(owner).post(f"/o/{org.slug}/kpis/imports/", {"format": "generic", "files": [upload]})
+    assert page.status_code == 200
+    assert ImportBatch.objects.get(organization=org).orders == 2
+    assert not ImportedOrder.objects.exists()  # a preview until confirmed
+
+
+@pytest.mark.django_db
+def test_import_orders_reads_an_excel_for_mac_file(org, tmp_path, capsys):
+    path = tmp_path / "mac.csv"
+    path.write_bytes(mac(GENERIC_HEADER + row() + row(order_id="B2")))
+    call_command("import_orders", "--org", org.slug, "--format", "generic", str(path))
+    assert "2 orders created" in capsys.readouterr().out
+    assert ImportedOrder.objects.filter(organization=org).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_import_page_says_in_french_what_is_wrong(org, owner, client_for):
+    usd = SimpleUploadedFile("usd.csv", (SHOPIFY_HEADER + SHOPIFY_ROW.replace(",EUR", ",USD")).encode())
+    mixed = SimpleUploadedFile("mixed.csv", (SHOPIFY_HEADER + SHOPIFY_ROW.replace("Bougie", "Bougie été")).encode()
+                               + SHOPIFY_ROW.replace("#9001", "#9002").replace("Bougie", "Crème").encode("cp1252"))
+    client = client_for(owner, HTTP_ACCEPT_LANGUAGE="fr")
+    page = client.post(f"/o/{org.slug}/kpis/imports/", {"format": "shopify", "files": [usd, mixed]})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "le fichier est en USD (toutes ses commandes)" in html
+    assert "cette ligne n&#x27;est pas en UTF-8" in html
+    assert not ImportBatch.objects.exists()

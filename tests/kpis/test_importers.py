@@ -423,13 +423,26 @@ def test_overlapping_exports_keep_each_order_once():
     assert result.summary.duplicate_lines_dropped == 1
 
 
-def test_an_order_split_over_two_files_keeps_all_its_lines():
-    one = generic(["A;05/04/2026;s1;;1;2"], name="one.csv")
-    two = generic(["A;05/04/2026;s2;;1;3"], name="two.csv")
+def test_an_order_with_other_lines_in_a_second_file_is_refused():
+    # Read as one, its lines would add up (5.0); imported one file after the other, the later
+    # would replace the earlier (3.0): the import refuses rather than guess (issue 12, item 23).
+    one = generic(["A;05/04/2026;s1;;1;2", "B;05/04/2026;s1;;1;2"], name="one.csv")
+    two = generic(["B;05/04/2026;s1;;1;2", "A;05/04/2026;s2;;1;3"], name="two.csv")
+    result = read_generic([one, two], salt=SALT)
+    assert result.lines.empty
+    assert [(e.file, e.row, e.column, e.code) for e in result.errors] == [
+        ("two.csv", 3, None, "conflicting_duplicate")
+    ]
+    assert "A" in result.errors[0].message and "one.csv" in result.errors[0].message
+
+
+def test_an_order_given_identically_in_two_files_is_one_order_as_two_imports_would_make_it():
+    one = generic(["A;05/04/2026;s1;;1;2", "A;05/04/2026;s2;;1;3"], name="one.csv")
+    two = generic(["A;05/04/2026;s2;;1;3", "A;05/04/2026;s1;;1;2"], name="two.csv")
     result = read_generic([one, two], salt=SALT)
     assert result.ok, result.errors
-    assert result.lines["line_no"].tolist() == [1, 2]
     assert by_order(result.lines).loc["A", "order_total"] == 5.0
+    assert result.summary.duplicate_lines_dropped == 2
 
 
 # --- Bad files: clear errors with row and column, and nothing imported ---------------------
@@ -772,3 +785,150 @@ def test_escape_frame_and_safe_csv():
     assert escaped["amount"].tolist() == [-12.5, 3.0]
     content = to_safe_csv(frame).decode("utf-8-sig")
     assert content.splitlines() == ["name;amount", '"\'=HYPERLINK(""x"")";-12,5', "ok;3,0"]
+
+
+# --- Line ends, mixed encodings, what the books hold (issue 12, items 19, 23, 24) ------------
+
+BOOKS = "EUR"
+
+
+def test_a_file_with_excel_for_mac_line_ends_reads_like_its_twin():
+    rows = ["A;05/04/2026 10:00;s1;Bougie;2;12,50", "B;06/04/2026;s2;;1;3"]
+    twin = read_generic(generic(rows), salt=SALT)
+    text = generic(rows).content.decode()
+    for line_end in ("\r", "\r\n"):
+        result = read_generic(text_file("mac.csv", text.replace("\n", line_end)), salt=SALT)
+        assert result.ok, result.errors
+        pd.testing.assert_frame_equal(
+            result.lines.drop(columns="source_file"), twin.lines.drop(columns="source_file")
+        )
+
+
+def test_a_quoted_cell_over_several_lines_with_cr_line_ends_keeps_the_row_count():
+    text = SHOPIFY_HEAD.rstrip("\n") + ",Notes\n"
+    text += '#1,a@x.fr,2026-03-30 10:00,1,Bougie,10.00,10.00,"line one\nline two"\n'
+    text += "#2,a@x.fr,hier,1,Bougie,10.00,10.00,\n"
+    error = read_shopify(text_file("x.csv", text.replace("\n", "\r")), salt=SALT).errors[0]
+    assert (error.row, error.column, error.code) == (3, "Created at", "bad_date")
+
+
+def test_rows_pasted_from_a_cp1252_file_into_a_utf8_file_are_refused_naming_them():
+    head = GENERIC_HEADER + "\n"
+    content = (
+        (head + "A;05/04/2026;s;Bougie été;1;2\n").encode()
+        + "B;05/04/2026;s;Crème;1;2\n".encode("cp1252")
+        + "C;05/04/2026;s;Savon à l'œuf;1;2\nD;05/04/2026;s;Thé;1;2\n".encode()
+        + "E;05/04/2026;s;Crème brûlée;1;2\n".encode("cp1252")
+    )
+    result = read_generic(OrderFile("pasted.csv", content), salt=SALT)
+    assert result.lines.empty
+    [error] = result.errors
+    assert (error.file, error.row, error.column, error.code) == ("pasted.csv", 3, None, "mixed_encoding")
+    assert "3, 6" in error.message and "UTF-8" in error.message
+
+
+def test_a_utf8_row_pasted_into_a_cp1252_file_is_refused_naming_it():
+    content = (
+        (GENERIC_HEADER + "\nA;05/04/2026;s;Crème;1;2\nB;05/04/2026;s;Thé;1;2\n").encode("cp1252")
+        + "C;05/04/2026;s;Bougie été;1;2\n".encode()
+    )
+    [error] = read_generic(OrderFile("x.csv", content), salt=SALT).errors
+    assert (error.row, error.code) == (4, "mixed_encoding")
+
+
+def test_a_file_marked_utf8_with_one_cp1252_row_is_refused():
+    content = b"\xef\xbb\xbf" + (GENERIC_HEADER + "\nA;05/04/2026;s;Bougie;1;2\n").encode() + (
+        "B;05/04/2026;s;Crème;1;2\n".encode("cp1252")
+    )
+    [error] = read_generic(OrderFile("x.csv", content), salt=SALT).errors
+    assert (error.row, error.code) == (3, "mixed_encoding")
+
+
+def test_a_cp1252_file_whose_capitals_look_like_utf8_is_still_read():
+    # "É»" and "É" + no-break space are valid UTF-8 byte pairs, for characters of other scripts.
+    text = GENERIC_HEADER + "\nA;05/04/2026;s;«CAFÉ»;1;2\nB;05/04/2026;s;ÉTÉ\u00a0;1;2\nC;05/04/2026;s;Crème;1;2\n"
+    result = read_generic(OrderFile("x.csv", text.encode("cp1252")), salt=SALT)
+    assert result.ok, result.errors
+    assert result.lines["product_name"].tolist() == ["«CAFÉ»", "ÉTÉ", "Crème"]
+
+
+def test_every_problem_of_a_file_is_reported_in_one_pass():
+    header = GENERIC_HEADER.replace(";customer;", ";customer;")
+    columns = header.split(";")
+    width, currency = len(columns), columns.index("currency")
+
+    def line(cells: str, money: str = "") -> str:
+        parts = cells.split(";") + [""] * (width - len(cells.split(";")))
+        parts[currency] = money
+        return ";".join(parts)
+
+    file = generic(
+        [
+            line("A;hier;s;;1;2"),  # a parse error
+            line("B" * 65 + ";05/04/2026;s;;1;2"),  # an id the books cannot hold
+            line("C;05/04/2026;s;;1;3760123456789"),  # a barcode in the price
+            line("D;05/04/2026;s;;-1000000;2"),  # a million units taken back
+            line("E;05/04/2026;s;;1;2", "USD"),  # another currency
+        ]
+    )
+    result = read_generic(file, salt=SALT, books_currency=BOOKS)
+    assert result.lines.empty
+    assert [(e.row, e.column, e.code) for e in result.errors] == [
+        (2, "date", "bad_date"),
+        (3, "order_id", "order_id_too_long"),
+        (4, "unit_price", "amount_too_large"),
+        (5, "quantity", "quantity_out_of_range"),
+        (6, "currency", "currency"),
+    ]
+    assert "3760123456789" in result.errors[2].message
+    assert "-1000000" in result.errors[3].message
+
+
+def test_a_shopify_export_in_another_currency_gives_one_error_not_one_per_order():
+    rows = "".join(
+        f"#{n},a@x.fr,2026-03-30 10:00,1,Bougie,10.00,10.00,USD\n" for n in range(1, 51)
+    )
+    file = text_file("usd.csv", SHOPIFY_HEAD.rstrip("\n") + ",Currency\n" + rows)
+    result = read_shopify(file, salt=SALT, books_currency=BOOKS)
+    [error] = result.errors
+    assert (error.file, error.row, error.column, error.code) == ("usd.csv", 2, "Currency", "currency")
+    assert "USD" in error.message and "EUR" in error.message
+    assert read_shopify(file, salt=SALT).ok  # without books to keep, any currency reads
+
+
+def test_some_orders_in_another_currency_give_one_error_naming_their_rows():
+    head = SHOPIFY_HEAD.rstrip("\n") + ",Currency\n"
+    rows = [f"#{n},a@x.fr,2026-03-30 10:00,1,Bougie,10.00,10.00,{c}\n" for n, c in
+            enumerate(["EUR", "USD", "EUR", "USD", "GBP", "usd", "EUR", "USD", "USD", "USD"], start=1)]  # fmt: skip
+    result = read_shopify(text_file("x.csv", head + "".join(rows)), salt=SALT, books_currency=BOOKS)
+    assert [(e.row, e.code) for e in result.errors] == [(3, "currency"), (6, "currency")]
+    usd = result.errors[0].message
+    assert "6" in usd and "3, 5, 7, 9, 10 …" in usd and "USD" in usd  # 6 orders, the first 5 rows
+    assert "GBP" in result.errors[1].message
+
+
+def test_a_line_of_a_hundred_thousand_units_is_refused_either_way():
+    fine = read_generic(generic(["A;05/04/2026;s;;80995;2", "C536379;05/04/2026;s;;-80995;2"]), salt=SALT)
+    assert fine.ok, fine.errors  # the UCI year's largest line, and its cancellation
+    result = read_generic(generic(["A;05/04/2026;s;;100000;2", "B;05/04/2026;s;;-1000000;0"]), salt=SALT)
+    assert [(e.row, e.column, e.code) for e in result.errors] == [
+        (2, "quantity", "quantity_out_of_range"),
+        (3, "quantity", "quantity_out_of_range"),
+    ]
+
+
+def test_a_woocommerce_line_out_of_range_names_its_line_item_column():
+    head = "order_id,order_date,order_total,order_currency,line_item_1,line_item_2\n"
+    text = head + (
+        "9001,2026-04-05 10:00:00,10.00,EUR,name:Bougie|quantity:1|total:8.33|tax:1.67,"
+        "name:Savon|quantity:1000000|total:0|tax:0\n"
+    )
+    [error] = read_woocommerce(text_file("woo.csv", text), salt=SALT, books_currency=BOOKS).errors
+    assert (error.row, error.column, error.code) == (2, "line_item_2", "quantity_out_of_range")
+
+
+def test_the_order_total_of_many_lines_is_checked_where_the_file_has_no_total():
+    rows = [f"A;05/04/2026;s{n};;1;600000000" for n in range(2)]
+    [error] = read_generic(generic(rows), salt=SALT).errors
+    assert (error.row, error.column, error.code) == (2, None, "amount_too_large")
+    assert "1200000000" in error.message
