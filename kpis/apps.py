@@ -5,7 +5,8 @@ class KpisConfig(AppConfig):
     name = "kpis"
 
     def ready(self) -> None:
-        from forecasting.sources import register_history_source
-        from kpis.forecast_history import organisation_history
+        from django.utils.translation import gettext, ngettext
 
-        register_history_source(organisation_history)
+        from kpis.importers import messages
+
+        messages.install(gettext, ngettext)
