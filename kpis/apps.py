@@ -10,3 +10,8 @@ class KpisConfig(AppConfig):
         from kpis.importers import messages
 
         messages.install(gettext, ngettext)
+
+        from forecasting.sources import register_history_source
+        from kpis.forecast_history import organisation_history
+
+        register_history_source(organisation_history)

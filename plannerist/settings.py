@@ -185,6 +185,8 @@ CELERY_BEAT_SCHEDULE = {
     "kpis-sweep-stale": {"task": "kpis.tasks.sweep_stale", "schedule": 300.0},
     # Import previews never confirmed are deleted after a day (they hold hashed customers).
     "kpis-expire-imports": {"task": "kpis.tasks.expire_imports", "schedule": 3600.0},
+    # Every organisation's forecast refitted from its actuals, before the KPI recompute reads it.
+    "forecasting-nightly-refit": {"task": "forecasting.tasks.nightly_refit", "schedule": crontab(hour=3, minute=0)},
     "kpis-nightly-recompute": {"task": "kpis.tasks.nightly_recompute", "schedule": crontab(hour=3, minute=15)},
     # Monday morning, after the nightly recompute: last ISO week's review drafts, one per organisation.
     "kpis-weekly-review-drafts": {

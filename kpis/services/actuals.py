@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
+from forecasting.services import refit_request
 from kpis import engine, selectors
 from kpis.models import DailyActual, ImportedOrder
 from kpis.services._common import _chunks, _decimal
@@ -57,6 +58,7 @@ def daily_actuals_rebuild(*, organization: Organization, days: Sequence[dt.date]
         (to_update if actual.pk else to_create).append(actual)
     DailyActual.objects.bulk_create(to_create, batch_size=1000)
     DailyActual.objects.bulk_update(to_update, list(_ACTUAL_ORDER_FIELDS), batch_size=1000)
+    refit_request(organization=organization)  # the forecast rests on the daily orders: refit after commit
 
 
 def _actual_values(row) -> dict[str, Decimal | None]:
@@ -131,4 +133,5 @@ def daily_actual_save(*, organization: Organization, date: dt.date, values: Mapp
     actual.full_clean(exclude=["organization", "campaign", "channel"], validate_constraints=False)
     actual.save()
     recompute_request(organization=organization)
+    refit_request(organization=organization)
     return actual

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -143,6 +144,31 @@ def test_a_weekday_the_shop_never_trades_is_planned_at_zero(org):
     assert on_saturday.sum() == 8
     assert report.demand.orders[on_saturday].sum() == 0.0
     assert report.demand.orders[~on_saturday].tolist() == [66.0] * int((~on_saturday).sum())
+
+
+UCI_DAILY = Path("/work/shared/data/online_retail_daily_2010-12-01_2011-12-09.csv")
+
+
+@pytest.mark.skipif(not UCI_DAILY.exists(), reason="the shared data folder is absent")
+def test_the_uci_shop_gets_no_order_planned_on_its_seven_saturdays(org):
+    import pandas as pd
+
+    daily = pd.read_csv(UCI_DAILY, parse_dates=["date"])
+    last = daily["date"].max().date()
+    history = daily[daily["date"].dt.date > last - dt.timedelta(weeks=8)]
+    DailyActual.objects.bulk_create([
+        DailyActual(organization=org, date=day.date(), orders=D(int(orders)))
+        for day, orders in zip(history["date"], history["orders_noncancel"], strict=True)
+    ])
+    CapacityPlan.objects.create(organization=org, baseline_source=CapacityPlan.BaselineSource.ACTUALS,
+                                baseline_weeks=8, weekday_profile=[1] * 7)
+    make_staff(make_resource(org))
+    start = last + dt.timedelta(days=1)
+    report = selectors.peak_report(org, selectors.Period(start, start + dt.timedelta(weeks=7, days=-1)), today=last)
+    saturdays = np.array([d.astype(dt.date).weekday() == 5 for d in report.demand.dates])
+    assert report.baseline_source == "actuals" and saturdays.sum() == 7
+    assert report.demand.orders[saturdays].sum() == 0.0
+    assert report.demand.orders[~saturdays].min() > 0
 
 
 def test_stock_runs_out_from_the_products_share_and_is_replenished(shop):

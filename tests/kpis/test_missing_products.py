@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from campaigns.models import Product
-from kpis import services
-from kpis.models import DailyActual, ImportBatch
+from kpis import selectors, services
+from kpis.importers import OrderFile
+from kpis.models import DailyActual, ImportBatch, KpiSnapshot
 from kpis.rules import last_complete_week
 from plannerist.models import Role
-from tests.factories import make_member, make_product
+from tests.factories import make_member, make_org, make_product
 from tests.kpis.factories import GENERIC_HEADER
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -119,3 +121,25 @@ def test_typed_days_without_any_product_cost_show_no_margin(org, owner, client_f
     make_product(org, unit_cost=D("6"))
     services.kpis_recompute(organization_id=org.id)
     assert "unknown: no product cost known" not in client_for(owner, **EN).get(f"/o/{org.slug}/").content.decode()
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+@pytest.mark.django_db
+def test_a_real_shopify_export_without_catalogue_claims_no_margin():
+    """The kidsliving export (May 2021, ZAR): its products have no cost here, so no margin
+    and no 100 % margin rate; every product sold is listed to be added."""
+    path = SHARED / "shopify_orders_export_kidsliving_2021-05_anon.csv"
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the real files live beside the repository, not in it")
+    org = make_org(currency="ZAR", timezone="Africa/Johannesburg")
+    outcome = services.orders_import(organization=org, files=[OrderFile.from_path(path)], format="shopify")
+    assert outcome.ok, outcome.errors[:3]
+    services.kpis_recompute(organization_id=org.id)
+    margins = KpiSnapshot.objects.filter(organization=org, scope="organisation", kpi__in=["margin", "margin_rate"])
+    assert margins.exists() and not margins.filter(value__isnull=False).exists()
+    coverage = KpiSnapshot.objects.filter(organization=org, scope="organisation", kpi="cost_coverage")
+    assert set(coverage.values_list("value", flat=True)) == {0.0}
+    missing, count = selectors.missing_products(org.id, batch=outcome.batch)
+    assert count >= 80 and missing[0].units > 0 and missing[0].average_price > 0  # the best-selling first

@@ -27,6 +27,7 @@ NOT_FREE_TEXT = {
     "kpis.signal": {"rule"},
     "kpis.importbatch": {"format"},
     "kpis.importedorder": {"source_format", "customer_key"},
+    "forecasting.forecast": {"method"},
 }
 # JSON fields holding the user's words (file names, categories); the others hold numbers.
 FREE_TEXT_JSON = {"kpis.importbatch": {"file_names"}, "campaigns.campaign": {"scope_categories"},
@@ -101,8 +102,22 @@ def fill_every_table(org: Organization) -> None:
     Signal.objects.create(organization=org, rule="margin_drop", action="adjust", side="marketing",
                           subject=f"{campaign.name}: margin per order fell", evidence={"campaign": campaign.name},
                           campaign=campaign, raised_at=timezone.now())
+    _fill_forecast(org, campaign)
     empty = [t.name for t in org_tables() if not t.rows(org).exists()]
     assert not empty, f"tests/plannerist/org_data.py makes no row of {empty}: add one"
+
+
+def _fill_forecast(org: Organization, campaign) -> None:
+    from forecasting.models import Forecast, ForecastDay, RefitState
+
+    today = timezone.localdate()
+    Forecast.objects.create(
+        organization=org, fitted_at=timezone.now(), fitted_for=today, method="weekday_average", history_days=60,
+        backtest={"wape": 0.2}, notes=[{"code": "no_yearly_seasonality", "values": {"days": 60}}],
+        promotions={"campaigns": [{"id": campaign.id, "name": campaign.name, "uplift": 0.3}], "pooled": []},
+    )
+    ForecastDay.objects.create(organization=org, date=today, orders=12.0, orders_lo80=8.0, orders_hi80=16.0)
+    RefitState.objects.get_or_create(organization=org)
 
 
 def _marked(value: str, marker: str, max_length: int | None) -> str:

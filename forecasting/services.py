@@ -1,0 +1,187 @@
+"""Refit and store an organisation's forecast; request a refit after its actuals change.
+
+:func:`forecast_refit` takes values (the history and the campaigns come from
+:mod:`forecasting.sources`, passed by the task), fits outside any transaction, then replaces
+the stored forecast in one. :func:`refit_request` queues one refit after commit, debounced
+like the KPI recompute (``kpis.services.recompute_request``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from forecasting.engine import (
+    Campaign,
+    Period,
+    daily_series,
+    forecast_baseline,
+    promotion_history,
+    supported_countries,
+)
+from forecasting.engine.promotions import DIP_DAYS, MIN_BASELINE_DAYS
+from forecasting.models import HORIZON_DAYS, Forecast, ForecastDay, RefitState
+from forecasting.sources import CampaignWindow
+from plannerist.bulk import insert_rows
+from plannerist.models import Organization
+
+logger = logging.getLogger(__name__)
+FALLBACK_COUNTRY = "FR"  # the organisation's default; used when the holidays package lacks its country
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What a refit computed, before it is stored."""
+
+    days: pd.DataFrame  # index: day; orders, orders_lo80, orders_hi80
+    method: str
+    history_days: int
+    first_history_day: dt.date | None
+    last_history_day: dt.date | None
+    backtest: dict
+    notes: list[dict]
+    promotions: dict
+
+
+def history_series(history: pd.DataFrame, *, before: dt.date) -> pd.Series:
+    """The contract's daily series (absent days 0) from a ``date, orders`` frame, days before ``before``."""
+    if history.empty:
+        return daily_series([], [])
+    dates = pd.to_datetime(history["date"])
+    kept = (dates < pd.Timestamp(before)).to_numpy()
+    return daily_series(dates[kept].dt.date, history["orders"].astype("float64")[kept])
+
+
+def country_of(organization: Organization) -> tuple[str, list[dict]]:
+    if organization.country in supported_countries():
+        return organization.country, []
+    return FALLBACK_COUNTRY, [{"code": "country_not_supported", "values": {"country": organization.country}}]
+
+
+def engine_campaigns(campaigns: Sequence[CampaignWindow], series: pd.Series) -> list[Campaign]:
+    """The campaigns a promotion memory can measure: those starting inside the history
+    (a live one ending after it is projected)."""
+    first = series.index[0].date()
+    return [Campaign(c.name, Period(c.start, c.end), c.mechanic, c.depth) for c in campaigns if c.start >= first]
+
+
+def fit(
+    *,
+    organization: Organization,
+    history: pd.DataFrame,
+    campaigns: Sequence[CampaignWindow],
+    today: dt.date,
+    horizon_days: int = HORIZON_DAYS,
+) -> Fit | None:
+    """The baseline from ``today`` for ``horizon_days`` (backtest included) and the promotion
+    memory, from the days before ``today``; None without any history."""
+    series = history_series(history, before=today)
+    if series.empty:
+        return None
+    country, notes = country_of(organization)
+    periods = [Period(c.start, c.end) for c in campaigns]
+    end = today + dt.timedelta(days=horizon_days - 1)
+    result = forecast_baseline(series, country=country, start=today, end=end, promotions=periods)
+    contract = result.as_dict()["backtest"]
+    backtest = {**contract, "folds": result.backtest.folds if result.backtest else 0,
+                "horizon": result.backtest.horizon if result.backtest else 0}
+    notes += [{"code": note.code, "values": dict(note.values)} for note in result.notes]
+    return Fit(
+        days=result.days, method=result.method, history_days=result.history_days,
+        first_history_day=series.index[0].date(), last_history_day=series.index[-1].date(),
+        backtest=backtest, notes=notes, promotions=promotion_memory(series, campaigns, country=country),
+    )
+
+
+def promotion_memory(series: pd.Series, campaigns: Sequence[CampaignWindow], *, country: str) -> dict:
+    """§ 3 for the campaigns measurable on ``series``, each with its id; empty when too short."""
+    measurable = [c for c in campaigns if c.start >= series.index[0].date()]
+    if len(series) < MIN_BASELINE_DAYS or not measurable:
+        return {"campaigns": [], "pooled": []}
+    memory = promotion_history(series, engine_campaigns(measurable, series), country=country, dip_days=DIP_DAYS).as_dict()
+    for window, row in zip(measurable, memory["campaigns"], strict=True):
+        row["id"] = window.id
+    return memory
+
+
+def forecast_refit(
+    *,
+    organization: Organization,
+    history: pd.DataFrame,
+    campaigns: Sequence[CampaignWindow],
+    today: dt.date,
+    fitted_at: dt.datetime | None = None,
+) -> Forecast | None:
+    """Fit (outside any transaction: a second of CPU holds no lock) and replace the stored
+    forecast and its days at once. The same input stores the same rows. Without history
+    the stored forecast is removed (a forecast of nothing would read as "no orders")."""
+    result = fit(organization=organization, history=history, campaigns=campaigns, today=today)
+    return forecast_store(organization=organization, result=result, today=today, fitted_at=fitted_at or timezone.now())
+
+
+@transaction.atomic
+def forecast_store(*, organization: Organization, result: Fit | None, today: dt.date, fitted_at: dt.datetime) -> Forecast | None:
+    # Two refits of the same organisation store one after the other (its refit state row is locked).
+    state, _ = RefitState.objects.get_or_create(organization=organization)
+    RefitState.objects.select_for_update().filter(pk=state.pk).first()
+    ForecastDay.objects.filter(organization=organization).delete()
+    if result is None:
+        Forecast.objects.filter(organization=organization).delete()
+        return None
+    forecast, _ = Forecast.objects.update_or_create(
+        organization=organization,
+        defaults={
+            "fitted_at": fitted_at, "fitted_for": today, "method": result.method,
+            "history_days": result.history_days, "first_history_day": result.first_history_day,
+            "last_history_day": result.last_history_day, "backtest": result.backtest,
+            "notes": result.notes, "promotions": result.promotions,
+        },
+    )
+    days = result.days
+    insert_rows(
+        ForecastDay, ["organization_id", "date", "orders", "orders_lo80", "orders_hi80"],
+        zip([organization.id] * len(days), days.index.date, *(days[c].astype(float).tolist() for c in
+            ("orders", "orders_lo80", "orders_hi80")), strict=True),
+    )
+    return forecast
+
+
+def refit_request(*, organization: Organization) -> bool:
+    """Queue one refit after commit unless one is already queued; returns whether this call
+    claimed it. A broker that cannot be reached is logged and leaves it to the nightly refit;
+    it never raises into the caller."""
+    state, _ = RefitState.objects.get_or_create(organization=organization)
+    claimed = RefitState.objects.filter(pk=state.pk, pending=False).update(pending=True, requested_at=timezone.now())
+    if claimed:
+        organization_id = organization.id
+        transaction.on_commit(lambda: _publish_refit(organization_id))
+    return bool(claimed)
+
+
+def refit_release(*, organization_id: int) -> None:
+    """The refit starts: a change from now on queues another."""
+    RefitState.objects.filter(organization_id=organization_id).update(pending=False)
+
+
+def _publish_refit(organization_id: int) -> None:
+    from forecasting.tasks import refit_forecast
+
+    try:
+        refit_forecast.delay(organization_id)
+    except (BrokerError, ConnectionError, OSError) as error:
+        logger.warning("Forecast refit of organisation %s not queued: %s", organization_id, error)
+        RefitState.objects.filter(organization_id=organization_id).update(
+            pending=False, last_error=f"not queued: {error}"[:500]
+        )
+
+
+def all_refit_request() -> int:
+    """The nightly run: one refit queued per organisation; returns how many were claimed."""
+    return sum(refit_request(organization=organization) for organization in Organization.objects.all())
