@@ -12,6 +12,7 @@ from campaigns.models import (
     CostProfile,
     Mechanic,
     Product,
+    PromotionSettings,
     Scenario,
     Scope,
 )
@@ -174,3 +175,9 @@ class StatusForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PromotionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PromotionSettings
+        fields = ["departement"]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -299,3 +299,40 @@ class CampaignChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} {self.field}: {self.old} → {self.new}"
+
+
+class ProductPrice(models.Model):
+    """The lowest unit price a product was charged on one day (the organisation's prices' VAT
+    convention), from the imported orders: what the reference price of a reduction is measured
+    from (Code de la consommation, art. L112-1-1)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="product_prices")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
+    date = models.DateField(_("date"))
+    unit_price = models.DecimalField(_("unit price charged"), **MONEY)
+
+    class Meta:
+        ordering = ["product", "date"]
+        constraints = [models.UniqueConstraint(fields=["product", "date"], name="product_price_per_day")]
+        indexes = [models.Index(fields=["organization", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.date}: {self.unit_price}"
+
+
+class PromotionSettings(models.Model):
+    """Where the shop stands for the legal sales periods (Code de commerce, art. D310-15-3).
+
+    Kept beside the campaigns rather than on the organisation, whose model another change
+    was rewriting; an online shop leaves the département empty (the national dates)."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="promotion_settings")
+    departement = models.CharField(
+        _("département (INSEE code)"), max_length=3, blank=True,
+        validators=[RegexValidator(r"^(\d{2,3}|2[ABab])$", _("An INSEE département code: 2 or 3 digits, or 2A / 2B."))],
+        help_text=_("Where your shop front is: some départements have their own sales dates. "
+                    "Leave empty for an online shop (national dates)."),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.departement or '—'}"

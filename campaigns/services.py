@@ -22,6 +22,7 @@ from campaigns.models import (
     CampaignComment,
     Channel,
     CostProfile,
+    PromotionSettings,
     Scenario,
 )
 from kpis.services import recompute_request
@@ -226,3 +227,11 @@ def costs_save(*, form: ModelForm, organization: Organization) -> Model:
     form.save_m2m()
     recompute_request(organization=organization)
     return saved
+
+
+def promotion_settings_save(*, organization: Organization, departement: str) -> PromotionSettings:
+    """The shop's département for the legal sales periods (empty: the national dates)."""
+    settings, _created = PromotionSettings.objects.update_or_create(
+        organization=organization, defaults={"departement": departement.strip().upper()}
+    )
+    return settings

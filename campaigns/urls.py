@@ -18,6 +18,7 @@ urlpatterns = [
     path("scenarios/<int:scenario_id>/delete/", views.scenario_delete, name="scenario_delete"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("catalogue/products/<int:product_id>/", views.product_detail, name="product"),
+    path("catalogue/promotion-settings/", views.promotion_settings, name="promotion_settings"),
     path("catalogue/channels/new/", views.channel_new, name="channel_new"),
     path("catalogue/channels/<int:channel_id>/", views.channel_detail, name="channel"),
 ]

@@ -7,19 +7,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from campaigns import charts, selectors, services
-from campaigns.history import history_rows
+from campaigns import charts, law, selectors, services
 from campaigns.forms import (
     CampaignForm,
     ChannelForm,
     CommentForm,
     CostProfileForm,
     ProductForm,
+    PromotionSettingsForm,
     ScenarioForm,
     ScenarioNewForm,
     StatusForm,
 )
-from campaigns.models import Campaign, Channel, Product, Scenario
+from campaigns.history import history_rows
+from campaigns.models import Campaign, Channel, Product, PromotionSettings, Scenario
 from capacity.selectors import campaign_capacity_cost
 from plannerist.tenancy import Access, can_comment, can_edit_campaigns, can_edit_costs, org_view
 
@@ -36,6 +37,22 @@ def _capacity_cost(plan, replaces: Campaign | None):
     return None
 
 
+def _law(access: Access, plan, replaces: Campaign | None) -> law.PromotionLaw | None:
+    """The French promotion rules for a campaign or scenario, saved or typed: a scenario runs
+    on its campaign's dates, name and description."""
+    campaign = plan.campaign if isinstance(plan, Scenario) else plan
+    if not (campaign.start and campaign.end):
+        return None
+    product_ids = getattr(plan, "scope_product_ids", None)
+    if product_ids is None:
+        product_ids = [p.pk for p in plan.products.all()] if plan.pk else []
+    return law.promotion_law(
+        plan, organization=access.organization, product_ids=product_ids, start=campaign.start, end=campaign.end,
+        name=campaign.name, description=campaign.objective, departement=law.departement_of(access.organization),
+        exclude_campaign_id=(replaces or campaign).pk,
+    )
+
+
 def _result(access: Access, economics: selectors.CampaignEconomics, plan, replaces: Campaign | None = None) -> dict:
     """The what-if result partial's context: the engine's figures, their charts and, for a
     campaign or scenario, what delivering it costs in extra capacity."""
@@ -45,6 +62,7 @@ def _result(access: Access, economics: selectors.CampaignEconomics, plan, replac
     cost_to_deliver = None if capacity_cost is None else capacity_cost.cost_to_deliver
     return {
         "capacity_cost": capacity_cost,
+        "law": _law(access, plan, replaces),
         "margin_after_capacity": None if cost_to_deliver is None else float(ev.incremental.margin) - cost_to_deliver,
         "economics": economics,
         "ev": ev,
@@ -306,4 +324,22 @@ def channel_detail(request: HttpRequest, access: Access, channel: Channel) -> Ht
         "form": form, "title": _("Costs per order on %(channel)s") % {"channel": channel},
         "can_edit": access.can(can_edit_costs),
         "intro": _("Everything one order costs beyond the goods: the costs a promotion forgets."),
+    }, status=400 if form.errors else 200)
+
+
+@org_view(methods=("GET", "POST"))
+def promotion_settings(request: HttpRequest, access: Access) -> HttpResponse:
+    """The shop's département, which sets its legal sales periods."""
+    if request.method == "POST":
+        access.require(can_edit_costs)
+    instance = access.scoped(PromotionSettings).first() or PromotionSettings(organization=access.organization)
+    form = PromotionSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.promotion_settings_save(organization=access.organization, departement=form.cleaned_data["departement"])
+        messages.success(request, _("Sales periods settings saved."))
+        return redirect("campaigns:catalogue", org_slug=access.organization.slug)
+    return render(request, "campaigns/edit_form.html", {
+        "form": form, "title": _("Legal sales periods"), "can_edit": access.can(can_edit_costs),
+        "intro": _("The soldes' dates depend on the département of your shop front; an online shop follows the "
+                   "national dates."),
     }, status=400 if form.errors else 200)

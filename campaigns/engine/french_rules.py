@@ -261,8 +261,7 @@ def reference_prices(
     reductions: when the new one follows one without a day at full price between them
     (successive reductions, L112-1-1 II), the window is the 30 days before the first of them.
     """
-    window_end = _first_of_chain(start, earlier_reductions or [])
-    window_start = window_end - timedelta(days=REFERENCE_WINDOW_DAYS)
+    window_start, window_end = reference_window(start, earlier_reductions)
     days = pd.to_datetime(price_history["date"]) if len(price_history) else pd.Series([], dtype="datetime64[ns]")
     in_window = price_history[
         (days >= pd.Timestamp(window_start)) & (days < pd.Timestamp(window_end))
@@ -270,6 +269,14 @@ def reference_prices(
     lowest = in_window.groupby("product")["unit_price"].min()
     charged = pd.concat([lowest, catalogue_prices.rename("unit_price")], axis=1).min(axis=1)
     return charged.reindex(catalogue_prices.index)
+
+
+def reference_window(start: date, earlier_reductions: list[tuple[date, date]] | None = None) -> tuple[date, date]:
+    """The days a reduction starting on ``start`` takes its reference price from: the 30 days
+    before it, or before the first of the back-to-back reductions it follows (L112-1-1 II);
+    the first day inclusive, the last exclusive."""
+    window_end = _first_of_chain(start, earlier_reductions or [])
+    return window_end - timedelta(days=REFERENCE_WINDOW_DAYS), window_end
 
 
 def _first_of_chain(start: date, reductions: list[tuple[date, date]]) -> date:

@@ -46,6 +46,7 @@ from kpis.importers.streaming import file_chunks, workbook_rows
 from kpis.models import ImportBatch, ImportedOrder
 from kpis.services._common import _chunks, _decimal, _zone
 from kpis.services.actuals import daily_actuals_rebuild
+from kpis.services.prices import imported_prices_record
 from kpis.services.products import imported_lines_replace
 from kpis.services.products import imported_lines_replace
 from kpis.services.recompute import recompute_request
@@ -505,6 +506,7 @@ def _save_import(
         ([organization.id, order_id, batch.pk, False, *(values[f] for f in _ORDER_FIELDS)] for order_id, values in created),
     )
     ImportedOrder.objects.bulk_update(changed, [*_ORDER_FIELDS, "batch"], batch_size=1000)
+    imported_prices_record(organization=organization, orders=orders)
     imported_lines_replace(organization=organization, orders=orders, batch=batch)
     imported_lines_replace(organization=organization, orders=orders, batch=batch)
 

@@ -63,7 +63,15 @@ def seed_business(org: Organization) -> None:
 
 
 def fill_every_table(org: Organization) -> None:
-    from campaigns.models import Campaign, CampaignChange, CampaignComment, Product, Scenario
+    from campaigns.models import (
+        Campaign,
+        CampaignChange,
+        CampaignComment,
+        Product,
+        ProductPrice,
+        PromotionSettings,
+        Scenario,
+    )
     from capacity.models import CapacityPlan
     from kpis.models import (
         DailyActual,
@@ -86,6 +94,8 @@ def fill_every_table(org: Organization) -> None:
     CampaignComment.objects.create(campaign=campaign, author=owner, text="Check the stock first")
     CampaignChange.objects.create(campaign=campaign, changed_by=owner, field="name", old="Before", new="After")
     CapacityPlan.objects.get_or_create(organization=org)
+    ProductPrice.objects.create(organization=org, product=product, date=timezone.localdate(), unit_price=D("20"))
+    PromotionSettings.objects.get_or_create(organization=org, defaults={"departement": "57"})
     today = timezone.localdate()
     DailyActual.objects.create(organization=org, date=today - dt.timedelta(days=1), orders=D("12"),
                                paid_incl_vat=D("480"), campaign=campaign, channel=campaign.channel)
