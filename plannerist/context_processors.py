@@ -12,6 +12,7 @@ SECTIONS = [
     ("campaigns:list", _("Campaigns")),
     ("capacity:peak", _("Capacity")),
     ("kpis:list", _("KPIs")),
+    ("forecasting:page", _("Forecast")),
     ("kpis:reviews", _("Reviews")),
 ]
 

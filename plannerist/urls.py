@@ -17,6 +17,7 @@ org_patterns = [
     path("campaigns/", include("campaigns.urls")),
     path("capacity/", include("capacity.urls")),
     path("kpis/", include("kpis.urls")),
+    path("forecast/", include("forecasting.urls")),
 ]
 
 urlpatterns = [

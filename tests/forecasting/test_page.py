@@ -1,0 +1,79 @@
+"""The forecast page: the stored forecast, its method and backtest, what it rests on; FR/EN;
+nothing fitted in the request; another organisation's forecast is not shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pandas as pd
+import pytest
+from django.utils import timezone
+
+from forecasting import services, sources
+from kpis.models import DailyActual
+from tests.factories import make_member
+
+from .synthetic import expected_orders, poisson
+
+pytestmark = pytest.mark.django_db
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+FR = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+
+
+@pytest.fixture
+def fitted(org):
+    today = timezone.localdate()
+    index = pd.date_range(today - dt.timedelta(days=200), today - dt.timedelta(days=1))
+    orders = poisson(expected_orders(index))
+    DailyActual.objects.bulk_create(
+        DailyActual(organization=org, date=day.date(), orders=D(int(n))) for day, n in zip(index, orders, strict=True)
+    )
+    history, campaigns = sources.organisation_history(org, today)
+    return services.forecast_refit(organization=org, history=history, campaigns=campaigns, today=today)
+
+
+def url(org):
+    return f"/o/{org.slug}/forecast/"
+
+
+def test_the_page_shows_the_method_its_backtest_and_what_it_rests_on_in_english(fitted, org, viewer, client_for):
+    body = client_for(viewer, **EN).get(url(org)).content.decode()
+    wape = round(fitted.backtest["wape"] * 100)
+    average = round(fitted.backtest["weekday_average_wape"] * 100)
+    assert f"this forecast was off by {wape}%; the weekday average by {average}%" in body
+    assert "200 days of history: under a year, no yearly seasonality yet." in body
+    assert "Rests on 200 days of history" in body
+    assert 'data-figure=' in body and "80 % interval" in body
+    assert "Orders expected in the next 8 weeks" in body
+
+
+def test_the_page_in_french(fitted, org, viewer, client_for):
+    body = client_for(viewer, **FR).get(url(org)).content.decode()
+    assert "cette prévision s’est trompée de" in body
+    assert "pas encore de saisonnalité annuelle" in body
+    assert "Prévision" in body
+
+
+def test_the_page_fits_nothing(fitted, org, viewer, client_for, monkeypatch):
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted in a web request")
+
+    monkeypatch.setattr(services, "forecast_baseline", no_fit)
+    monkeypatch.setattr(services, "promotion_history", no_fit)
+    assert client_for(viewer, **EN).get(url(org)).status_code == 200
+
+
+def test_before_any_refit_the_page_says_how_a_forecast_comes(org, viewer, client_for):
+    body = client_for(viewer, **EN).get(url(org)).content.decode()
+    assert "No forecast yet: import orders or type a day" in body and "data-figure" not in body
+
+
+def test_a_stranger_gets_404(fitted, org, other_org, client_for):
+    stranger = make_member(other_org)
+    assert client_for(stranger).get(url(org)).status_code == 404
+
+
+def test_the_organisation_menu_links_to_the_page(org, viewer, client_for):
+    body = client_for(viewer, **EN).get(f"/o/{org.slug}/").content.decode()
+    assert f'href="{url(org)}"' in body
