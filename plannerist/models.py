@@ -131,3 +131,39 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip or '?'}: {self.failures}"
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation, pending until the invitee answers it.
+
+    Nothing of the invitee's account shows before they accept: the organisation is not in
+    their switcher, and the owner who invited sees the same whether the e-mail has an account
+    or not. The link's token is kept hashed; a new link replaces it (``created_at`` renewed).
+    """
+
+    VALID_FOR = dt.timedelta(days=7)
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+
+    export_omitted_fields = ("token_hash",)  # a live credential, not the organisation's data
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "email"], name="one_invitation_per_org_and_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization} ({self.get_role_display()})"
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.created_at + self.VALID_FOR
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        return (now or clock.now()) >= self.expires_at

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone as clock
 from django.utils.translation import gettext as _
 
 from plannerist import countries
-from plannerist.models import Membership, Organization, Role, User
+from plannerist.models import Invitation, Membership, Organization, Role, User
 
 
 class MembershipError(Exception):
@@ -72,16 +75,81 @@ def user_get_or_create(*, email: str) -> tuple[User, bool]:
     return user, True
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, _token_hash(token)
+
+
 @transaction.atomic
-def membership_invite(*, organization: Organization, email: str, role: str) -> tuple[Membership, bool]:
-    """Add the user with this e-mail (created if needed); returns (membership, user_created)."""
-    user, created = user_get_or_create(email=email)
-    membership, new = Membership.objects.get_or_create(
-        user=user, organization=organization, defaults={"role": role}
-    )
-    if not new:
+def invitation_create(*, organization: Organization, email: str, role: str, by: User | None) -> tuple[Invitation, str]:
+    """A pending invitation of ``email`` (the same whether or not it has an account: nothing
+    about the account is read); one already pending for it takes the new role and a new
+    link. Returns the invitation and its link's token, which is shown once and kept hashed."""
+    email = email.strip().lower()
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise MembershipError(_("%(email)s is already a member.") % {"email": email})
-    return membership, created
+    token, token_hash = _new_token()
+    invitation, _created = Invitation.objects.update_or_create(
+        organization=organization, email=email,
+        defaults={"role": role, "invited_by": by, "token_hash": token_hash, "created_at": clock.now()},
+    )
+    return invitation, token
+
+
+def invitation_renew(*, invitation: Invitation) -> str:
+    """A new link for an invitation (the old one stops working), valid from now."""
+    token, invitation.token_hash = _new_token()
+    invitation.created_at = clock.now()
+    invitation.save(update_fields=["token_hash", "created_at"])
+    return token
+
+
+def invitation_withdraw(*, invitation: Invitation) -> None:
+    invitation.delete()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("organization").filter(token_hash=_token_hash(token)).first()
+
+
+def _pending_for(invitation: Invitation, email: str) -> Invitation:
+    """The invitation, locked, when it is still pending for ``email``."""
+    current = Invitation.objects.select_for_update().filter(pk=invitation.pk, email__iexact=email).first()
+    if current is None or current.is_expired():
+        raise MembershipError(_("This invitation has expired or was withdrawn: ask the owner for a new link."))
+    return current
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """The invitee joins with the invitation's role."""
+    current = _pending_for(invitation, user.email)
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organization_id=current.organization_id, defaults={"role": current.role}
+    )
+    current.delete()
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, user: User) -> None:
+    _pending_for(invitation, user.email).delete()
+
+
+@transaction.atomic
+def invitation_accept_with_new_account(*, invitation: Invitation, password: str) -> Membership:
+    """An invitee without an account makes it with the password they chose, and joins. An
+    existing account is never touched here: its owner logs in to answer."""
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise MembershipError(_("An account already has this e-mail: log in to answer the invitation."))
+    user = User(username=invitation.email, email=invitation.email)
+    user.set_password(password)
+    user.save()
+    return invitation_accept(invitation=invitation, user=user)
 
 
 def _lock_owners(membership: Membership) -> tuple[Membership, bool]:

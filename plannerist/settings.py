@@ -121,6 +121,18 @@ AUTH_PASSWORD_VALIDATORS = [
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For: login throttling
 # then counts failures per client address rather than per proxy (plannerist/throttle.py).
 PLANNERIST_TRUSTED_PROXIES = env.integer("PLANNERIST_TRUSTED_PROXIES", 0)
+# E-mail: none is sent until a mail server is configured (EMAIL_HOST). Until then the
+# password-reset page says to ask an owner for a link, and owners pass links on themselves.
+EMAIL_HOST = env.string("EMAIL_HOST", "")
+PLANNERIST_EMAIL_SENDING = bool(EMAIL_HOST)
+if PLANNERIST_EMAIL_SENDING:
+    EMAIL_PORT = env.integer("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", True)
+    DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", f"Plannerist <noreply@{EMAIL_HOST}>")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetDoneView, PasswordResetView
 from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +17,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kpis.forms import PeriodForm
 from plannerist import export, selectors, services
@@ -23,7 +29,7 @@ from plannerist.forms import (
     RoleForm,
     ThrottledAuthenticationForm,
 )
-from plannerist.models import Membership
+from plannerist.models import Invitation, Membership, User
 from plannerist.tenancy import (
     Access,
     can_delete_organization,
@@ -45,6 +51,35 @@ class ThrottledLoginView(LoginView):
         return response
 
 
+def email_sending() -> bool:
+    """Whether the site can send mail (a mail server is configured: ``EMAIL_HOST``)."""
+    return settings.PLANNERIST_EMAIL_SENDING
+
+
+class ProductPasswordResetView(PasswordResetView):
+    """Django's password reset, in the product's pages; with no mail server, it sends nothing
+    and says how to get a link instead (an owner gives it from *Members*), never that a mail left."""
+
+    template_name = "registration/password_reset_form.html"
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not email_sending():
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "email_sending": email_sending()}
+
+
+class ProductPasswordResetDoneView(PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not email_sending():  # nothing was sent: never say it was
+            return redirect("password_reset")
+        return super().get(request, *args, **kwargs)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The portfolio: every organisation of the user, what needs attention first."""
@@ -55,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request.user, now=timezone.now(), query=form.cleaned_data["q"],
         status=form.cleaned_data["status"], sort=form.cleaned_data["sort"] or "name",
     )
-    context = {"rows": rows, "form": form, "pairs": _pair_titles()}
+    context = {"rows": rows, "form": form, "pairs": _pair_titles(), "invitations": selectors.invitations_for(request.user)}
     if request.htmx:
         return render(request, "plannerist/home.html#portfolio", context)
     return render(request, "plannerist/home.html", context)
@@ -89,21 +124,56 @@ def members(request: HttpRequest, access: Access) -> HttpResponse:
         access.require(can_manage_members)
         if form.is_valid():
             try:
-                membership, created = services.membership_invite(
-                    organization=access.organization, **form.cleaned_data
+                invitation, token = services.invitation_create(
+                    organization=access.organization, by=request.user, **form.cleaned_data
                 )
             except services.MembershipError as error:
                 form.add_error("email", str(error))
             else:
-                _announce_invitation(request, membership, created)
+                _announce_invitation(request, invitation, token)
                 return redirect("members", org_slug=access.organization.slug)
+    can_manage = access.can(can_manage_members)
     context = {
         "form": form,
         "members": selectors.members_of(access),
+        "invitations": access.scoped(Invitation).order_by("email") if can_manage else [],
         "roles": RoleForm.base_fields["role"].choices,
-        "can_manage": access.can(can_manage_members),
+        "can_manage": can_manage,
     }
     return render(request, "plannerist/members.html", context, status=400 if form.errors else 200)
+
+
+@org_view(methods=("POST",), invitation=Invitation)
+def invitation_renew(request: HttpRequest, access: Access, invitation: Invitation) -> HttpResponse:
+    """A new link for an invitation whose link expired or was lost (the old one stops working)."""
+    access.require(can_manage_members)
+    _announce_invitation(request, invitation, services.invitation_renew(invitation=invitation))
+    return redirect("members", org_slug=access.organization.slug)
+
+
+@org_view(methods=("POST",), invitation=Invitation)
+def invitation_withdraw(request: HttpRequest, access: Access, invitation: Invitation) -> HttpResponse:
+    access.require(can_manage_members)
+    services.invitation_withdraw(invitation=invitation)
+    messages.success(request, _("The invitation of %(email)s was withdrawn.") % {"email": invitation.email})
+    return redirect("members", org_slug=access.organization.slug)
+
+
+@org_view(methods=("POST",), membership=Membership)
+def member_password_link(request: HttpRequest, access: Access, membership: Membership) -> HttpResponse:
+    """A one-time link to choose a new password, which the owner passes on (no mail is sent)."""
+    access.require(can_manage_members)
+    user = membership.user
+    if not selectors.password_link_allowed(by=request.user, user=user):
+        messages.error(request, _(
+            "%(email)s also belongs to organisations you do not own: they choose a new password "
+            "from the login page's “Forgot your password?”, or an owner of all of them gives the link."
+        ) % {"email": user.email})
+    else:
+        messages.success(request, _(
+            "Send %(email)s this link to choose a new password; it works once, for %(days)s days: %(link)s"
+        ) % {"email": user.email, "days": settings.PASSWORD_RESET_TIMEOUT // 86400, "link": _password_link(request, user)})
+    return redirect("members", org_slug=access.organization.slug)
 
 
 @org_view(methods=("POST",), membership=Membership)
@@ -164,23 +234,69 @@ def organization_delete(request: HttpRequest, access: Access) -> HttpResponse:
     return render(request, "plannerist/organization_delete.html", context, status=400 if form.errors else 200)
 
 
-def _announce_invitation(request: HttpRequest, membership: Membership, created: bool) -> None:
-    user = membership.user
-    if not created:
-        messages.success(request, _("%(user)s now has access.") % {"user": user})
-        return
-    # No mail server is assumed: the owner passes this one-time link on to the new member.
-    link = request.build_absolute_uri(
-        reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-    )
-    messages.success(
-        request,
-        _("%(email)s was invited. Send them this link to choose a password: %(link)s")
-        % {"email": user.email, "link": link},
-    )
+def _announce_invitation(request: HttpRequest, invitation: Invitation, token: str) -> None:
+    """The same words whether or not the e-mail has an account: the owner learns nothing of it.
+    No mail server is assumed: the owner passes the link on."""
+    link = request.build_absolute_uri(reverse("invitation_open", kwargs={"token": token}))
+    messages.success(request, _(
+        "%(email)s is invited as %(role)s. Send them this link, valid for %(days)s days; they join "
+        "once they accept: %(link)s"
+    ) % {"email": invitation.email, "role": invitation.get_role_display(), "days": Invitation.VALID_FOR.days,
+         "link": link})
+
+
+def _password_link(request: HttpRequest, user: User) -> str:
+    return request.build_absolute_uri(reverse("password_reset_confirm", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
+    }))
+
+
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The invitations waiting for the user's answer."""
+    return render(request, "plannerist/invitations.html", {"invitations": selectors.invitations_for(request.user)})
+
+
+@login_required
+@require_POST
+def invitation_answer(request: HttpRequest, invitation_id: int, answer: str) -> HttpResponse:
+    invitation = selectors.invitation_for(request.user, invitation_id)  # 404 when not theirs
+    try:
+        if answer == "accept":
+            membership = services.invitation_accept(invitation=invitation, user=request.user)
+            messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organization.name})
+            return redirect("dashboard", org_slug=membership.organization.slug)
+        services.invitation_decline(invitation=invitation, user=request.user)
+        messages.success(request, _("You declined the invitation of %(name)s.") % {"name": invitation.organization.name})
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    return redirect("invitations")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The link the owner passed on. Signed in, the invitation waits on the user's page; without
+    an account, the invitee chooses a password and joins; with one, they log in to answer."""
+    invitation = services.invitation_by_token(token)
+    if invitation is None or invitation.is_expired():
+        return render(request, "plannerist/invitation_open.html", {"invitation": None}, status=404)
+    if request.user.is_authenticated:
+        if request.user.email.lower() == invitation.email:
+            return redirect("invitations")
+        return render(request, "plannerist/invitation_open.html", {"invitation": invitation, "other_account": True})
+    if selectors.account_exists(invitation.email):
+        return redirect(f"{reverse('login')}?{urlencode({'next': reverse('invitations')})}")
+    # Django's form of a new password, its validators included; the service makes the account.
+    form = SetPasswordForm(User(username=invitation.email, email=invitation.email), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.invitation_accept_with_new_account(
+                invitation=invitation, password=form.cleaned_data["new_password1"])
+        except services.MembershipError as error:
+            messages.error(request, str(error))
+            return redirect("login")
+        auth_login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organization.name})
+        return redirect("dashboard", org_slug=membership.organization.slug)
+    return render(request, "plannerist/invitation_open.html", {"invitation": invitation, "form": form},
+                  status=400 if form.errors else 200)

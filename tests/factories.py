@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.db import models
 
-from plannerist.models import Membership, Organization, Role, User
+from plannerist.models import Invitation, Membership, Organization, Role, User
 
 _seq = itertools.count(1)
 PASSWORD = "a-long-test-password"
@@ -42,7 +42,16 @@ OBJECT_MAKERS: dict[type[models.Model], Callable[[Organization], models.Model]] 
     Membership: lambda org: Membership.objects.create(
         user=make_user(), organization=org, role=Role.VIEWER
     ),
+    Invitation: lambda org: make_invitation(org)[0],
 }
+
+
+def make_invitation(organization: Organization, email: str | None = None, role: str = Role.VIEWER):
+    """A pending invitation and its link's token."""
+    from plannerist.services import invitation_create
+
+    return invitation_create(organization=organization, email=email or f"invitee{next(_seq)}@example.test",
+                             role=role, by=None)
 
 
 def make_object(model: type[models.Model], organization: Organization) -> models.Model:

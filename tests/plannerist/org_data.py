@@ -21,6 +21,7 @@ from tests import factories
 # Text the code interprets (a KPI key, a rule, a format, a time zone): not typed by users.
 NOT_FREE_TEXT = {
     "plannerist.organization": {"slug", "timezone"},
+    "plannerist.invitation": {"token_hash"},
     "campaigns.campaignchange": {"field"},
     "kpis.kpisnapshot": {"kpi", "scope_id"},
     "kpis.kpitarget": {"kpi"},
@@ -92,6 +93,7 @@ def fill_every_table(org: Organization) -> None:
     Scenario.objects.filter(campaign__organization=org).first().products.add(product)
     owner = factories.make_member(org)
     CampaignComment.objects.create(campaign=campaign, author=owner, text="Check the stock first")
+    factories.make_invitation(org, email="invited@example.test")
     CampaignChange.objects.create(campaign=campaign, changed_by=owner, field="name", old="Before", new="After")
     CapacityPlan.objects.get_or_create(organization=org)
     ProductPrice.objects.create(organization=org, product=product, date=timezone.localdate(), unit_price=D("20"))

@@ -1,16 +1,16 @@
-from plannerist.models import Membership, Role
+from plannerist.models import Invitation, Membership, Role
 from tests import factories
 
 
-def test_an_owner_invites_a_new_member_who_gets_a_password_link(org, owner, client_for):
+def test_an_owner_invites_a_new_member_who_gets_an_invitation_link(org, owner, client_for):
     client = client_for(owner)
     response = client.post(
         f"/o/{org.slug}/members/", {"email": "Nouveau@Example.test", "role": Role.MARKETING}, follow=True
     )
-    membership = Membership.objects.get(organization=org, user__email="nouveau@example.test")
-    assert membership.role == Role.MARKETING
-    assert not membership.user.has_usable_password()
-    assert "/accounts/reset/" in response.content.decode()
+    invitation = Invitation.objects.get(organization=org)
+    assert (invitation.email, invitation.role) == ("nouveau@example.test", Role.MARKETING)
+    assert "/join/" in response.content.decode()
+    assert not Membership.objects.filter(organization=org, user__email="nouveau@example.test").exists()
 
 
 def test_inviting_an_existing_member_twice_is_refused_on_the_field(org, owner, client_for):
