@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 from campaigns.models import Campaign, Channel, CostProfile, Mechanic, Product, Scenario, Scope
+from campaigns.price_history import product_prices_record
 from plannerist.models import Organization
 
 PRODUCTS = {
@@ -157,4 +158,42 @@ def _campaigns(organization: Organization, channels: dict, products: dict, today
         start=friday, end=friday + dt.timedelta(days=10), status=Campaign.Status.DRAFT,
         mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.15"), scope=Scope.CATEGORIES,
         scope_categories=["Fondants"], baseline_orders=D("60"), uplift=D("0.40"), ad_spend=D("80"),
+    )
+    _law_campaigns(organization, shop, products, today)
+
+
+def _law_campaigns(organization: Organization, shop: Channel, products: dict, today: dt.date) -> None:
+    """Spring campaigns that each trip one French promotion rule, so that the demo shows them:
+    a −20 % two weeks after a −10 % on the diffusers (L112-1-1), premium candles below cost
+    outside the sales (L442-5), "Soldes de printemps" in April (L310-3)."""
+    year = today.year if today < dt.date(today.year, 2, 1) else today.year + 1
+    diffusers = [p for p in products.values() if p.category == "Diffuseurs"]
+    first = _campaign(
+        organization, "Diffuseurs −10 %", channel=shop, start=dt.date(year, 3, 2), end=dt.date(year, 3, 8),
+        status=Campaign.Status.APPROVED, mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.10"),
+        scope=Scope.CATEGORIES, scope_categories=["Diffuseurs"], baseline_orders=D("40"), uplift=D("0.25"),
+        ad_spend=D("80"),
+    )
+    # The demo's orders stop today: the −10 % week's prices are recorded as the shop will charge them.
+    days = [first.start + dt.timedelta(days=k) for k in range(first.days)]
+    product_prices_record(organization=organization, rows=[
+        (p.sku, day, float(p.price) * 0.9) for p in diffusers for day in days
+    ])
+    _campaign(
+        organization, "Diffuseurs −20 %", channel=shop, objective="Relancer les diffuseurs avant le printemps.",
+        start=dt.date(year, 3, 16), end=dt.date(year, 3, 22), status=Campaign.Status.PLANNED,
+        mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.20"), scope=Scope.CATEGORIES,
+        scope_categories=["Diffuseurs"], baseline_orders=D("40"), uplift=D("0.40"), ad_spend=D("120"),
+    )
+    _campaign(
+        organization, "Déstockage bougies premium −80 %", channel=shop, start=dt.date(year, 2, 16),
+        end=dt.date(year, 2, 22), status=Campaign.Status.PLANNED, mechanic=Mechanic.PERCENT_OFF,
+        discount_rate=D("0.80"), scope=Scope.CATEGORIES, scope_categories=["Bougies premium"],
+        baseline_orders=D("30"), uplift=D("1.00"), ad_spend=D("50"),
+    )
+    _campaign(
+        organization, "Soldes de printemps", channel=shop, objective="Les fondants à petit prix pour le printemps.",
+        start=dt.date(year, 4, 8), end=dt.date(year, 4, 19), status=Campaign.Status.PLANNED,
+        mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.15"), scope=Scope.CATEGORIES,
+        scope_categories=["Fondants"], baseline_orders=D("90"), uplift=D("0.30"), ad_spend=D("60"),
     )

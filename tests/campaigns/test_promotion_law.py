@@ -200,3 +200,20 @@ def test_the_selector_reads_in_two_queries(org, candle, web, django_assert_num_q
         result = law.promotion_law(campaign, organization=org, product_ids=[], start=campaign.start, end=campaign.end)
     assert len(result.products) == 6
     assert result.window_first == dt.date(2026, 4, 1)  # 30 days before the first of the two reductions
+
+
+def test_the_demo_has_a_campaign_that_trips_each_rule(org):
+    from campaigns import demo
+
+    demo.seed(org, dt.date(2026, 12, 2), like="lumiere-et-cire")
+
+    def law_of(name: str) -> law.PromotionLaw:
+        c = Campaign.objects.get(organization=org, name=name)
+        return law.promotion_law(c, organization=org, product_ids=[p.pk for p in c.products.all()], start=c.start,
+                                 end=c.end, name=c.name, description=c.objective, exclude_campaign_id=c.pk)
+
+    twenty = law_of("Diffuseurs −20 %")
+    assert twenty.overstated and not twenty.below_cost and not twenty.sales.misuses_soldes
+    assert law_of("Déstockage bougies premium −80 %").below_cost
+    assert law_of("Soldes de printemps").sales.misuses_soldes
+    assert law_of("Diffuseurs −10 %").lawful
