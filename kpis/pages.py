@@ -258,7 +258,11 @@ def side_of(key: str, series: list[float | None], targets: dict[str, float], *, 
 
 def pair_status(sides: tuple[PairSide, PairSide]) -> str:
     """A traffic light for a pair: "good" when both sides meet their targets, "bad" when
-    both miss, "mixed" otherwise, "unknown" when no side can be judged."""
+    both miss, "mixed" otherwise, "unknown" when no side can be judged, and "missing" when a
+    side has a target but no figure (costs missing, no spend entered): an unknown figure is
+    not off target."""
+    if any(s.target is not None and s.latest is None for s in sides):
+        return "missing"
     judged = [s.meets_target for s in sides if s.meets_target is not None]
     if not judged:
         return "unknown"

@@ -4,17 +4,19 @@ are listed on its page, added with their costs in one go, and until then no marg
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from campaigns.models import Product
 from kpis import selectors, services
 from kpis.importers import OrderFile
-from kpis.models import DailyActual, ImportBatch, KpiSnapshot
+from kpis.models import DailyActual, ImportBatch, KpiSnapshot, KpiTarget
 from kpis.rules import last_complete_week
 from plannerist.models import Role
 from tests.factories import make_member, make_org, make_product
@@ -143,3 +145,31 @@ def test_a_real_shopify_export_without_catalogue_claims_no_margin():
     assert set(coverage.values_list("value", flat=True)) == {0.0}
     missing, count = selectors.missing_products(org.id, batch=outcome.batch)
     assert count >= 80 and missing[0].units > 0 and missing[0].average_price > 0  # the best-selling first
+
+
+@pytest.mark.django_db
+def test_the_kpis_command_prints_unknown_figures_as_null_not_0(org, tmp_path, capsys):
+    path = tmp_path / "costless.csv"
+    path.write_bytes(costless_file().read())
+    call_command("import_orders", "--org", org.slug, "--format", "generic", str(path))
+    capsys.readouterr()
+    monday = last_complete_week(timezone.localdate())
+    call_command("kpis", "--org", org.slug, "--from", f"{monday - dt.timedelta(days=7)}",
+                 "--to", f"{monday + dt.timedelta(days=6)}", "--json")
+    rows = json.loads(capsys.readouterr().out)
+    week = {r["kpi"]: r["value"] for r in rows
+            if r["scope"] == "organisation" and r["period"] == "week" and r["period_start"] == monday.isoformat()}
+    assert week["revenue_excl_vat"] == pytest.approx(100) and week["cost_coverage"] == 0
+    assert (week["margin"], week["margin_per_order"], week["margin_rate"]) == (None, None, None)
+    assert (week["cac"], week["roas"], week["support_cost_per_order"]) == (None, None, None)
+
+
+def test_an_unknown_margin_is_not_off_target_in_the_lights(org, owner, client_for):
+    imported(org, owner, client_for)
+    KpiTarget.objects.create(organization=org, kpi="revenue_excl_vat", value=50.0)  # met: €100
+    KpiTarget.objects.create(organization=org, kpi="margin", value=30.0)  # unknown, not missed
+    consultant = make_member(org, Role.CONSULTANT)
+    for client, path in ((client_for(owner, **EN), f"/o/{org.slug}/"), (client_for(consultant, **EN), "/")):
+        html = client.get(path).content.decode()
+        assert "○ a figure is unknown" in html, path
+        assert "one off target" not in html and "both off target" not in html, path
