@@ -139,7 +139,8 @@ def whatif_with(**fields: str) -> Callable:
     from urllib.parse import parse_qs
 
     def matches(response) -> bool:
-        if "/campaigns/whatif/" not in response.url:
+        # campaigns/whatif/ (a new plan), campaigns/<id>/whatif/, campaigns/scenarios/<id>/whatif/
+        if not re.search(r"/campaigns/(?:(?:scenarios/)?\d+/)?whatif/$", response.url):
             return False
         posted = parse_qs(response.request.post_data or "", keep_blank_values=True)
         return all(posted.get(name) == [value] for name, value in fields.items())
