@@ -70,10 +70,6 @@ class QuickEntryForm(forms.ModelForm):
         return values
 
 
-PRICES_INCL_VAT, PRICES_EXCL_VAT = "incl-vat", "excl-vat"
-PRICES = [(PRICES_INCL_VAT, _("incl. VAT")), (PRICES_EXCL_VAT, _("excl. VAT"))]
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -86,6 +82,10 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(f, initial) for f in files if f] or super().clean(None)
+
+
+PRICES_INCL_VAT, PRICES_EXCL_VAT = "incl-vat", "excl-vat"
+PRICES = [(PRICES_INCL_VAT, _("incl. VAT")), (PRICES_EXCL_VAT, _("excl. VAT"))]
 
 
 class ImportForm(forms.Form):

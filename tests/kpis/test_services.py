@@ -242,3 +242,58 @@ def test_a_recompute_drops_snapshots_the_data_no_longer_gives(org):
     assert not KpiSnapshot.objects.filter(period="day", period_start=dt.date(2026, 4, 3)).exists()
     state = RecomputeState.objects.get(organization=org)
     assert state.last_computed_at is not None and not state.stale and not state.pending
+
+
+# ---------------------------------------------------------------- long files, read in chunks
+
+
+def test_a_file_read_in_chunks_of_one_order_imports_what_the_whole_file_does(org, other_org, tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_bytes(tiny_shop().content)
+    streamed = services.orders_import_stream(organization=org, paths=[path], format="generic", chunk_rows=1)
+    whole = import_tiny(other_org)
+    assert streamed.ok and streamed.created == whole.created == 4
+    assert streamed.result.summary == whole.result.summary
+
+    def stored(o):
+        return sorted(ImportedOrder.objects.filter(organization=o).values_list(
+            "order_id", "paid_incl_vat", "units", "cancelled", "discount_code"))
+
+    assert stored(org) == stored(other_org)
+
+
+def test_an_error_in_a_later_chunk_names_its_row_in_the_whole_file(org, tmp_path):
+    path = tmp_path / "bad.csv"
+    rows = "".join(f"A{i};01/04/2026 10:00;S;x;1;12,00;;;;;;;;;\n" for i in range(1, 8))
+    path.write_text(GENERIC_HEADER + rows + "A8;01/04/2026 10:00;S;x;deux;12,00;;;;;;;;;\n", encoding="utf-8")
+    outcome = services.orders_import_stream(organization=org, paths=[path], format="generic", chunk_rows=2)
+    assert [(e.row, e.column) for e in outcome.errors] == [(9, "quantity")]
+    assert not ImportedOrder.objects.exists()
+
+
+def test_a_workbook_over_the_web_limit_is_refused_from_its_size_before_any_cell_is_read(org, monkeypatch):
+    import io
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from kpis.importers import OrderFile
+
+    workbook = Workbook()
+    workbook.active.append(["order_id", "date"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    inflated, out = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for item in inflated.infolist():
+            data = inflated.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:O300001"', data)
+            archive.writestr(item, data)
+    read = []
+    monkeypatch.setattr(services.imports, "read_orders", lambda *a, **k: read.append(1))
+    outcome = services.import_preview(organization=org, files=[OrderFile("year.xlsx", out.getvalue())],
+                                      format="generic", by=None)
+    assert [e.code for e in outcome.errors] == ["too_many_rows"] and "300,000 rows" in outcome.errors[0].message
+    assert not read and not ImportBatch.objects.exists()
