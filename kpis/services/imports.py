@@ -48,7 +48,6 @@ from kpis.services._common import _chunks, _decimal, _zone
 from kpis.services.actuals import daily_actuals_rebuild
 from kpis.services.prices import imported_prices_record
 from kpis.services.products import imported_lines_replace
-from kpis.services.products import imported_lines_replace
 from kpis.services.recompute import recompute_request
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization, User
@@ -506,9 +505,8 @@ def _save_import(
         ([organization.id, order_id, batch.pk, False, *(values[f] for f in _ORDER_FIELDS)] for order_id, values in created),
     )
     ImportedOrder.objects.bulk_update(changed, [*_ORDER_FIELDS, "batch"], batch_size=1000)
+    imported_lines_replace(organization=organization, orders=orders, batch=batch)
     imported_prices_record(organization=organization, orders=orders)
-    imported_lines_replace(organization=organization, orders=orders, batch=batch)
-    imported_lines_replace(organization=organization, orders=orders, batch=batch)
 
     days: tuple[dt.date, ...] = ()
     if touched_days:

@@ -77,6 +77,7 @@ def fill_every_table(org: Organization) -> None:
     from kpis.models import (
         DailyActual,
         ImportBatch,
+        ImportedLine,
         ImportedOrder,
         KpiSnapshot,
         KpiTarget,
@@ -106,6 +107,8 @@ def fill_every_table(org: Organization) -> None:
     ImportedOrder.objects.create(organization=org, order_id="#1001", ordered_at=timezone.now(),
                                  channel_name="Shop front", discount_code="NOEL20", currency="EUR",
                                  source_format="generic", batch=batch, campaign=campaign, paid_incl_vat=D("40"))
+    ImportedLine.objects.create(organization=org, batch=batch, order_id="#1001", date=today,
+                                product="Handmade candle", units=D("2"), amount_incl_vat=D("40"))
     KpiSnapshot.objects.create(organization=org, scope="org", period="week", kpi="orders",
                                period_start=today - dt.timedelta(days=7), value=12.0, computed_at=timezone.now())
     RecomputeState.objects.get_or_create(organization=org, defaults={"last_error": "Timed out"})
