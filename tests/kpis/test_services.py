@@ -9,7 +9,14 @@ import pytest
 
 from campaigns.models import Product
 from kpis import selectors, services
-from kpis.models import DailyActual, ImportBatch, ImportedLine, ImportedOrder, KpiSnapshot, RecomputeState
+from kpis.models import (
+    DailyActual,
+    ImportBatch,
+    ImportedLine,
+    ImportedOrder,
+    KpiSnapshot,
+    RecomputeState,
+)
 from kpis.services.products import NewProduct
 from kpis.services.products import missing_products_add as _missing_products_add
 from tests.factories import make_campaign, make_channel, make_product
