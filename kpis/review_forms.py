@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from kpis.models import ReviewDecision, WeeklyReview
+from plannerist.fields import bound_inputs, validate_plausible_date
 from plannerist.models import Organization, User
 
 _ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})")
@@ -44,6 +45,7 @@ class WeekForm(forms.Form):
                 _("“%(week)s” is not an ISO week: write the year and the week number, e.g. 2026-W47."),
                 code="invalid", params={"week": text},
             ) from None
+        validate_plausible_date(monday)
         if monday > timezone.localdate():
             raise forms.ValidationError(_("That week has not started yet."), code="future")
         return monday
@@ -65,6 +67,7 @@ class DecisionForm(forms.ModelForm):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_inputs(self)
         self.fields["owner"].queryset = User.objects.filter(memberships__organization=organization).order_by("email")
         self.fields["campaign"].queryset = Campaign.objects.filter(organization=organization).order_by("-start", "name")
         self.fields["campaign"].help_text = _("Optional: the campaign the decision is about.")
