@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from forecasting.engine import (
     Campaign,
@@ -31,6 +30,7 @@ from forecasting.models import HORIZON_DAYS, Forecast, ForecastDay, RefitState
 from forecasting.sources import CampaignWindow
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization
+from plannerist.publish import publish
 
 logger = logging.getLogger(__name__)
 FALLBACK_COUNTRY = "FR"  # the organisation's default; used when the holidays package lacks its country
@@ -173,9 +173,8 @@ def refit_release(*, organization_id: int) -> None:
 def _publish_refit(organization_id: int) -> None:
     from forecasting.tasks import refit_forecast
 
-    try:
-        refit_forecast.delay(organization_id)
-    except (BrokerError, ConnectionError, OSError) as error:
+    error = publish(refit_forecast, organization_id)
+    if error is not None:
         logger.warning("Forecast refit of organisation %s not queued: %s", organization_id, error)
         RefitState.objects.filter(organization_id=organization_id).update(
             pending=False, last_error=f"not queued: {error}"[:500]

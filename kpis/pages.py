@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import math
 
+import numpy as np
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +87,9 @@ def complete_periods(
     current = table.loc[in_progress].iloc[-1] if in_progress.any() else None
     over = ~in_progress & (table.index < current_start)
     if span is not None:
-        over &= [_covered_days(start, period, span) == period_days(start, period) for start in table.index]
+        over &= np.array(
+            [_covered_days(start, period, span) == period_days(start, period) for start in table.index], dtype=bool
+        )
     return table.loc[over], current
 
 

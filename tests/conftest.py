@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from plannerist import publish
 from plannerist.models import Role
 from tests import factories
 
@@ -40,3 +41,10 @@ def client_for():
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _broker_tried_again():
+    """A broker failure one test provokes does not pause the next test's publishes."""
+    yield
+    publish.resume()

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from kpis import selectors
 from kpis.models import KpiSnapshot, RecomputeState, Signal
 from kpis.services._common import _chunks, _zone
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization
+from plannerist.publish import publish
 
 logger = logging.getLogger(__name__)
 
@@ -112,9 +112,8 @@ def recompute_request(*, organization: Organization) -> bool:
 def _publish_recompute(organization_id: int) -> None:
     from kpis.tasks import recompute_kpis
 
-    try:
-        recompute_kpis.delay(organization_id)
-    except (BrokerError, ConnectionError, OSError) as error:
+    error = publish(recompute_kpis, organization_id)
+    if error is not None:
         logger.warning("KPI recompute of organisation %s not queued: %s", organization_id, error)
         RecomputeState.objects.filter(organization_id=organization_id).update(
             pending=False, stale=True, last_error=f"not queued: {error}"[:500]

@@ -60,6 +60,7 @@ def test_with_redis_stopped_pages_render_edits_save_and_the_sweep_catches_up_aft
 ):
     monday, tuesday = last_week()[:2]
     type_figures(org, [monday, tuesday], orders=4)
+    type_figures(org, last_week()[2:], orders=0)  # the whole week has data: it is compared
     worker = start_worker()
     tasks.recompute_kpis.delay(org.id)
     _run(worker, tasks.recompute_kpis.name, 1)

@@ -135,3 +135,21 @@ def test_a_run_lost_with_its_worker_is_failed_by_the_beat_job_and_stops_polling(
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED and batch.is_finished and batch.pending_lines is None
     assert batch.errors[0]["code"] == services.IMPORT_LOST
+
+
+def test_after_a_broker_failure_the_next_publishes_give_up_at_once(monkeypatch):
+    """One request queuing two jobs with the broker hung waits one socket timeout, not two."""
+    from plannerist import publish as publishing
+
+    calls = []
+
+    class Task:
+        def delay(self, *args):
+            calls.append(args)
+            raise BrokerError("Timeout reading from socket")
+
+    assert publishing.publish(Task(), 1) == "Timeout reading from socket"
+    assert publishing.publish(Task(), 2) == "broker unreachable a moment ago"
+    assert calls == [(1,)]
+    publishing.resume()
+    assert publishing.publish(Task(), 3) == "Timeout reading from socket" and calls == [(1,), (3,)]

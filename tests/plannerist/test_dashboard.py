@@ -296,3 +296,13 @@ def test_load_rows_pair_each_weeks_average_with_its_peak_day():
     assert weeks == [monday]
     assert rows[0]["weeks"] == [0.91]
     assert rows[0]["cells"] == [{"average": 0.91, "peak": 2.11}]
+
+
+def test_complete_periods_of_an_organisation_without_snapshots_is_empty_not_an_error():
+    import pandas as pd
+
+    from kpis.pages import complete_periods
+
+    over, current = complete_periods(pd.DataFrame(index=pd.Index([], dtype=object)), dt.date(2026, 11, 30),
+                                     span=(dt.date(2026, 11, 2), dt.date(2026, 11, 29)))
+    assert over.empty and current is None
