@@ -45,9 +45,9 @@ class WeekForm(forms.Form):
                 _("“%(week)s” is not an ISO week: write the year and the week number, e.g. 2026-W47."),
                 code="invalid", params={"week": text},
             ) from None
-        validate_plausible_date(monday)
         if monday > timezone.localdate():
             raise forms.ValidationError(_("That week has not started yet."), code="future")
+        validate_plausible_date(monday)
         return monday
 
     def week_start(self, default: dt.date) -> dt.date:
