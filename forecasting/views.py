@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from forecasting import charts, selectors, services, sources
+from forecasting.engine import compare
+from forecasting.models import HORIZON_DAYS
 from plannerist.templatetags.plannerist import pct
 from plannerist.tenancy import Access, org_view
 
@@ -63,6 +65,38 @@ def backtest_sentence(backtest: dict) -> str:
     return sentence + "."
 
 
+EVENT_NAMES = {
+    "black_friday": gettext_lazy("Black Friday"),
+    "cyber_monday": gettext_lazy("Cyber Monday"),
+    "christmas_eve": gettext_lazy("Christmas Eve"),
+    "winter_sales": gettext_lazy("First day of the winter sales"),
+    "summer_sales": gettext_lazy("First day of the summer sales"),
+}
+
+
+def next_weeks(days, last_year) -> list[dict]:
+    """Orders expected per calendar week, beside the same weeks a year before (aligned by
+    weekday; None when the history does not hold all of the week's days)."""
+    weeks = []
+    for period, rows in days.groupby(days.index.to_period("W-SUN")):
+        before = last_year.reindex(rows.index)
+        weeks.append({
+            "start": period.start_time.date(), "orders": float(rows["orders"].sum()),
+            "last_year": None if before.isna().any() else float(before.sum()),
+        })
+    return weeks
+
+
+def event_rows(history, days, campaigns, *, country: str) -> list[dict]:
+    """Each event ahead beside the same event a year before (and the campaign that ran on
+    that day, whose orders are then not a baseline)."""
+    rows = []
+    for event in compare.event_comparisons(history, days, country=country):
+        during = next((c.name for c in campaigns if c.start <= event.last_day <= c.end), None)
+        rows.append({**event.__dict__, "name": EVENT_NAMES[event.code], "campaign": during})
+    return rows
+
+
 @org_view()
 def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
     organization = access.organization
@@ -70,19 +104,19 @@ def forecast_page(request: HttpRequest, access: Access) -> HttpResponse:
     context: dict = {"stored": stored}
     if stored is not None:
         start = stored.fitted_for
-        days = selectors.forecast_days(organization.id, start=start, end=start + dt.timedelta(days=FORECAST_SHOWN_DAYS - 1))
-        history, _campaigns = sources.organisation_history(organization, start)  # a read, not a fit
-        series = services.history_series(history, before=start).iloc[-HISTORY_SHOWN_DAYS:]
+        days = selectors.forecast_days(organization.id, start=start, end=start + dt.timedelta(days=HORIZON_DAYS - 1))
+        history, campaigns = sources.organisation_history(organization, start)  # a read, not a fit
+        full = services.history_series(history, before=start)
+        shown = days.iloc[:FORECAST_SHOWN_DAYS]
+        last_year = compare.same_weekday_last_year(full, shown.index)
         context.update(
-            chart=charts.forecast(series, days),
+            chart=charts.forecast(full.iloc[-HISTORY_SHOWN_DAYS:], shown, last_year),
+            events=event_rows(full, days, campaigns, country=services.country_of(organization)[0]),
             method=METHOD_NAMES.get(stored.method, stored.method),
             backtest=backtest_sentence(stored.backtest),
             notes=[s for s in (note_sentence(n) for n in stored.notes) if s],
-            next_weeks=[
-                {"start": period.start_time.date(), "orders": float(rows["orders"].sum())}
-                for period, rows in days.iloc[:56].groupby(days.index[:56].to_period("W-SUN"))
-            ],
+            next_weeks=next_weeks(days.iloc[:56], last_year),
             pooled=[{**p, "label": MECHANIC_NAMES.get(p["mechanic"], p["mechanic"])}
-                    for p in selectors.promotion_memory(organization.id)["pooled"]],
+                    for p in (stored.promotions or {}).get("pooled", [])],
         )
     return render(request, "forecasting/forecast.html", context)

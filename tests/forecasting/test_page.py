@@ -77,3 +77,44 @@ def test_a_stranger_gets_404(fitted, org, other_org, client_for):
 def test_the_organisation_menu_links_to_the_page(org, viewer, client_for):
     body = client_for(viewer, **EN).get(f"/o/{org.slug}/").content.decode()
     assert f'href="{url(org)}"' in body
+
+
+@pytest.fixture
+def fitted_two_years(org):
+    """500 days of history, Black Friday a year ago at 5 times a day's orders."""
+    today = timezone.localdate()
+    index = pd.date_range(today - dt.timedelta(days=500), today - dt.timedelta(days=1))
+    orders = poisson(expected_orders(index))
+    DailyActual.objects.bulk_create(
+        DailyActual(organization=org, date=day.date(), orders=D(int(n))) for day, n in zip(index, orders, strict=True)
+    )
+    history, campaigns = sources.organisation_history(org, today)
+    forecast = services.forecast_refit(organization=org, history=history, campaigns=campaigns, today=today)
+    return forecast, services.history_series(history, before=today)
+
+
+def test_last_year_aligned_by_weekday_and_by_event(fitted_two_years, org, viewer, client_for, django_assert_max_num_queries):
+    from forecasting.engine.calendar import black_friday
+    from plannerist.templatetags.plannerist import num
+
+    forecast, history = fitted_two_years
+    client = client_for(viewer, **EN)
+    with django_assert_max_num_queries(8):  # session, user, memberships, forecast, days, actuals, campaigns
+        body = client.get(url(org)).content.decode()
+    assert "last year, same weekday" in body and "Same weeks last year" in body
+    # The first forecast week's row: the same 7 weekdays 364 days before, summed.
+    first = forecast.fitted_for
+    week_start = first - dt.timedelta(days=first.weekday())
+    week = pd.date_range(first, week_start + dt.timedelta(days=6)) - pd.Timedelta(days=364)
+    assert f"<td class=\"num\">{num(history.reindex(week).sum(), 0)}</td></tr>" in body
+    # Black Friday ahead faces last year's Black Friday, by its own date.
+    year = first.year if first <= black_friday(first.year) else first.year + 1
+    last = black_friday(year - 1)
+    assert "Black Friday" in body
+    assert last.strftime("%a %-d %b %Y") in body and black_friday(year).strftime("%a %-d %b %Y") in body
+    assert "A year before, on the same weekdays" in body
+
+
+def test_last_year_in_french(fitted_two_years, org, viewer, client_for):
+    body = client_for(viewer, **FR).get(url(org)).content.decode()
+    assert "Mêmes semaines l’an dernier" in body and "face au Black Friday de l’an dernier" in body
