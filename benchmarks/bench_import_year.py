@@ -32,10 +32,11 @@ MAX_SECONDS = 300
 def year_file(folder: Path) -> Path:
     path = folder / "online_retail_year.csv"
     with tarfile.open(YEAR) as archive, path.open("wb") as out:
-        days = sorted((m for m in archive.getmembers() if m.name.endswith(".csv")), key=lambda m: m.name)
-        for i, member in enumerate(days):
-            content = archive.extractfile(member).read()
-            out.write(content if i == 0 else content.split(b"\n", 1)[1])
+        # Read in the archive's order, then sorted: extracting by sorted name seeks back in
+        # the gzip stream, which decompresses it again from the start each time (40 s).
+        days = {m.name: archive.extractfile(m).read() for m in archive if m.name.endswith(".csv")}
+        for i, name in enumerate(sorted(days)):
+            out.write(days[name] if i == 0 else days[name].split(b"\n", 1)[1])
     return path
 
 

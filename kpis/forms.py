@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -22,6 +23,7 @@ FORMATS = [
     ("generic", _("Plannerist template (CSV or XLSX)")),
     ("lines", _("Order lines of any layout (with a column mapping)")),
 ]
+CENT = Decimal("0.01")
 PERIODS = [("week", _("Week")), ("month", _("Month")), ("quarter", _("Quarter"))]
 
 
@@ -48,6 +50,12 @@ class QuickEntryForm(forms.ModelForm):
                 field.required = False
                 field.widget.attrs.update({"inputmode": "decimal", "step": "any", "min": "0"})
         self.fields["date"].initial = timezone.localdate()
+        # Imported money is kept to the millionth (kpis.models.MONEY_DECIMALS): show 12.50, not
+        # 12.500000, and every decimal only when there are more than two.
+        for name in ("paid_incl_vat", "discounts", "refunds"):
+            value = self.initial.get(name)
+            if isinstance(value, Decimal):
+                self.initial[name] = value.quantize(CENT) if value == value.quantize(CENT) else value.normalize()
 
     def clean_date(self) -> dt.date:
         date = self.cleaned_data["date"]

@@ -19,6 +19,18 @@ def _count(label: str) -> models.DecimalField:
     return models.DecimalField(label, max_digits=12, decimal_places=2, default=ZERO, validators=[MinValueValidator(ZERO)])
 
 
+# Imported money is kept at full precision: prices read excl. VAT get VAT added unrounded
+# (0.555 + 20 % = 0.666), so that revenue = paid incl. VAT / (1 + rate) gives back exactly
+# what the file said (docs/economics.md). Six decimals hold a price of up to 3 decimals times
+# any VAT rate of up to 3 (5.5 %, 20 %) exactly; incl. VAT, the amounts are stored as read.
+MONEY_DECIMALS = 6
+MONEY_QUANTUM = "0.000001"
+
+
+def _money(label: str, **kwargs) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=18, decimal_places=MONEY_DECIMALS, default=ZERO, **kwargs)
+
+
 class DailyActual(models.Model):
     """One day of one organisation, optionally narrowed to a campaign and a channel."""
 
@@ -32,9 +44,9 @@ class DailyActual(models.Model):
     )
     orders = _count(_("orders"))
     units = _count(_("units"))
-    paid_incl_vat = _count(_("amount paid incl. VAT"))
-    discounts = _count(_("discounts"))
-    refunds = _count(_("refunds"))
+    paid_incl_vat = _money(_("amount paid incl. VAT"), validators=[MinValueValidator(ZERO)])
+    discounts = _money(_("discounts"), validators=[MinValueValidator(ZERO)])
+    refunds = _money(_("refunds"), validators=[MinValueValidator(ZERO)])
     returned_orders = _count(_("returned orders"))
     new_customers = _count(_("new customers"))
     returning_customers = _count(_("returning customers"))
@@ -126,7 +138,7 @@ class DiscountCode(models.Model):
 class ImportedOrder(models.Model):
     """One order as an import read it, keyed by the shop's order id: a re-import updates it.
 
-    Money is incl. VAT, in the organisation's currency. ``units`` is net of negative lines.
+    Money is incl. VAT, in the organisation's currency, at full precision (:data:`MONEY_DECIMALS`). ``units`` is net of negative lines.
     ``is_adjustment`` marks an order made only of negative lines (a write-off, a return
     ticket): neither a sale nor a cancellation. ``campaign`` is the link recorded at import
     through :class:`DiscountCode`; ``channel_name`` is the channel as the file names it.
@@ -146,10 +158,10 @@ class ImportedOrder(models.Model):
     customer_key = models.CharField(_("customer (salted hash)"), max_length=64, null=True, blank=True)  # noqa: DJ001 (null = guest)
     is_new_customer = models.BooleanField(_("first order of the customer"), default=False)
     units = models.DecimalField(_("units"), max_digits=12, decimal_places=3, default=ZERO)
-    paid_incl_vat = models.DecimalField(_("amount paid incl. VAT"), max_digits=12, decimal_places=2, default=ZERO)
-    discounts = models.DecimalField(_("discounts"), max_digits=12, decimal_places=2, default=ZERO)
-    refunds = models.DecimalField(_("refunds"), max_digits=12, decimal_places=2, default=ZERO)
-    shipping_incl_vat = models.DecimalField(_("shipping incl. VAT"), max_digits=12, decimal_places=2, default=ZERO)
+    paid_incl_vat = _money(_("amount paid incl. VAT"))
+    discounts = _money(_("discounts"))
+    refunds = _money(_("refunds"))
+    shipping_incl_vat = _money(_("shipping incl. VAT"))
     cancelled = models.BooleanField(_("cancelled"), default=False)
     is_adjustment = models.BooleanField(_("stock adjustment"), default=False)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
@@ -397,7 +409,7 @@ class ImportedLine(models.Model):
     date = models.DateField(_("date"))
     product = models.CharField(_("product"), max_length=64, blank=True)
     units = models.DecimalField(_("units"), max_digits=12, decimal_places=3, default=ZERO)
-    amount_incl_vat = models.DecimalField(_("amount incl. VAT"), max_digits=14, decimal_places=2, default=ZERO)
+    amount_incl_vat = _money(_("amount incl. VAT"))
     sale = models.BooleanField(_("sale"), default=True)
 
     class Meta:

@@ -268,7 +268,7 @@ def _drop_repeated_lines(lines: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 
 def _summary(lines: pd.DataFrame, files: int, rows_read: int, dropped: int) -> ImportSummary:
-    orders = orders_from_lines(lines)
+    orders = orders_from_lines(lines, with_products=False)
     return ImportSummary(
         files=files,
         rows_read=rows_read,
@@ -286,12 +286,13 @@ def _summary(lines: pd.DataFrame, files: int, rows_read: int, dropped: int) -> I
     )
 
 
-def orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
+def orders_from_lines(lines: pd.DataFrame, *, with_products: bool = True) -> pd.DataFrame:
     """One row per order: its earliest line time, line and unit counts, goods total and order fields.
 
     ``is_adjustment_order`` marks a non-cancelled order made only of negative lines (a stock
     write-off or a return booked on its own): neither a sale nor a cancellation.
-    ``products`` holds the order's :func:`products_by_order`.
+    ``products`` holds the order's :func:`products_by_order` (empty without ``with_products``:
+    the summary counts orders, it needs no products).
     """
     if lines.empty:
         columns = ["order_id", "ordered_at", "lines", "units", "goods_incl_vat", *ORDER_FIELDS]
@@ -308,7 +309,7 @@ def orders_from_lines(lines: pd.DataFrame) -> pd.DataFrame:
     orders = lines.groupby("order_id", sort=False).agg(**aggregations).reset_index()
     orders["cancelled"] = orders["cancelled"].astype(bool)
     orders["is_adjustment_order"] = orders["is_adjustment_order"].astype(bool)
-    products = products_by_order(lines)
+    products = products_by_order(lines) if with_products else {}
     orders["products"] = [products.get(order_id, ()) for order_id in orders["order_id"]]
     return orders
 
@@ -330,10 +331,12 @@ def products_by_order(lines: pd.DataFrame) -> dict[str, tuple[tuple[str, float, 
     )
     frame = pd.DataFrame({"order_id": lines["order_id"].to_numpy(), "product": product.to_numpy(dtype=object),
                           "units": lines["quantity"].to_numpy(), "amount": amount.to_numpy()})
-    grouped = frame.groupby(["order_id", "product"], sort=False)[["units", "amount"]].sum(min_count=1)
+    grouped = frame.groupby(["order_id", "product"], sort=False)[["units", "amount"]].sum(min_count=1).reset_index()
     found: dict[str, list] = {}
-    for (order_id, key), units, total in zip(
-        grouped.index, grouped["units"].fillna(0.0).tolist(), grouped["amount"].fillna(0.0).tolist(), strict=True
+    # Plain lists, not the MultiIndex: iterating one builds a tuple object per key (6 s a year).
+    for order_id, key, units, total in zip(
+        grouped["order_id"].tolist(), grouped["product"].tolist(), grouped["units"].fillna(0.0).tolist(),
+        grouped["amount"].fillna(0.0).tolist(), strict=True,
     ):
         found.setdefault(order_id, []).append((key, units, total))
     return {order_id: tuple(items) for order_id, items in found.items()}

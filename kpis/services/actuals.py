@@ -13,7 +13,7 @@ from django.db import transaction
 
 from forecasting.services import refit_request
 from kpis import engine, selectors
-from kpis.models import DailyActual, ImportedOrder
+from kpis.models import MONEY_QUANTUM, DailyActual, ImportedOrder
 from kpis.services._common import _chunks, _decimal
 from kpis.services.recompute import recompute_request
 from plannerist.models import Organization
@@ -23,6 +23,7 @@ _ACTUAL_ORDER_FIELDS = (
     "orders", "units", "paid_incl_vat", "discounts", "refunds", "returned_orders",
     "new_customers", "returning_customers", "orders_shipped", "order_to_ship_hours",
 )  # fmt: skip
+_MONEY_FIELDS = ("paid_incl_vat", "discounts", "refunds")  # full precision: see kpis.models.MONEY_DECIMALS
 
 
 @transaction.atomic
@@ -64,7 +65,10 @@ def daily_actuals_rebuild(*, organization: Organization, days: Sequence[dt.date]
 def _actual_values(row) -> dict[str, Decimal | None]:
     if row is None:
         return {field: (None if field == "order_to_ship_hours" else Decimal("0")) for field in _ACTUAL_ORDER_FIELDS}
-    values = {field: _decimal(getattr(row, field)) for field in _ACTUAL_ORDER_FIELDS}
+    values = {
+        field: _decimal(getattr(row, field), MONEY_QUANTUM if field in _MONEY_FIELDS else "0.01")
+        for field in _ACTUAL_ORDER_FIELDS
+    }
     # The model keeps the average; the engine gives the sum over shipped orders.
     values["order_to_ship_hours"] = (
         _decimal(row.order_to_ship_hours / row.orders_shipped) if row.orders_shipped > 0 else None

@@ -43,7 +43,7 @@ from kpis.importers.checks import stored_value_errors
 from kpis.importers.lines import mapping_errors
 from kpis.importers.schema import LINE_COLUMNS, empty_lines
 from kpis.importers.streaming import file_chunks, workbook_rows
-from kpis.models import ImportBatch, ImportedOrder
+from kpis.models import MONEY_QUANTUM, ImportBatch, ImportedOrder
 from kpis.services._common import _chunks, _decimal, _zone
 from kpis.services.actuals import daily_actuals_rebuild
 from kpis.services.prices import imported_prices_record
@@ -549,10 +549,10 @@ def _order_rows(organization: Organization, orders: pd.DataFrame, format: str) -
             "discount_code": code[:64],
             "customer_key": order.customer_key if isinstance(order.customer_key, str) else None,
             "units": _decimal(order.units, "0.001"),
-            "paid_incl_vat": _decimal(order.order_total),
-            "discounts": _decimal(order.discount_amount),
-            "refunds": _decimal(order.refunded_amount),
-            "shipping_incl_vat": _decimal(order.shipping_incl_vat),
+            "paid_incl_vat": _decimal(order.order_total, MONEY_QUANTUM),
+            "discounts": _decimal(order.discount_amount, MONEY_QUANTUM),
+            "refunds": _decimal(order.refunded_amount, MONEY_QUANTUM),
+            "shipping_incl_vat": _decimal(order.shipping_incl_vat, MONEY_QUANTUM),
             "cancelled": bool(order.cancelled),
             "is_adjustment": bool(order.is_adjustment_order),
             "shipped_at": None if shipped_at[i] is None else shipped_at[i].astimezone(dt.UTC),

@@ -11,7 +11,7 @@ import pandas as pd
 from django.db import transaction
 
 from campaigns.models import Product
-from kpis.models import ImportBatch, ImportedLine
+from kpis.models import MONEY_QUANTUM, ImportBatch, ImportedLine
 from kpis.services._common import _chunks, _decimal
 from kpis.services.recompute import recompute_request
 from plannerist.bulk import insert_rows
@@ -30,7 +30,7 @@ def imported_lines_replace(*, organization: Organization, orders: pd.DataFrame, 
     days = pd.to_datetime(orders["ordered_at"]).dt.date.tolist()
     sale = (~orders["cancelled"].astype(bool) & ~orders["is_adjustment_order"].astype(bool)).tolist()
     rows = (
-        [organization.id, batch.pk, order_id, day, product, _decimal(units, "0.001"), _decimal(amount), is_sale]
+        [organization.id, batch.pk, order_id, day, product, _decimal(units, "0.001"), _decimal(amount, MONEY_QUANTUM), is_sale]
         for order_id, day, is_sale, products in zip(order_ids, days, sale, orders["products"], strict=True)
         for product, units, amount in products
     )

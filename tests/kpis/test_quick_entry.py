@@ -64,3 +64,11 @@ def test_a_figure_the_request_does_not_send_keeps_its_stored_value(org, owner, c
 def test_the_page_says_how_to_clear_a_figure_in_french(org, owner, client_for):
     html = client_for(owner, HTTP_ACCEPT_LANGUAGE="fr").get(url(org, "today/")).content.decode()
     assert "videz sa case" in html
+
+
+def test_a_day_s_money_shows_to_the_cent_though_imports_keep_it_to_the_millionth(org, owner, client_for):
+    actual = saved_day(org)
+    DailyActual.objects.filter(pk=actual.pk).update(refunds=D("3.558"))
+    html = client_for(owner).get(url(org, f"today/?date={actual.date.isoformat()}")).content.decode()
+    assert 'value="480.50"' in html and "480.500000" not in html
+    assert 'value="3.558"' in html and "3.558000" not in html
