@@ -77,6 +77,7 @@ class ImportBatch(models.Model):
     """One import of one or several order files: who, what, and how it went."""
 
     class Status(models.TextChoices):
+        READING = "reading", _("reading the files")
         PENDING = "pending", _("previewed, waiting for confirmation")
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
@@ -100,12 +101,17 @@ class ImportBatch(models.Model):
     # cancelled or expires: never the uploaded files, which hold customers' e-mails. Kept in
     # the database because the web process and the worker may not share a disk.
     pending_lines = models.BinaryField(null=True, blank=True, editable=False)
+    # A large upload waiting for the worker to preview it (kpis.services.imports.
+    # PREVIEW_IN_WORKER_BYTES): the files as sent, zipped, kept only until the worker has
+    # read them (minutes) and replaced them by ``pending_lines``; the expiry job deletes an
+    # upload left unread after UPLOAD_TTL.
+    pending_upload = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     # Working data, not the organisation's: left out of its export (plannerist.export).
-    export_omitted_fields = ("pending_lines",)
+    export_omitted_fields = ("pending_lines", "pending_upload")
 
     class Meta:
         ordering = ["-created_at"]
@@ -117,6 +123,11 @@ class ImportBatch(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_working(self) -> bool:
+        """Whether the worker or the request is at it: the page polls while it is."""
+        return self.status in (self.Status.READING, self.Status.QUEUED, self.Status.RUNNING)
 
 
 class DiscountCode(models.Model):

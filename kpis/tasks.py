@@ -6,12 +6,15 @@ Soft and hard time limits and JSON serialisation come from ``plannerist/settings
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from kpis import reviews, services
+from kpis.models import ImportBatch
 from plannerist.models import Organization
 
 # Lost connections, lock timeouts, serialisation failures: worth another try later.
@@ -40,17 +43,28 @@ def nightly_recompute() -> int:
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
 def run_import(self, batch_id: int) -> int | None:
-    """A confirmed import too large for a web request; the page polls its progress. A run
-    that fails, times out or exhausts its retries ends the batch with the reason, so that
-    the page stops polling and says it."""
+    """A confirmed import too large for a web request; the page polls its progress."""
+    return _batch_work(self, services.import_run, batch_id)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def preview_import(self, batch_id: int) -> int | None:
+    """A large upload read and checked here rather than in the web request; the page polls
+    until the preview waits for confirmation or the batch fails with every error."""
+    return _batch_work(self, services.import_preview_run, batch_id)
+
+
+def _batch_work(task, work: Callable[..., ImportBatch | None], batch_id: int) -> int | None:
+    """Run an import batch's work. A run that fails, times out or exhausts its retries ends
+    the batch with the reason, so that the page stops polling and says it."""
     try:
-        batch = services.import_run(batch_id=batch_id)
+        batch = work(batch_id=batch_id)
     except SoftTimeLimitExceeded:
         services.import_fail(batch_id=batch_id, reason=services.IMPORT_TIMED_OUT)
         return None
     except TRANSIENT_ERRORS as error:
-        if self.request.retries < self.max_retries:
-            raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
+        if task.request.retries < task.max_retries:
+            raise task.retry(exc=error, countdown=10 * 2**task.request.retries) from error
         services.import_fail(batch_id=batch_id, reason=services.IMPORT_CRASHED)
         raise
     except Exception:

@@ -143,6 +143,8 @@ def imports(request: HttpRequest, access: Access) -> HttpResponse:
                 cancel_prefix=form.cleaned_data["cancel_prefix"] or None,
                 prices_include_vat=form.cleaned_data["prices"],
             )
+            if outcome.ok and outcome.batch.status == ImportBatch.Status.READING:  # large: the worker reads it
+                return redirect("kpis:import", org_slug=access.organization.slug, batch_id=outcome.batch.pk)
             context.update({"outcome": outcome, "summary": outcome.result.summary})
         status = 400 if form.errors or not context.get("outcome") or not context["outcome"].ok else 200
     return render(request, "kpis/imports.html", context, status=status)
@@ -170,9 +172,11 @@ def import_detail(request: HttpRequest, access: Access, batch: ImportBatch) -> H
     context = {"batch": batch, "can_edit": access.can(can_enter_actuals)}
     if batch.status == ImportBatch.Status.DONE:
         context.update(missing_products_context(access, batch=batch))
+    elif batch.status == ImportBatch.Status.PENDING:
+        context["summary"] = services.import_summary(batch)
     if request.htmx:
         response = render(request, "kpis/import_detail.html#progress", context)
-        return HttpResponseStopPolling(response.content) if batch.is_finished else response
+        return response if batch.is_working else HttpResponseStopPolling(response.content)
     return render(request, "kpis/import_detail.html", context)
 
 

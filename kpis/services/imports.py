@@ -17,6 +17,7 @@ import datetime as dt
 import gzip
 import io
 import logging
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -24,8 +25,8 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from kpis import selectors
 from kpis.importers import (
@@ -50,6 +51,7 @@ from kpis.services.prices import imported_prices_record
 from kpis.services.products import imported_lines_replace
 from kpis.services.recompute import recompute_request
 from plannerist.bulk import insert_rows
+from plannerist.publish import publish
 from plannerist.models import Organization, User
 
 logger = logging.getLogger(__name__)
@@ -275,6 +277,14 @@ class _StreamTotals:
 # ---------------------------------------------------------------- imports from the web page
 
 SYNC_IMPORT_ROWS = 5_000  # above this, a confirmed import runs in the worker with a progress bar
+# Uploads larger than this in all are previewed by the worker, not in the web request: 1 MB of
+# order lines (about 12,000 UCI lines) previews in about a second here (benchmarks/README.md),
+# the 20 MB a file may weigh in about 20, too long to hold a gunicorn worker.
+PREVIEW_IN_WORKER_BYTES = 1024 * 1024
+# An upload the worker has not read this long after it was sent is deleted (the worker was
+# down, the message lost): far above the preview task's time limit.
+UPLOAD_TTL = dt.timedelta(hours=1)
+_MAX_SHOWN_ERRORS = 500
 PREVIEW_TTL = dt.timedelta(hours=24)  # an unconfirmed preview is deleted after this
 # A batch queued or running this long after its confirmation was lost (a worker killed past
 # its hard time limit, a message dropped): far above the tasks' time limits.
@@ -291,24 +301,87 @@ def import_preview(
     """Read the files without saving an order; when they are clean, keep their read lines
     (customers hashed, not the files) in a pending :class:`ImportBatch` that
     :func:`import_confirm` runs. A workbook over the row limit is refused from its stated
-    size, before any cell is read."""
+    size, before any cell is read.
+
+    Files of more than :data:`PREVIEW_IN_WORKER_BYTES` in all are not read here: they are
+    kept in a batch being read (``READING``) and the worker previews them
+    (:func:`import_preview_run`); the returned batch says so and the page polls it."""
     too_many = _workbooks_over_limit(files, DEFAULT_LIMITS)
     if too_many:
         return ImportOutcome(result=ImportResult(empty_lines(), [too_many], ImportSummary(len(files))),
                              errors=[too_many])
+    include = organization.prices_include_vat if prices_include_vat is None else prices_include_vat
+    options = {"mapping": dict(mapping or {}), "cancel_prefix": cancel_prefix or "", "prices_include_vat": include}
+    if sum(len(f.content) for f in files) > PREVIEW_IN_WORKER_BYTES:
+        batch = ImportBatch.objects.create(
+            organization=organization, created_by=by, format=format, file_names=[f.name for f in files],
+            status=ImportBatch.Status.READING, progress=5, options=options, pending_upload=_pack_files(files),
+        )
+        batch_id = batch.pk
+        transaction.on_commit(lambda: _publish("preview_import", batch_id))
+        return ImportOutcome(result=ImportResult(empty_lines(), [], ImportSummary(len(files))), errors=[], batch=batch)
     outcome = orders_import(organization=organization, files=files, format=format, mapping=mapping,
-                            cancel_prefix=cancel_prefix, prices_include_vat=prices_include_vat, dry_run=True)
+                            cancel_prefix=cancel_prefix, prices_include_vat=include, dry_run=True)
     if not outcome.ok:
         return outcome
-    include = organization.prices_include_vat if prices_include_vat is None else prices_include_vat
     batch = ImportBatch.objects.create(
         organization=organization, created_by=by, format=format, file_names=[f.name for f in files],
         status=ImportBatch.Status.PENDING, rows=outcome.result.summary.rows_read,
         orders=outcome.result.summary.orders, summary=_json_summary(outcome.result.summary),
-        options={"mapping": dict(mapping or {}), "cancel_prefix": cancel_prefix or "", "prices_include_vat": include},
-        pending_lines=_pack_lines(outcome.result.lines),
+        options=options, pending_lines=_pack_lines(outcome.result.lines),
     )
     return dataclasses.replace(outcome, batch=batch)
+
+
+def import_preview_run(*, batch_id: int) -> ImportBatch | None:
+    """The worker's preview of a large upload: the same reading and checks as
+    :func:`import_preview`, then the upload is dropped for the read lines (customers hashed)
+    and the batch waits for confirmation, or fails with every error. A batch no longer being
+    read (failed by the expiry job, deleted) is left as it is."""
+    batch = ImportBatch.objects.select_related("organization").filter(pk=batch_id).first()
+    if batch is None or batch.status != ImportBatch.Status.READING:
+        return batch
+    if batch.pending_upload is None:
+        import_fail(batch_id=batch.pk, reason=IMPORT_LOST)
+        batch.refresh_from_db()
+        return batch
+    _progress(batch, 20, started=True)
+    options = batch.options
+    outcome = orders_import(
+        organization=batch.organization, files=_unpack_files(bytes(batch.pending_upload), batch.file_names),
+        format=batch.format, mapping=options.get("mapping") or None, cancel_prefix=options.get("cancel_prefix") or None,
+        prices_include_vat=options.get("prices_include_vat"), dry_run=True,
+    )
+    summary = outcome.result.summary
+    reading = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READING)
+    if outcome.ok:
+        reading.update(status=ImportBatch.Status.PENDING, progress=0, rows=summary.rows_read, orders=summary.orders,
+                       summary=_json_summary(summary), pending_lines=_pack_lines(outcome.result.lines),
+                       pending_upload=None)
+    else:
+        reading.update(status=ImportBatch.Status.FAILED, finished_at=timezone.now(), progress=100,
+                       rows=summary.rows_read, pending_upload=None,
+                       errors=[_error_json(e) for e in outcome.errors[:_MAX_SHOWN_ERRORS]])
+    batch.refresh_from_db()
+    return batch
+
+
+def import_summary(batch: ImportBatch) -> ImportSummary:
+    """What a previewed batch read, as the preview shows it."""
+    return ImportSummary(**_summary_values(batch.summary))
+
+
+def _pack_files(files: Sequence[OrderFile]) -> bytes:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for i, f in enumerate(files):
+            archive.writestr(f"{i:04d}", f.content)
+    return packed.getvalue()
+
+
+def _unpack_files(packed: bytes, names: Sequence[str]) -> list[OrderFile]:
+    with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+        return [OrderFile(name, archive.read(f"{i:04d}")) for i, name in enumerate(names)]
 
 
 def _workbooks_over_limit(files: Sequence[OrderFile], limits: ImportLimits) -> RowError | None:
@@ -351,7 +424,7 @@ def import_confirm(*, batch: ImportBatch) -> bool:
         return False
     if queued:
         batch_id = batch.pk
-        transaction.on_commit(lambda: _publish_import(batch_id))
+        transaction.on_commit(lambda: _publish("run_import", batch_id))
         return True
     try:
         import_run(batch_id=batch.pk)
@@ -369,25 +442,29 @@ def import_cancel(*, batch: ImportBatch) -> bool:
 
 def import_batches_expire(*, now: dt.datetime) -> tuple[int, int]:
     """The beat's clean-up: previews older than :data:`PREVIEW_TTL` are deleted; batches queued
-    or running for longer than :data:`STUCK_IMPORT` are failed. Returns (deleted, failed)."""
+    or running for longer than :data:`STUCK_IMPORT`, and uploads left unread for longer than
+    :data:`UPLOAD_TTL`, are failed (and their upload deleted). Returns (deleted, failed)."""
     deleted, _ = ImportBatch.objects.filter(status=ImportBatch.Status.PENDING, created_at__lt=now - PREVIEW_TTL).delete()
     stuck = ImportBatch.objects.filter(
-        status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING], started_at__lt=now - STUCK_IMPORT
+        Q(status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING], started_at__lt=now - STUCK_IMPORT)
+        | Q(status=ImportBatch.Status.READING, created_at__lt=now - UPLOAD_TTL)
     ).values_list("pk", flat=True)
     failed = sum(import_fail(batch_id=batch_id, reason=IMPORT_LOST) for batch_id in list(stuck))
     return deleted, failed
 
 
-def _publish_import(batch_id: int) -> None:
-    from kpis.tasks import run_import
+def _publish(task_name: str, batch_id: int) -> None:
+    """Queue the worker's preview or run of a batch; a broker that cannot take it fails the
+    batch with the reason (its page stops polling) and drops what it kept."""
+    from kpis import tasks
 
-    try:
-        run_import.delay(batch_id)
-    except (BrokerError, ConnectionError, OSError) as error:
-        logger.warning("Import %s not queued: %s", batch_id, error)
+    why_not = publish(getattr(tasks, task_name), batch_id)
+    if why_not is not None:
+        logger.warning("Import %s not queued: %s", batch_id, why_not)
         ImportBatch.objects.filter(pk=batch_id).update(
-            status=ImportBatch.Status.FAILED, finished_at=timezone.now(), pending_lines=None,
-            errors=[{"row": None, "column": "", "file": "", "message": f"the import could not be queued: {error}"}],
+            status=ImportBatch.Status.FAILED, finished_at=timezone.now(), progress=100, pending_lines=None,
+            pending_upload=None,
+            errors=[{"row": None, "column": "", "file": "", "message": f"the import could not be queued: {why_not}"}],
         )
 
 
@@ -395,7 +472,7 @@ def import_run(*, batch_id: int) -> ImportBatch | None:
     """Run a confirmed import from its previewed lines; lines that no longer import cleanly
     (a currency changed since the preview…) fail the batch with their errors, nothing saved."""
     batch = ImportBatch.objects.select_related("organization", "created_by").filter(pk=batch_id).first()
-    if batch is None or batch.is_finished or batch.status == ImportBatch.Status.PENDING:
+    if batch is None or batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
         return batch
     if batch.pending_lines is None:
         import_fail(batch_id=batch.pk, reason=IMPORT_LOST)
@@ -407,7 +484,7 @@ def import_run(*, batch_id: int) -> ImportBatch | None:
     if errors:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.FAILED, finished_at=timezone.now(), progress=100, pending_lines=None,
-            errors=[_error_json(e) for e in errors[:500]],
+            errors=[_error_json(e) for e in errors[:_MAX_SHOWN_ERRORS]],
         )
     else:
         _progress(batch, 40)
@@ -435,6 +512,7 @@ def import_fail(*, batch_id: int, reason: str) -> bool:
     a batch already done is left as it is. Returns whether the batch was failed."""
     return bool(ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportBatch.Status.DONE).update(
         status=ImportBatch.Status.FAILED, finished_at=timezone.now(), progress=100, pending_lines=None,
+        pending_upload=None,
         errors=[{"row": None, "column": "", "file": "", "code": reason, "message": _FAILURE_MESSAGES[reason]}],
     ))
 

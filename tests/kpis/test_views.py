@@ -326,6 +326,103 @@ def test_a_large_import_runs_in_the_worker_and_the_page_polls_its_progress(
     assert ImportedOrder.objects.count() == 4
 
 
+@pytest.fixture
+def worker_previews(monkeypatch):
+    """Every upload counts as large: its preview is queued for the worker (recorded here)."""
+    monkeypatch.setattr(services.imports, "PREVIEW_IN_WORKER_BYTES", 10)
+    queued = []
+    monkeypatch.setattr(tasks.preview_import, "delay", lambda batch_id: queued.append(batch_id))
+    return queued
+
+
+def test_a_large_upload_is_previewed_in_the_worker_and_the_page_polls_then_shows_the_preview(
+    org, owner, client_for, worker_previews, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    client = client_for(owner, **EN)
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+    assert posted.status_code == 302 and posted["Location"] == f"/o/{org.slug}/kpis/imports/{batch.pk}/"
+    # The web request only stored the upload: nothing read, no preview lines yet.
+    assert worker_previews == [batch.pk] and batch.status == ImportBatch.Status.READING
+    assert batch.orders == 0 and batch.pending_lines is None and batch.pending_upload is not None
+    with django_assert_max_num_queries(12):
+        polling = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
+    assert polling.status_code == 200 and 'hx-trigger="every 1s"' in polling.content.decode()
+    assert "Reading the files" in polling.content.decode()
+
+    tasks.preview_import.apply(args=[batch.pk])  # what the worker does
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PENDING and batch.orders == 4
+    # The upload (customers' e-mails) is gone; the preview keeps its lines, customers hashed.
+    assert batch.pending_upload is None and b"example.fr" not in gzip.decompress(bytes(batch.pending_lines))
+    ready = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
+    html = ready.content.decode()
+    assert ready.status_code == 286 and "Import these 4 orders" in html and 'hx-trigger' not in html
+    assert "Rows read" in client.get(url(org, f"imports/{batch.pk}/")).content.decode()
+    client.post(url(org, f"imports/{batch.pk}/confirm/"))
+    assert ImportedOrder.objects.filter(organization=org).count() == 4
+
+
+def test_a_worker_preview_of_a_bad_file_ends_with_every_error_and_keeps_nothing(
+    org, owner, client_for, worker_previews
+):
+    bad = GENERIC_HEADER + "A1;01/04/2026 10:00;S;x;deux;12,00;;;;;;;;;\nA2;31/02/2026 10:00;S;x;1;12,00;;;;;;;;;\n"
+    client = client_for(owner, **EN)
+    client.post(url(org, "imports/"), {"format": "generic", "files": [upload("bad.csv", bad)]})
+    batch = ImportBatch.objects.get(organization=org)
+    tasks.preview_import.apply(args=[batch.pk])
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and batch.pending_upload is None and batch.pending_lines is None
+    page = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
+    html = page.content.decode()
+    assert page.status_code == 286 and "Nothing was imported" in html
+    assert "bad.csv row 2 · quantity" in html and "bad.csv row 3 · date" in html
+    assert not ImportedOrder.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raised", "shown"),
+    [(RuntimeError("boom"), "unexpected error"), (SoftTimeLimitExceeded(), "longer than the time allowed")],
+)
+def test_a_worker_preview_that_crashes_or_times_out_stops_the_polling_with_its_error(
+    org, owner, client_for, worker_previews, monkeypatch, raised, shown
+):
+    client = client_for(owner, **EN)
+    client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+
+    def fail(**kwargs):
+        raise raised
+
+    monkeypatch.setattr(services.imports, "orders_import", fail)
+    with contextlib.suppress(RuntimeError):  # the worker logs a crash as the task's failure
+        tasks.preview_import.apply(args=[batch.pk])
+    page = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
+    assert page.status_code == 286 and shown in page.content.decode() and "boom" not in page.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and batch.pending_upload is None
+
+
+def test_an_upload_never_previewed_is_deleted_by_the_beat_job(org, owner, client_for, worker_previews):
+    client_for(owner).post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
+    batch = ImportBatch.objects.get(organization=org)
+    assert services.import_batches_expire(now=timezone.now()) == (0, 0)
+    later = timezone.now() + services.imports.UPLOAD_TTL + dt.timedelta(minutes=1)
+    assert services.import_batches_expire(now=later) == (0, 1)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and batch.pending_upload is None
+    assert batch.errors[0]["code"] == services.IMPORT_LOST
+
+
+def test_a_small_upload_is_still_previewed_at_once(org, owner, client_for, worker_previews, monkeypatch):
+    monkeypatch.setattr(services.imports, "PREVIEW_IN_WORKER_BYTES", len(TINY_SHOP.encode()))
+    response = client_for(owner, **EN).post(url(org, "imports/"), {"format": "generic",
+                                                                   "files": [upload("tiny.csv", TINY_SHOP)]})
+    assert response.status_code == 200 and "Import these 4 orders" in response.content.decode()
+    assert worker_previews == [] and ImportBatch.objects.get(organization=org).status == ImportBatch.Status.PENDING
+
+
 def test_the_template_downloads_as_csv_and_xlsx(org, owner, client_for):
     client = client_for(owner)
     csv = client.get(url(org, "imports/template/?format=csv"))

@@ -103,7 +103,8 @@ def fill_every_table(org: Organization) -> None:
     DailyActual.objects.create(organization=org, date=today - dt.timedelta(days=1), orders=D("12"),
                                paid_incl_vat=D("480"), campaign=campaign, channel=campaign.channel)
     batch = ImportBatch.objects.filter(organization=org).first()
-    ImportBatch.objects.filter(pk=batch.pk).update(pending_lines=b"order_id;customer_key\n")
+    ImportBatch.objects.filter(pk=batch.pk).update(pending_lines=b"order_id;customer_key\n",
+                                                    pending_upload=b"raw upload: ann@example.fr")
     ImportedOrder.objects.create(organization=org, order_id="#1001", ordered_at=timezone.now(),
                                  channel_name="Shop front", discount_code="NOEL20", currency="EUR",
                                  source_format="generic", batch=batch, campaign=campaign, paid_incl_vat=D("40"))

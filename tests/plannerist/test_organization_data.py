@@ -86,16 +86,17 @@ def test_the_json_export_keeps_the_values_readable(two_orgs, client_for):
     assert data["tables"]["kpis.importbatch"][0]["file_names"] == ["orders.csv"]
 
 
-def test_the_export_leaves_out_an_import_preview_s_lines(two_orgs, client_for):
+def test_the_export_leaves_out_an_import_preview_s_lines_and_upload(two_orgs, client_for):
     org, _other = two_orgs
     from kpis.models import ImportBatch
 
     assert ImportBatch.objects.filter(organization=org).exclude(pending_lines=None).exists()
     client = client_for(factories.make_member(org, Role.OWNER))
     data = json.loads(download(client, org, "json"))
-    assert all("pending_lines" not in row for row in data["tables"]["kpis.importbatch"])
+    assert all("pending_lines" not in row and "pending_upload" not in row for row in data["tables"]["kpis.importbatch"])
     archive = zipfile.ZipFile(io.BytesIO(download(client, org, "csv")))
-    assert "pending_lines" not in archive.read("kpis.importbatch.csv").decode()
+    batches = archive.read("kpis.importbatch.csv").decode()
+    assert "pending_lines" not in batches and "pending_upload" not in batches and "ann@example.fr" not in batches
 
 
 def test_the_csv_export_is_a_zip_of_one_escaped_csv_per_table(two_orgs, client_for):
