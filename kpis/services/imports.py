@@ -278,8 +278,9 @@ class _StreamTotals:
 
 SYNC_IMPORT_ROWS = 5_000  # above this, a confirmed import runs in the worker with a progress bar
 # Uploads larger than this in all are previewed by the worker, not in the web request: 1 MB of
-# order lines (about 12,000 UCI lines) previews in about a second here (benchmarks/README.md),
-# the 20 MB a file may weigh in about 20, too long to hold a gunicorn worker.
+# order lines (about 12,000 UCI lines) previews in 0.2 s, 200,000 lines (the row limit) in 1.2 s
+# on an idle machine but several times that on a loaded one, and workbooks read far slower
+# than CSV (benchmarks/README.md): beyond 1 MB a request would hold a gunicorn worker.
 PREVIEW_IN_WORKER_BYTES = 1024 * 1024
 # An upload the worker has not read this long after it was sent is deleted (the worker was
 # down, the message lost): far above the preview task's time limit.
