@@ -29,8 +29,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kpis.engine import CostProfile, compute_kpis, daily_actuals_from_orders  # noqa: E402
-from kpis.importers import OrderFile, read_shopify  # noqa: E402
-from kpis.importers.assemble import orders_from_lines  # noqa: E402
+from sales.readers import OrderFile, read_shopify  # noqa: E402
+from sales.readers.assemble import orders_from_lines  # noqa: E402
 
 SHOPIFY_COLUMNS = (
     "Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,"

@@ -325,10 +325,10 @@ def run(args, database: str) -> int:
     from decimal import Decimal
 
     from kpis import services
-    from kpis.importers import OrderFile
-    from kpis.importers.schema import DEFAULT_LIMITS
     from kpis.models import DailyActual, ImportedOrder, KpiSnapshot
     from plannerist.models import Organization
+    from sales.readers import OrderFile
+    from sales.readers.schema import DEFAULT_LIMITS
 
     print(f"Database: {database}")
     phases = Phases()

@@ -5,12 +5,6 @@ class KpisConfig(AppConfig):
     name = "kpis"
 
     def ready(self) -> None:
-        from django.utils.translation import gettext, ngettext
-
-        from kpis.importers import messages
-
-        messages.install(gettext, ngettext)
-
         from forecasting.sources import register_history_source
         from kpis.forecast_history import organisation_history
 

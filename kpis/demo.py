@@ -17,9 +17,9 @@ from decimal import Decimal as D
 import numpy as np
 
 from campaigns.models import Campaign
-from kpis.importers.generic import TEMPLATE_COLUMNS
 from kpis.models import DailyActual, DiscountCode, KpiTarget
 from plannerist.models import Organization
+from sales.readers.generic import TEMPLATE_COLUMNS
 
 SHOPS = {
     # orders per day, basket incl. VAT, ad spend per day, hours worked per weekday
@@ -64,8 +64,8 @@ def _days(today: dt.date) -> list[dt.date]:
 
 def _import_orders(organization: Organization, today: dt.date, shop: str) -> None:
     """A year of orders as the shop would export them, imported by the real import."""
-    from kpis.importers import OrderFile
     from kpis.services import orders_import
+    from sales.readers import OrderFile
 
     outcome = orders_import(organization=organization, files=[OrderFile("demo-orders.csv", _orders_csv(organization, today, shop))],
                             format="generic")

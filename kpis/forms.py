@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from kpis.engine import KPI_DEFINITIONS
-from kpis.importers import DEFAULT_LIMITS, MAPPING_FIELDS, OrderFile, parse_column_mapping
 from kpis.models import DailyActual, DiscountCode, SignalThresholds
 from plannerist.fields import PercentField
+from sales.readers import DEFAULT_LIMITS, MAPPING_FIELDS, OrderFile, parse_column_mapping
 
 FORMATS = [
     ("shopify", _("Shopify orders export (CSV)")),

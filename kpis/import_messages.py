@@ -1,6 +1,6 @@
 """The importers' messages in the reader's language, put in words when they are shown.
 
-The readers (:mod:`kpis.importers`, pure) write their messages in English, and an import's
+The readers (:mod:`sales.readers`, pure) write their messages in English, and an import's
 errors are kept as they were written (``ImportBatch.errors``), by the web process or by the
 worker, in no one's language. A message shown on a page is matched against the English
 templates below and said in the page's language with the values it holds. A message no

@@ -25,10 +25,10 @@ from campaigns.models import Campaign
 from kpis import selectors
 from kpis.engine import KPI_DEFINITIONS, KpiDefinition
 from kpis.forms import kpi_label
-from kpis.importers.csv_safe import escape_frame
 from kpis.models import KpiSnapshot, ReviewDecision, Signal, WeeklyReview
 from kpis.pages import UNITS
 from kpis.rules import last_complete_week
+from plannerist.csv_safe import escape_frame
 from plannerist.models import Membership, Organization, User
 from plannerist.tenancy import can_write_reviews
 

@@ -21,10 +21,10 @@ from kpis.forms import (
     TargetsForm,
     ThresholdsForm,
 )
-from kpis.importers import template_csv, template_xlsx
 from kpis.models import DailyActual, DiscountCode, ImportBatch
 from kpis.product_views import missing_products_context
 from plannerist.tenancy import Access, can_enter_actuals, can_set_targets, org_view
+from sales.readers import template_csv, template_xlsx
 
 PERIODS_SHOWN = 8
 

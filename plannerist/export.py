@@ -29,7 +29,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
-from kpis.importers.csv_safe import escape_cell
+from plannerist.csv_safe import escape_cell
 from plannerist.models import Membership, Organization, User
 
 FORMAT_NAME = "plannerist-organisation-export"

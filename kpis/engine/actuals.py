@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from kpis.importers.assemble import orders_from_lines
+from sales.readers.assemble import orders_from_lines
 
 
 def daily_actuals_from_orders(

@@ -1,6 +1,6 @@
 """Writes for KPIs: order imports, daily actuals rebuilt from them, KPI snapshots, recomputes.
 
-An import is all-or-nothing: any :class:`~kpis.importers.RowError` (the importers' own or an
+An import is all-or-nothing: any :class:`~sales.readers.RowError` (the importers' own or an
 order in another currency than the organisation's) and nothing is written. Otherwise orders
 are upserted by ``(organization, order_id)`` — unchanged orders are not touched, so
 importing the same file twice changes nothing — and the days whose orders changed get

@@ -29,7 +29,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kpis import selectors
-from kpis.importers import (
+from kpis.models import MONEY_QUANTUM, ImportBatch, ImportedOrder
+from kpis.services._common import _chunks, _decimal, _zone
+from kpis.services.actuals import daily_actuals_rebuild
+from kpis.services.prices import imported_prices_record
+from kpis.services.products import imported_lines_replace
+from kpis.services.recompute import recompute_request
+from plannerist.bulk import insert_rows
+from plannerist.models import Organization, User
+from plannerist.publish import publish
+from sales.readers import (
     DEFAULT_LIMITS,
     ImportLimits,
     ImportResult,
@@ -39,20 +48,11 @@ from kpis.importers import (
     orders_from_lines,
     read_orders,
 )
-from kpis.importers.assemble import prices_with_vat
-from kpis.importers.checks import stored_value_errors
-from kpis.importers.lines import mapping_errors
-from kpis.importers.schema import LINE_COLUMNS, empty_lines
-from kpis.importers.streaming import file_chunks, workbook_rows
-from kpis.models import MONEY_QUANTUM, ImportBatch, ImportedOrder
-from kpis.services._common import _chunks, _decimal, _zone
-from kpis.services.actuals import daily_actuals_rebuild
-from kpis.services.prices import imported_prices_record
-from kpis.services.products import imported_lines_replace
-from kpis.services.recompute import recompute_request
-from plannerist.bulk import insert_rows
-from plannerist.publish import publish
-from plannerist.models import Organization, User
+from sales.readers.assemble import prices_with_vat
+from sales.readers.checks import stored_value_errors
+from sales.readers.lines import mapping_errors
+from sales.readers.schema import LINE_COLUMNS, empty_lines
+from sales.readers.streaming import file_chunks, workbook_rows
 
 logger = logging.getLogger(__name__)
 

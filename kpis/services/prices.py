@@ -14,7 +14,7 @@ from plannerist.models import Organization
 
 def lowest_unit_prices(orders: pd.DataFrame) -> list[tuple[str, dt.date, float]]:
     """(SKU, local day, lowest unit price incl. VAT) of the sales in ``orders`` (one row each,
-    with the ``products`` column of :func:`kpis.importers.orders_from_lines`: the line totals
+    with the ``products`` column of :func:`sales.readers.orders_from_lines`: the line totals
     per product, so a line discount counts); cancelled and adjustment orders and returned units
     charge no price."""
     if orders.empty or "products" not in orders.columns:

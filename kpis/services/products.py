@@ -20,7 +20,7 @@ from plannerist.models import Organization
 
 def imported_lines_replace(*, organization: Organization, orders: pd.DataFrame, batch: ImportBatch) -> int:
     """The products sold by ``orders`` (one row each, with the ``products`` column of
-    :func:`kpis.importers.orders_from_lines`) replace what earlier imports recorded for the
+    :func:`sales.readers.orders_from_lines`) replace what earlier imports recorded for the
     same order ids; returns the number of lines written. Runs inside the import's transaction."""
     if orders.empty or "products" not in orders.columns:
         return 0

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from kpis.importers import OrderFile
 from kpis.models import DailyActual, DiscountCode, KpiSnapshot
+from sales.readers import OrderFile
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"

@@ -19,7 +19,7 @@ from kpis.engine import (
     compute_kpis,
     daily_actuals_from_orders,
 )
-from kpis.importers import LINE_COLUMNS
+from sales.readers import LINE_COLUMNS
 
 COSTS = CostProfile(
     vat_rate=0.20,

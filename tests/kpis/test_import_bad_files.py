@@ -24,9 +24,9 @@ from django.core.management import call_command
 from django.utils import translation
 
 from kpis import services
-from kpis.importers import OrderFile, RowError, template_xlsx
-from kpis.importers.csv_safe import to_safe_csv
 from kpis.models import DailyActual, ImportBatch, ImportedOrder, KpiSnapshot, RecomputeState
+from plannerist.csv_safe import to_safe_csv
+from sales.readers import OrderFile, RowError, template_xlsx
 from tests.factories import make_campaign
 from tests.kpis.factories import GENERIC_HEADER, csv_file, make_discount_code, sample, tiny_shop
 

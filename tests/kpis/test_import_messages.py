@@ -9,9 +9,9 @@ import pytest
 from django.utils import translation
 
 from kpis.import_messages import TEMPLATES, import_message
-from kpis.importers import read_orders
 from kpis.models import ImportBatch
 from plannerist.models import Role
+from sales.readers import read_orders
 from tests import factories
 from tests.kpis.test_import_bad_files import BAD, COMPANIONS
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from campaigns.models import Product
 from kpis import selectors, services
-from kpis.importers import OrderFile
 from kpis.models import DailyActual, ImportBatch, KpiSnapshot, KpiTarget
 from kpis.rules import last_complete_week
 from plannerist.models import Role
+from sales.readers import OrderFile
 from tests.factories import make_member, make_org, make_product
 from tests.kpis.factories import GENERIC_HEADER
 

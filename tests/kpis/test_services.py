@@ -285,7 +285,7 @@ def test_a_workbook_over_the_web_limit_is_refused_from_its_size_before_any_cell_
 
     from openpyxl import Workbook
 
-    from kpis.importers import OrderFile
+    from sales.readers import OrderFile
 
     workbook = Workbook()
     workbook.active.append(["order_id", "date"])

@@ -18,9 +18,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils.translation import override
 
-from kpis.importers import OrderFile, read_orders
 from kpis.models import ImportBatch
 from plannerist.models import Role
+from sales.readers import OrderFile, read_orders
 from tests import factories
 from tests.kpis.factories import GENERIC_HEADER
 from tests.plannerist.org_data import fill_every_table, seed_business

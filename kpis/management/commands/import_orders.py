@@ -10,10 +10,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpis.importers import FORMATS, parse_column_mapping
 from kpis.services import orders_import_stream
 from plannerist.commands import INVALID_INPUT
 from plannerist.models import Organization
+from sales.readers import FORMATS, parse_column_mapping
 
 PRICES = ("incl-vat", "excl-vat")
 

@@ -1,7 +1,7 @@
 """The importers' messages in the user's language, with no Django import here.
 
 Messages are written with :func:`gettext` / :func:`ngettext` (so ``makemessages`` finds them)
-and translated by the functions the app installs when it starts (:class:`kpis.apps.KpisConfig`
+and translated by the functions the app installs when it starts (:class:`sales.apps.SalesConfig`
 installs Django's): a message is in the language active when the file is read, the request's
 on the web page. Without an installed translator (the readers used on their own) it is English.
 """

@@ -17,16 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
-from kpis.importers.assemble import orders_from_lines
-from kpis.importers.generic import (
+from sales.readers.assemble import orders_from_lines
+from sales.readers.generic import (
     TEMPLATE_COLUMNS,
     TEMPLATE_DOC,
     read_generic,
     template_csv,
     template_xlsx,
 )
-from kpis.importers.lines import MAPPING_FIELDS, parse_column_mapping, read_lines
-from kpis.importers.schema import (
+from sales.readers.lines import MAPPING_FIELDS, parse_column_mapping, read_lines
+from sales.readers.schema import (
     DEFAULT_LIMITS,
     LINE_COLUMNS,
     ImportLimits,
@@ -35,9 +35,9 @@ from kpis.importers.schema import (
     OrderFile,
     RowError,
 )
-from kpis.importers.shopify import read_shopify
-from kpis.importers.values import hash_customers
-from kpis.importers.woocommerce import read_woocommerce
+from sales.readers.shopify import read_shopify
+from sales.readers.values import hash_customers
+from sales.readers.woocommerce import read_woocommerce
 
 Format = Literal["shopify", "woocommerce", "generic", "lines"]
 FORMATS: tuple[str, ...] = ("shopify", "woocommerce", "generic", "lines")

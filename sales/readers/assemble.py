@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from kpis.importers.messages import gettext
-from kpis.importers.reading import RawTable, read_table
-from kpis.importers.schema import (
+from sales.readers.messages import gettext
+from sales.readers.reading import RawTable, read_table
+from sales.readers.schema import (
     LINE_COLUMNS,
     ORDER_FIELDS,
     ImportLimits,
@@ -25,7 +25,7 @@ from kpis.importers.schema import (
     RowError,
     empty_lines,
 )
-from kpis.importers.values import DATE_FORMATS
+from sales.readers.values import DATE_FORMATS
 
 _LINE_IDENTITY = (
     "order_id",

@@ -18,7 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpis.engine import daily_actuals_from_orders
-from kpis.importers import (
+from plannerist.csv_safe import escape_cell, escape_frame, to_safe_csv
+from sales.readers import (
     LINE_COLUMNS,
     TEMPLATE_COLUMNS,
     TEMPLATE_DOC,
@@ -34,8 +35,7 @@ from kpis.importers import (
     template_csv,
     template_xlsx,
 )
-from kpis.importers.csv_safe import escape_cell, escape_frame, to_safe_csv
-from kpis.importers.values import (
+from sales.readers.values import (
     hash_customers,
     normalise_customer_ids,
     parse_datetimes,

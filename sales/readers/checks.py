@@ -14,8 +14,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from kpis.importers.messages import gettext, ngettext, rows_list
-from kpis.importers.schema import ImportLimits, RowError
+from sales.readers.messages import gettext, ngettext, rows_list
+from sales.readers.schema import ImportLimits, RowError
 
 Columns = Mapping[str, "str | pd.Series | None"]
 _ORDER_AMOUNTS = ("order_total", "discount_amount", "shipping_incl_vat", "refunded_amount")

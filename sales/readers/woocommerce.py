@@ -22,7 +22,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from kpis.importers.assemble import (
+from sales.readers.assemble import (
     blank_cells,
     cell_errors,
     missing_columns,
@@ -31,9 +31,9 @@ from kpis.importers.assemble import (
     run_import,
     staged_frame,
 )
-from kpis.importers.checks import stored_value_errors
-from kpis.importers.reading import RawTable
-from kpis.importers.schema import (
+from sales.readers.checks import stored_value_errors
+from sales.readers.reading import RawTable
+from sales.readers.schema import (
     DEFAULT_LIMITS,
     ImportLimits,
     ImportResult,
@@ -42,7 +42,7 @@ from kpis.importers.schema import (
     as_order_files,
     salt_bytes,
 )
-from kpis.importers.values import hash_customers, infer_decimal, parse_datetimes, parse_numbers
+from sales.readers.values import hash_customers, infer_decimal, parse_datetimes, parse_numbers
 
 REQUIRED = ("order_id", "order_date", "order_total")
 OPTIONAL = (

@@ -1,7 +1,7 @@
 """Order-line tables: one row per line, columns named by a template or by the user's mapping.
 
-Shared by the generic template (:mod:`kpis.importers.generic`) and by order-line files of
-any layout (:mod:`kpis.importers.lines`). Order-level fields may be repeated on each line
+Shared by the generic template (:mod:`sales.readers.generic`) and by order-line files of
+any layout (:mod:`sales.readers.lines`). Order-level fields may be repeated on each line
 or left blank after the order's first line; lines of one order that disagree are refused.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from kpis.importers.assemble import (
+from sales.readers.assemble import (
     blank_cells,
     cell_errors,
     fill_order_field,
@@ -22,10 +22,10 @@ from kpis.importers.assemble import (
     not_a_number,
     staged_frame,
 )
-from kpis.importers.checks import stored_value_errors
-from kpis.importers.reading import RawTable
-from kpis.importers.schema import ImportLimits, RowError
-from kpis.importers.values import (
+from sales.readers.checks import stored_value_errors
+from sales.readers.reading import RawTable
+from sales.readers.schema import ImportLimits, RowError
+from sales.readers.values import (
     hash_customers,
     infer_decimal,
     parse_datetimes,

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from kpis.importers.assemble import run_import
-from kpis.importers.reading import RawTable
-from kpis.importers.schema import (
+from sales.readers.assemble import run_import
+from sales.readers.reading import RawTable
+from sales.readers.schema import (
     DEFAULT_LIMITS,
     ImportLimits,
     ImportResult,
@@ -23,7 +23,7 @@ from kpis.importers.schema import (
     as_order_files,
     salt_bytes,
 )
-from kpis.importers.tabular import LineLayout, stage_lines
+from sales.readers.tabular import LineLayout, stage_lines
 
 
 @dataclasses.dataclass(frozen=True)

@@ -3,7 +3,7 @@
 The normalised table has one row per order line. Order-level fields (customer, totals,
 discount, refund, cancellation…) are repeated on every line of their order, so a line can
 be read on its own; never sum an order-level column over lines — use
-:func:`kpis.importers.orders_from_lines`, which keeps one row per order.
+:func:`sales.readers.orders_from_lines`, which keeps one row per order.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ class OrderFile:
     """One uploaded file: its name (shown in errors) and its raw bytes.
 
     ``first_row`` is the spreadsheet row of the first record after the header: 2 for a whole
-    file, later for a part of a long file read in chunks (:mod:`kpis.importers.streaming`).
+    file, later for a part of a long file read in chunks (:mod:`sales.readers.streaming`).
     """
 
     name: str

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from kpis.importers.messages import ngettext, rows_list
-from kpis.importers.schema import ImportLimits, OrderFile, RowError
+from sales.readers.messages import ngettext, rows_list
+from sales.readers.schema import ImportLimits, OrderFile, RowError
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls (and other Office 97 files)

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from kpis.importers.assemble import finish, run_import
-from kpis.importers.reading import RawTable
-from kpis.importers.schema import (
+from sales.readers.assemble import finish, run_import
+from sales.readers.reading import RawTable
+from sales.readers.schema import (
     DEFAULT_LIMITS,
     ImportLimits,
     ImportResult,
@@ -30,7 +30,7 @@ from kpis.importers.schema import (
     as_order_files,
     salt_bytes,
 )
-from kpis.importers.tabular import FIELDS, REQUIRED_FIELDS, LineLayout, stage_lines
+from sales.readers.tabular import FIELDS, REQUIRED_FIELDS, LineLayout, stage_lines
 
 MAPPING_FIELDS = ("order", "date", "sku", "description", "quantity", "unit_price", "customer",
                   "channel", "discount_code", "currency")  # fmt: skip

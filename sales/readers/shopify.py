@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from kpis.importers.assemble import (
+from sales.readers.assemble import (
     blank_cells,
     cell_errors,
     fill_order_field,
@@ -26,9 +26,9 @@ from kpis.importers.assemble import (
     run_import,
     staged_frame,
 )
-from kpis.importers.checks import stored_value_errors
-from kpis.importers.reading import RawTable
-from kpis.importers.schema import (
+from sales.readers.checks import stored_value_errors
+from sales.readers.reading import RawTable
+from sales.readers.schema import (
     DEFAULT_LIMITS,
     ImportLimits,
     ImportResult,
@@ -37,7 +37,7 @@ from kpis.importers.schema import (
     as_order_files,
     salt_bytes,
 )
-from kpis.importers.values import (
+from sales.readers.values import (
     hash_customers,
     infer_decimal,
     parse_datetimes,
