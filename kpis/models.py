@@ -167,7 +167,6 @@ class ImportedOrder(models.Model):
     )
     discount_code = models.CharField(_("discount code"), max_length=64, blank=True)
     customer_key = models.CharField(_("customer (salted hash)"), max_length=64, null=True, blank=True)  # noqa: DJ001 (null = guest)
-    is_new_customer = models.BooleanField(_("first order of the customer"), default=False)
     units = models.DecimalField(_("units"), max_digits=12, decimal_places=3, default=ZERO)
     paid_incl_vat = _money(_("amount paid incl. VAT"))
     discounts = _money(_("discounts"))

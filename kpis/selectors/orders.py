@@ -48,7 +48,7 @@ def first_order_dates(organization_id: int, customer_keys: Iterable[str], tz: st
 
 ORDER_FRAME_FIELDS = (
     "id", "order_id", "ordered_at", "campaign_id", "discount_code", "customer_key",
-    "is_new_customer", "units", "paid_incl_vat", "discounts", "refunds", "shipping_incl_vat",
+    "units", "paid_incl_vat", "discounts", "refunds", "shipping_incl_vat",
     "cancelled", "is_adjustment", "shipped_at", "currency",
 )  # fmt: skip
 

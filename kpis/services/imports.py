@@ -580,8 +580,8 @@ def _save_import(
             continue
         touched_days.add(timezone.localtime(values["ordered_at"], _zone(tz)).date())
     insert_rows(
-        ImportedOrder, ["organization_id", "order_id", "batch_id", "is_new_customer", *_ORDER_FIELDS],
-        ([organization.id, order_id, batch.pk, False, *(values[f] for f in _ORDER_FIELDS)] for order_id, values in created),
+        ImportedOrder, ["organization_id", "order_id", "batch_id", *_ORDER_FIELDS],
+        ([organization.id, order_id, batch.pk, *(values[f] for f in _ORDER_FIELDS)] for order_id, values in created),
     )
     ImportedOrder.objects.bulk_update(changed, [*_ORDER_FIELDS, "batch"], batch_size=1000)
     imported_lines_replace(organization=organization, orders=orders, batch=batch)

@@ -22,7 +22,7 @@ from kpis.services.products import missing_products_add as _missing_products_add
 from tests.factories import make_campaign, make_channel, make_product
 from tests.kpis.factories import GENERIC_HEADER, csv_file, make_discount_code, sample, tiny_shop
 
-ORDER_VALUES = ("order_id", "ordered_at", "customer_key", "is_new_customer", "units", "paid_incl_vat",
+ORDER_VALUES = ("order_id", "ordered_at", "customer_key", "units", "paid_incl_vat",
                 "discounts", "refunds", "cancelled", "campaign_id", "batch_id")
 ACTUAL_VALUES = ("date", "campaign_id", "orders", "units", "paid_incl_vat", "refunds",
                  "new_customers", "returning_customers", "returned_orders")
@@ -117,13 +117,14 @@ def test_imported_days_become_organisation_totals_and_campaign_rows(org):
 @pytest.mark.django_db
 def test_an_earlier_import_turns_later_customers_into_returning_ones(org):
     import_tiny(org)
-    assert ImportedOrder.objects.get(order_id="A4").is_new_customer
+    day3 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 3), campaign=None)
+    assert (day3.new_customers, day3.returning_customers) == (1, 0)  # A4: Bob's first order
     earlier = csv_file("march.csv", GENERIC_HEADER + "M1;15/03/2026 10:00;S;x;1;10,00;bob@example.fr;;;;;;;;\n")
     services.orders_import(organization=org, files=[earlier], format="generic")
     day3 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 3), campaign=None)
     assert (day3.new_customers, day3.returning_customers) == (0, 1)
-    assert not ImportedOrder.objects.get(order_id="A4").is_new_customer
-    assert ImportedOrder.objects.get(order_id="M1").is_new_customer
+    march = DailyActual.objects.get(organization=org, date=dt.date(2026, 3, 15), campaign=None)
+    assert (march.new_customers, march.returning_customers) == (1, 0)
 
 
 @pytest.mark.django_db
