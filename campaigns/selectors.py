@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db.models import Sum
 
 from campaigns import engine
 from campaigns.engine.baseline import weekday_averages
@@ -27,6 +26,7 @@ from campaigns.models import (
     Scenario,
     Scope,
 )
+from campaigns.sources import daily_orders
 from plannerist.models import Organization
 
 UPLIFT_GRID = np.linspace(-0.2, 3.0, 65)
@@ -150,21 +150,6 @@ def in_scope_mask(plan: PromotionPlan, catalogue: pd.DataFrame, product_ids: Ite
     if plan.scope == Scope.PRODUCTS:
         return catalogue["id"].isin(list(product_ids)).to_numpy()
     return np.ones(len(catalogue), dtype=bool)
-
-
-def daily_orders(organization: Organization, start: dt.date, end: dt.date) -> pd.Series:
-    """Orders per day from the actuals (organisation totals: rows not tied to a campaign)."""
-    from kpis.models import DailyActual
-
-    rows = (
-        DailyActual.objects.filter(organization=organization, campaign__isnull=True, date__range=(start, end))
-        .values("date")
-        .annotate(orders=Sum("orders"))
-        .values_list("date", "orders")
-    )
-    series = pd.Series({day: float(orders) for day, orders in rows}, dtype="float64")
-    series.index = pd.to_datetime(series.index)
-    return series.sort_index()
 
 
 def baseline_from_actuals(history: pd.Series, start: dt.date, end: dt.date) -> float | None:

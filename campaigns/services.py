@@ -25,7 +25,7 @@ from campaigns.models import (
     PromotionSettings,
     Scenario,
 )
-from kpis.services import recompute_request
+from plannerist.changes import inputs_changed_send
 from plannerist.models import Membership, Organization
 from plannerist.tenancy import can_approve_campaigns, can_edit_campaigns
 
@@ -101,7 +101,7 @@ def campaign_save(*, campaign: Campaign, products: list, by: Membership) -> Camp
     CampaignChange.objects.bulk_create(
         CampaignChange(campaign=campaign, changed_by=by.user, field=field, old=old, new=new) for field, old, new in changes
     )
-    recompute_request(organization=campaign.organization)
+    inputs_changed_send(sender="campaigns", organization=campaign.organization)
     return campaign
 
 
@@ -164,7 +164,7 @@ def campaign_set_status(
     CampaignChange.objects.create(campaign=campaign, changed_by=by.user, field="status", old=old, new=status)
     if comment:
         CampaignComment.objects.create(campaign=campaign, author=by.user, kind=kind, text=comment)
-    recompute_request(organization=campaign.organization)
+    inputs_changed_send(sender="campaigns", organization=campaign.organization)
     return campaign
 
 
@@ -214,7 +214,7 @@ def scenario_choose(*, scenario: Scenario, by: Membership) -> Campaign:
 def channel_create(*, organization, name: str, kind: str) -> Channel:
     channel = Channel.objects.create(organization=organization, name=name, kind=kind)
     CostProfile.objects.create(organization=organization, channel=channel)
-    recompute_request(organization=organization)
+    inputs_changed_send(sender="campaigns", organization=organization)
     return channel
 
 
@@ -225,7 +225,7 @@ def costs_save(*, form: ModelForm, organization: Organization) -> Model:
     saved.organization = organization
     saved.save()
     form.save_m2m()
-    recompute_request(organization=organization)
+    inputs_changed_send(sender="campaigns", organization=organization)
     return saved
 
 

@@ -21,7 +21,7 @@ from campaigns.forms import (
 )
 from campaigns.history import history_rows
 from campaigns.models import Campaign, Channel, Product, PromotionSettings, Scenario
-from capacity.selectors import campaign_capacity_cost
+from campaigns.sources import delivery_cost
 from plannerist.tenancy import Access, can_comment, can_edit_campaigns, can_edit_costs, org_view
 
 SCENARIO = (Scenario, "campaign__organization")
@@ -31,9 +31,9 @@ def _capacity_cost(plan, replaces: Campaign | None):
     """What delivering a campaign or scenario costs; ``replaces`` is the saved campaign a typed
     plan stands for (a scenario stands for its campaign), counted once."""
     if isinstance(plan, Scenario):
-        return campaign_capacity_cost(plan, replaces=replaces or plan.campaign)
+        return delivery_cost(plan, replaces=replaces or plan.campaign)
     if isinstance(plan, Campaign) and plan.start and plan.end:
-        return campaign_capacity_cost(plan, replaces=replaces)
+        return delivery_cost(plan, replaces=replaces)
     return None
 
 
@@ -221,7 +221,7 @@ def scenario_compare(request: HttpRequest, access: Access, campaign: Campaign) -
         scenario = services.scenario_from_campaign(campaign=campaign, name=form.cleaned_data["name"])
         return redirect("campaigns:scenario", org_slug=access.organization.slug, scenario_id=scenario.pk)
     comparison = selectors.scenario_comparison(
-        campaign, cost_to_deliver=lambda plan: campaign_capacity_cost(plan, replaces=campaign).cost_to_deliver)
+        campaign, cost_to_deliver=lambda plan: getattr(delivery_cost(plan, replaces=campaign), "cost_to_deliver", None))
     currency = access.organization.currency
     chart = charts.scenario_bars([r["name"] for r in comparison.rows], [r["incremental_margin"] for r in comparison.rows],
                                  comparison.best, currency) if comparison.rows else ""

@@ -1,6 +1,7 @@
 """Writes for capacity: staffing edits made inline on the holiday-peak page, and settings.
 
-Every write asks for a KPI recompute after commit: capacity and stock feed the KPIs
+Every write says the organisation's inputs changed (:mod:`plannerist.changes`; kpis queues
+its recompute after commit): capacity and stock feed the KPIs
 (volume against capacity, stock cover) and the signals.
 """
 
@@ -12,7 +13,7 @@ from django.db import models, transaction
 from django.forms import ModelForm
 
 from capacity.models import Absence, CapacityPlan, Replenishment, Resource, StaffMember, StockItem
-from kpis.services import recompute_request
+from plannerist.changes import inputs_changed_send
 from plannerist.models import Organization
 
 
@@ -20,14 +21,14 @@ from plannerist.models import Organization
 def setting_save(*, form: ModelForm, organization: Organization) -> models.Model:
     """Save a validated settings form (resource, stock item, automation)."""
     saved = form.save()
-    recompute_request(organization=organization)
+    inputs_changed_send(sender="capacity", organization=organization)
     return saved
 
 
 @transaction.atomic
 def setting_delete(*, instance: models.Model, organization: Organization) -> None:
     instance.delete()
-    recompute_request(organization=organization)
+    inputs_changed_send(sender="capacity", organization=organization)
 
 
 @transaction.atomic
@@ -35,7 +36,7 @@ def staff_member_add(*, resource: Resource, staff_member: StaffMember) -> StaffM
     staff_member.resource = resource
     staff_member.full_clean()
     staff_member.save()
-    recompute_request(organization=resource.organization)
+    inputs_changed_send(sender="capacity", organization=resource.organization)
     return staff_member
 
 
@@ -43,7 +44,7 @@ def staff_member_add(*, resource: Resource, staff_member: StaffMember) -> StaffM
 def staff_member_remove(*, staff_member: StaffMember) -> None:
     organization = staff_member.resource.organization
     staff_member.delete()
-    recompute_request(organization=organization)
+    inputs_changed_send(sender="capacity", organization=organization)
 
 
 @transaction.atomic
@@ -51,7 +52,7 @@ def absence_add(*, staff_member: StaffMember, start: dt.date, end: dt.date, reas
     absence = Absence(staff_member=staff_member, start=start, end=end, reason=reason)
     absence.full_clean()
     absence.save()
-    recompute_request(organization=staff_member.resource.organization)
+    inputs_changed_send(sender="capacity", organization=staff_member.resource.organization)
     return absence
 
 
@@ -59,7 +60,7 @@ def absence_add(*, staff_member: StaffMember, start: dt.date, end: dt.date, reas
 def absence_remove(*, absence: Absence) -> None:
     organization = absence.staff_member.resource.organization
     absence.delete()
-    recompute_request(organization=organization)
+    inputs_changed_send(sender="capacity", organization=organization)
 
 
 @transaction.atomic
@@ -68,7 +69,7 @@ def capacity_plan_save(*, plan: CapacityPlan) -> CapacityPlan:
     existing = CapacityPlan.objects.filter(organization=plan.organization).values_list("pk", flat=True).first()
     plan.pk = existing
     plan.save()
-    recompute_request(organization=plan.organization)
+    inputs_changed_send(sender="capacity", organization=plan.organization)
     return plan
 
 
@@ -77,7 +78,7 @@ def replenishment_add(*, stock_item: StockItem, date: dt.date, units) -> Repleni
     replenishment = Replenishment(stock_item=stock_item, date=date, units=units)
     replenishment.full_clean()
     replenishment.save()
-    recompute_request(organization=stock_item.organization)
+    inputs_changed_send(sender="capacity", organization=stock_item.organization)
     return replenishment
 
 

@@ -9,3 +9,10 @@ class KpisConfig(AppConfig):
         from kpis.forecast_history import organisation_history
 
         register_history_source(organisation_history)
+
+        from campaigns.sources import register_daily_orders
+        from kpis.campaign_sources import daily_orders, recompute_on_change
+        from plannerist.changes import inputs_changed
+
+        register_daily_orders(daily_orders)
+        inputs_changed.connect(recompute_on_change, dispatch_uid="kpis.recompute_on_change")

@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 
 from campaigns.engine.baseline import weekday_averages
 from campaigns.models import Campaign, Product
-from campaigns.selectors import daily_orders
+from campaigns.sources import daily_orders
 from capacity import engine
 from capacity.contract import public_holidays
 from capacity.models import CapacityPlan, Resource, StaffMember, StockItem
