@@ -29,7 +29,7 @@ import holidays as holiday_calendars
 import numpy as np
 
 from capacity import engine
-from capacity.erlang import staffing
+from capacity.engine.erlang import staffing
 from plannerist import validation as v
 from plannerist.validation import InputError
 

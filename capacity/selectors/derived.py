@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 
 from capacity import engine
-from capacity.erlang import staffing_by_band
+from capacity.engine.erlang import staffing_by_band
 from capacity.models import Resource, StaffMember
 from capacity.selectors.loading import _Setting
 from capacity.selectors.results import INTRADAY_PROFILE, ErlangBands, ThrottleRow

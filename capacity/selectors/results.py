@@ -10,7 +10,7 @@ import numpy as np
 
 from campaigns.models import Campaign
 from capacity import engine
-from capacity.erlang import BandStaffing
+from capacity.engine.erlang import BandStaffing
 from capacity.models import Resource, StockItem
 
 DEFAULT_WEEKS = 8

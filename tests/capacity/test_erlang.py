@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capacity.erlang import erlang_c, service_level_for, staffing, staffing_by_band
+from capacity.engine.erlang import erlang_c, service_level_for, staffing, staffing_by_band
 
 
 def naive_erlang_c(agents: int, traffic: float) -> float:
