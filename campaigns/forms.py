@@ -73,7 +73,7 @@ class CampaignForm(PlanForm):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, organization=organization, **kwargs)
-        self.fields["channel"].queryset = Channel.objects.filter(organization=organization)
+        self.fields["channel"].queryset = Channel.objects.filter(organization=organization).select_related("cost_profile")
 
     def clean(self):
         data = super().clean()

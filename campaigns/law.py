@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Min, Q
+from django.db.models import Min, OuterRef, Subquery
 
 from campaigns.engine import french_rules as rules
-from campaigns.models import Campaign, Mechanic, Product, PromotionPlan, PromotionSettings, Scope
+from campaigns.models import Campaign, Mechanic, Product, ProductPrice, PromotionPlan, PromotionSettings, Scope
 from plannerist.models import Organization
 
 # Mechanics that lower the price of a product (free shipping lowers no product's price).
@@ -91,8 +91,14 @@ def promotion_law(
         products = products.filter(category__in=list(plan.scope_categories))
     elif plan.scope == Scope.PRODUCTS:
         products = products.filter(pk__in=list(product_ids))
+    # The lowest price of each product in the window, read on the (product, date) index: only
+    # the window's rows, not the product's whole price history.
+    lowest = (
+        ProductPrice.objects.filter(product=OuterRef("pk"), date__gte=first, date__lt=after_last)
+        .order_by().values("product").annotate(lowest=Min("unit_price")).values("lowest")
+    )
     rows = list(
-        products.annotate(lowest=Min("prices__unit_price", filter=Q(prices__date__gte=first, prices__date__lt=after_last)))
+        products.annotate(lowest=Subquery(lowest))
         .order_by("name", "pk")
         .values_list("pk", "sku", "name", "price", "unit_cost", "vat_rate", "lowest")
     )

@@ -73,8 +73,11 @@ def catalogue_frame(organization: Organization) -> pd.DataFrame:
 
 
 def cost_profile_for(channel: Channel | None) -> CostProfile:
-    """The channel's cost profile; an all-zero one (nothing silently invented) if none."""
+    """The channel's cost profile; an all-zero one (nothing silently invented) if none. A
+    channel read with ``select_related("cost_profile")`` costs no query."""
     if channel is not None and channel.pk:
+        if Channel.cost_profile.is_cached(channel):
+            return getattr(channel, "cost_profile", None) or CostProfile(channel=channel)
         profile = CostProfile.objects.filter(channel=channel).first()
         if profile is not None:
             return profile

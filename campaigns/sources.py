@@ -17,15 +17,16 @@ import pandas as pd
 
 from plannerist.models import Organization
 
-DeliveryCost = Callable[..., Any]  # fn(plan, *, replaces) -> an object with cost_to_deliver, known…
+DeliveryCost = Callable[..., Any]  # fn(plan, *, replaces, catalogue) -> an object with cost_to_deliver, known…
 DailyOrders = Callable[[Organization, dt.date, dt.date], pd.Series]
 _delivery_cost: DeliveryCost | None = None
 _daily_orders: DailyOrders | None = None
 
 
 def register_delivery_cost(fn: DeliveryCost) -> DeliveryCost:
-    """``fn(plan, *, replaces)``: what delivering a campaign or scenario (saved or as typed)
-    costs; ``replaces`` is the saved campaign it stands for. The last registration wins."""
+    """``fn(plan, *, replaces, catalogue=None)``: what delivering a campaign or scenario (saved or
+    as typed) costs; ``replaces`` is the saved campaign it stands for, ``catalogue`` the active
+    products the caller already read (``catalogue_frame``), or None. The last registration wins."""
     global _delivery_cost
     _delivery_cost = fn
     return fn
@@ -39,9 +40,9 @@ def register_daily_orders(fn: DailyOrders) -> DailyOrders:
     return fn
 
 
-def delivery_cost(plan, *, replaces=None):
+def delivery_cost(plan, *, replaces=None, catalogue=None):
     """The registered answer; None (capacity unknown) without one."""
-    return None if _delivery_cost is None else _delivery_cost(plan, replaces=replaces)
+    return None if _delivery_cost is None else _delivery_cost(plan, replaces=replaces, catalogue=catalogue)
 
 
 def daily_orders(organization: Organization, start: dt.date, end: dt.date) -> pd.Series:

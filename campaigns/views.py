@@ -27,13 +27,14 @@ from plannerist.tenancy import Access, can_comment, can_edit_campaigns, can_edit
 SCENARIO = (Scenario, "campaign__organization")
 
 
-def _capacity_cost(plan, replaces: Campaign | None):
+def _capacity_cost(plan, replaces: Campaign | None, catalogue=None):
     """What delivering a campaign or scenario costs; ``replaces`` is the saved campaign a typed
-    plan stands for (a scenario stands for its campaign), counted once."""
+    plan stands for (a scenario stands for its campaign), counted once; ``catalogue`` the
+    active products already read for the economics."""
     if isinstance(plan, Scenario):
-        return delivery_cost(plan, replaces=replaces or plan.campaign)
+        return delivery_cost(plan, replaces=replaces or plan.campaign, catalogue=catalogue)
     if isinstance(plan, Campaign) and plan.start and plan.end:
-        return delivery_cost(plan, replaces=replaces)
+        return delivery_cost(plan, replaces=replaces, catalogue=catalogue)
     return None
 
 
@@ -53,12 +54,13 @@ def _law(access: Access, plan, replaces: Campaign | None) -> law.PromotionLaw | 
     )
 
 
-def _result(access: Access, economics: selectors.CampaignEconomics, plan, replaces: Campaign | None = None) -> dict:
+def _result(access: Access, economics: selectors.CampaignEconomics, plan, replaces: Campaign | None = None,
+            catalogue=None) -> dict:
     """The what-if result partial's context: the engine's figures, their charts and, for a
     campaign or scenario, what delivering it costs in extra capacity."""
     currency = access.organization.currency
     ev = economics.evaluation
-    capacity_cost = _capacity_cost(plan, replaces)
+    capacity_cost = _capacity_cost(plan, replaces, catalogue)
     cost_to_deliver = None if capacity_cost is None else capacity_cost.cost_to_deliver
     return {
         "capacity_cost": capacity_cost,
@@ -81,8 +83,9 @@ def _form_result(access: Access, form: CampaignForm | ScenarioForm, campaign: Ca
     plan = form.instance
     product_ids = [p.pk for p in form.cleaned_data.get("products", [])]
     plan.scope_product_ids = product_ids  # read by the capacity side: the M2M rows are not the typed ones
-    economics = selectors.plan_economics(plan, campaign=campaign or plan, product_ids=product_ids)
-    return _result(access, economics, plan, replaces or campaign)
+    catalogue = selectors.catalogue_frame(access.organization)  # one read for the economics and the capacity
+    economics = selectors.plan_economics(plan, campaign=campaign or plan, product_ids=product_ids, catalogue=catalogue)
+    return _result(access, economics, plan, replaces or campaign, catalogue)
 
 
 @org_view()

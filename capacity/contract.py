@@ -22,6 +22,7 @@ Choices the contract leaves open:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Any
 
@@ -58,8 +59,16 @@ def public_holidays(country: str, start: dt.date, end: dt.date) -> frozenset[dt.
     code = country.upper()
     if code not in holiday_calendars.list_supported_countries():
         raise InputError("country", f"unknown country code {country!r} (e.g. FR, BE, DE)")
-    calendar = holiday_calendars.country_holidays(code, years=range(start.year, end.year + 1))
-    return frozenset(day for day in calendar if start <= day <= end)
+    return frozenset(
+        day for year in range(start.year, end.year + 1) for day in _year_holidays(code, year) if start <= day <= end
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _year_holidays(code: str, year: int) -> frozenset[dt.date]:
+    """One country's holidays of one year: the ``holidays`` package takes milliseconds to build a
+    calendar, and the what-if asks on every keystroke for the same years."""
+    return frozenset(holiday_calendars.country_holidays(code, years=year))
 
 
 def capacity_report(document: Any) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -36,5 +37,6 @@ def shell(request: HttpRequest) -> dict:
         "access": access,
         "organization": access.organization,
         "nav": nav,
-        "user_memberships": memberships_of(request.user),
+        # Read when the template shows the switcher: a partial (the what-if) does not.
+        "user_memberships": SimpleLazyObject(lambda: memberships_of(request.user)),
     }

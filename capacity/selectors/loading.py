@@ -4,6 +4,7 @@ staff hours, catalogue, stock) and its campaigns, in a constant number of querie
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +25,8 @@ PLANNED_STATUSES = (Campaign.Status.PLANNED, Campaign.Status.APPROVED, Campaign.
 
 @dataclass(frozen=True)
 class _Setting:
-    """Everything but the campaigns, loaded once for a period."""
+    """Everything but the campaigns, loaded once for a period (the stock on first use: a
+    campaign's cost to deliver does not read it)."""
 
     organization: Organization
     dates: np.ndarray
@@ -39,8 +41,16 @@ class _Setting:
     staff: list[StaffMember]
     holidays: list[dt.date]
     catalogue: pd.DataFrame  # id, category, weight
-    stock_items: list[StockItem]
     automation_cost: float
+
+    @functools.cached_property
+    def stock_items(self) -> list[StockItem]:
+        """The organisation's stock items with their replenishments (two queries, once)."""
+        return list(
+            StockItem.objects.filter(organization=self.organization)
+            .select_related("product")
+            .prefetch_related("replenishments")
+        )
 
 
 def capacity_plan_of(organization: Organization) -> CapacityPlan:
@@ -97,7 +107,11 @@ def _staff_columns(
     )
 
 
-def _setting(organization: Organization, start: dt.date, end: dt.date, today: dt.date) -> _Setting:
+def _setting(
+    organization: Organization, start: dt.date, end: dt.date, today: dt.date, *, catalogue: pd.DataFrame | None = None
+) -> _Setting:
+    """``catalogue``: the active products already read by the caller (at least ``id``,
+    ``category`` and ``weight``), which saves reading them again."""
     dates = engine.period_dates(start, end)
     plan = capacity_plan_of(organization)
     base = None
@@ -143,19 +157,16 @@ def _setting(organization: Organization, start: dt.date, end: dt.date, today: dt
     hours = engine.hours_by_resource(staff_hours, owner, len(resources)) if staff else np.zeros(
         (dates.size, len(resources))
     )
-    catalogue = pd.DataFrame.from_records(
-        list(
-            Product.objects.filter(organization=organization, active=True).values_list(
-                "id", "category", "units_per_month"
-            )
-        ),
-        columns=["id", "category", "weight"],
-    ).astype({"weight": "float64"})
-    stock_items = list(
-        StockItem.objects.filter(organization=organization)
-        .select_related("product")
-        .prefetch_related("replenishments")
-    )
+    if catalogue is None:
+        catalogue = pd.DataFrame.from_records(
+            list(
+                Product.objects.filter(organization=organization, active=True).values_list(
+                    "id", "category", "units_per_month"
+                )
+            ),
+            columns=["id", "category", "weight"],
+        )
+    catalogue = catalogue[["id", "category", "weight"]].astype({"weight": "float64"})
     return _Setting(
         organization=organization,
         dates=dates,
@@ -170,7 +181,6 @@ def _setting(organization: Organization, start: dt.date, end: dt.date, today: dt
         staff=staff,
         holidays=holidays,
         catalogue=catalogue,
-        stock_items=stock_items,
         automation_cost=automation_cost,
     )
 

@@ -69,7 +69,11 @@ def peak_report(organization: Organization, period: Period, *, today: dt.date) -
 
 
 def campaign_capacity_cost(
-    plan: PromotionPlan, *, replaces: Campaign | None = None, today: dt.date | None = None
+    plan: PromotionPlan,
+    *,
+    replaces: Campaign | None = None,
+    today: dt.date | None = None,
+    catalogue: pd.DataFrame | None = None,
 ) -> CampaignCapacityCost:
     """What delivering ``plan`` costs: the plan over its period plus a week, with the
     organisation's planned campaigns and this plan (even a draft), against the same without it.
@@ -84,12 +88,16 @@ def campaign_capacity_cost(
     :func:`capacity.engine.booked_cost_share`: the campaigns' extra work fills the booked
     hours, whose cost is shared pro rata of each campaign's extra work that day). Without any
     resource or staff hours described, capacity is unknown, not free: ``known`` is False.
+
+    ``catalogue``: the active products as the caller read them (``id``, ``category``,
+    ``weight``), read here otherwise.
     """
     saved = replaces if replaces is not None else (plan if isinstance(plan, Campaign) and plan.pk else None)
     own = (plan.start, plan.end) if isinstance(plan, Campaign) else (saved.start, saved.end)
-    organization = saved.organization if saved is not None else plan.organization
+    # A typed campaign holds its (already loaded) organisation; a scenario's is its campaign's.
+    organization = plan.organization if isinstance(plan, Campaign) else saved.organization
     start, end = own[0], own[1] + BACKLOG_TAIL
-    setting = _setting(organization, start, end, today or organization.today())
+    setting = _setting(organization, start, end, today or organization.today(), catalogue=catalogue)
     others = [
         c for c in campaigns_in(organization, start, end, include_drafts=False)
         if saved is None or c.pk != saved.pk
