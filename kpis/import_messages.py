@@ -3,16 +3,19 @@
 The readers (:mod:`sales.readers`, pure) write their messages in English, and an import's
 errors are kept as they were written (``ImportBatch.errors``), by the web process or by the
 worker, in no one's language. A message shown on a page is matched against the English
-templates below and said in the page's language with the values it holds. A message no
-template matches (one translated when the file was read, or a new one) is shown as it is.
+templates below and said in the page's language with the values it holds. This is the only
+translation of the readers' messages: those they mark with ``gettext`` / ``ngettext``
+(:mod:`sales.readers.messages`) are here too, plurals in :data:`PLURALS` (a test checks that
+none is missing). A message no template matches (a new one) is shown as it is.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_noop as N_
 
 _DATE_FORMATS = "dd/mm/yyyy, dd/mm/yyyy hh:mm or yyyy-mm-dd hh:mm:ss, from 1900 to 2199"
@@ -66,6 +69,37 @@ TEMPLATES: tuple[str, ...] = (
     N_("%(amount)s is too large for an amount (at most %(limit)s): is a barcode or an order number in this "
        "column?"),
     N_("the import could not be queued: %(error)s"),
+    # Marked in the readers (sales/readers/checks.py, assemble.py).
+    N_("%(value)s is too large for an amount (amounts stay under %(limit)s): is a barcode or an order number in "
+       "this column?"),
+    N_("%(value)s units on one line is out of range (a line holds fewer than %(limit)s units, returns included): "
+       "is an amount, a barcode or a typing slip in this column?"),
+    N_("the line's total, %(value)s, is too large for an amount (amounts stay under %(limit)s): is a barcode or "
+       "an order number in the quantity or price column?"),
+    N_("the order's lines add up to %(value)s, too large for an amount (amounts stay under %(limit)s): is a "
+       "barcode or an order number in the quantity or price column?"),
+    N_("the order id %(id)s is longer than %(limit)s characters"),
+    N_("the file is in %(found)s (every order), but the organisation keeps its books in %(books)s: convert the "
+       "file to %(books)s or import it into the right organisation"),
+    N_("order %(order)s is also in %(file)s (row %(row)s) with other lines: an export writes all of an order's "
+       "lines together. If the order changed between the two exports, import the files one at a time, the older "
+       "first"),
+)
+# The readers' plural messages (sales/readers/checks.py, reading.py): (singular, plural), the
+# plural holding %(count)s.
+PLURALS: tuple[tuple[str, str], ...] = (
+    ("this order is in %(found)s, but the organisation keeps its books in %(books)s: convert its amounts to "
+     "%(books)s or remove it",
+     "%(count)s orders of the file are in %(found)s (rows %(rows)s), but the organisation keeps its books in "
+     "%(books)s: convert their amounts to %(books)s or remove them"),
+    ("this row is not in UTF-8 like the rest of the file (it looks like Windows-1252): the file was put together "
+     "from two exports. Save it again as 'CSV UTF-8' or retype this row",
+     "%(count)s rows are not in UTF-8 like the rest of the file (rows %(rows)s; they look like Windows-1252): the "
+     "file was put together from two exports. Save it again as 'CSV UTF-8' or retype these rows"),
+    ("this row is in UTF-8 but the rest of the file is in Windows-1252: the file was put together from two "
+     "exports. Save it again as 'CSV UTF-8' or retype this row",
+     "%(count)s rows are in UTF-8 but the rest of the file is in Windows-1252 (rows %(rows)s): the file was put "
+     "together from two exports. Save it again as 'CSV UTF-8' or retype these rows"),
 )
 # Words of the importers that a message quotes: a layout, an order field, the mapping's needs.
 WORDS: tuple[str, ...] = (
@@ -79,21 +113,37 @@ _TRANSLATED_VALUES = {"layout", "field"}
 
 
 @cache
-def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
+def _patterns() -> tuple[tuple[re.Pattern, Callable[[dict], str]], ...]:
     def pattern(template: str) -> re.Pattern:
         parts = _PLACEHOLDER.split(template)  # literal, name, literal, name, …
-        regex = "".join(re.escape(part) if k % 2 == 0 else f"(?P<{part}>.*?)" for k, part in enumerate(parts))
+        regex, named = "", set()
+        for k, part in enumerate(parts):
+            if k % 2 == 0:
+                regex += re.escape(part)
+            else:  # a value said twice ("… in %(books)s: convert to %(books)s") is the same value
+                regex += f"(?P={part})" if part in named else f"(?P<{part}>.*?)"
+                named.add(part)
         return re.compile(regex, re.DOTALL)
 
-    return tuple((template, pattern(template)) for template in TEMPLATES)
+    def single(template: str) -> Callable[[dict], str]:
+        return lambda values: gettext(template) % values
+
+    def plural(singular: str, plural_: str) -> Callable[[dict], str]:
+        def say(values: dict) -> str:
+            count = int(values.get("count") or 1)
+            return ngettext(singular, plural_, count) % {"rows": "", **values, "count": count}
+        return say
+
+    singles = tuple((pattern(template), single(template)) for template in TEMPLATES)
+    plurals = tuple((pattern(form), plural(s, p)) for s, p in PLURALS for form in (s, p))
+    return singles + plurals
 
 
 def import_message(message: str) -> str:
     """``message`` as an importer wrote it, in the active language."""
-    for template, pattern in _patterns():
+    for pattern, say in _patterns():
         found = pattern.fullmatch(message)
         if found:
-            values = {name: gettext(value) if name in _TRANSLATED_VALUES else value
-                      for name, value in found.groupdict().items()}
-            return gettext(template) % values
+            return say({name: gettext(value) if name in _TRANSLATED_VALUES else value
+                        for name, value in found.groupdict().items()})
     return message

@@ -1,36 +1,22 @@
-"""The importers' messages in the user's language, with no Django import here.
+"""The readers' messages: written in English, put in the reader's language when shown.
 
-Messages are written with :func:`gettext` / :func:`ngettext` (so ``makemessages`` finds them)
-and translated by the functions the app installs when it starts (:class:`sales.apps.SalesConfig`
-installs Django's): a message is in the language active when the file is read, the request's
-on the web page. Without an installed translator (the readers used on their own) it is English.
+Messages are marked with :func:`gettext` / :func:`ngettext` (so ``makemessages`` finds them)
+but these return the English text: an import's errors are written by the web process or by
+the worker, in no one's language, and kept as written (``ImportBatch.errors``). They are said
+in the page's language where they are shown, by the one translation path,
+:func:`kpis.import_messages.import_message`, which knows every marked message (a test reads
+this package for them). No Django import here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-
-def _english_plural(singular: str, plural: str, n: int) -> str:
-    return singular if n == 1 else plural
-
-
-_gettext: Callable[[str], str] = str
-_ngettext: Callable[[str, str, int], str] = _english_plural
-
-
-def install(gettext_: Callable[[str], str], ngettext_: Callable[[str, str, int], str]) -> None:
-    """Translate the messages through these functions from now on."""
-    global _gettext, _ngettext
-    _gettext, _ngettext = gettext_, ngettext_
-
 
 def gettext(message: str) -> str:
-    return _gettext(message)
+    return message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _ngettext(singular, plural, n)
+    return singular if n == 1 else plural
 
 
 def rows_list(rows: list[int], shown: int = 5) -> str:

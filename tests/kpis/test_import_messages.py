@@ -8,7 +8,7 @@ import re
 import pytest
 from django.utils import translation
 
-from kpis.import_messages import TEMPLATES, import_message
+from kpis.import_messages import PLURALS, TEMPLATES, import_message
 from kpis.models import ImportBatch
 from plannerist.models import Role
 from sales.readers import read_orders
@@ -33,6 +33,50 @@ def test_every_bad_file_message_is_said_in_french(kind):
         shown = [import_message(message) for message in _messages(BAD[kind])]
     untranslated = [text for text, before in zip(shown, english, strict=True) if text == before]
     assert not untranslated, untranslated
+
+
+def _marked_in_the_readers() -> tuple[set[str], set[tuple[str, str]]]:
+    """The messages sales/readers marks with gettext / ngettext, read from its source."""
+    import ast
+    from pathlib import Path
+
+    import sales.readers
+
+    singles, plurals = set(), set()
+    for path in Path(sales.readers.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                if node.func.id == "gettext" and texts:
+                    singles.add(texts[0])
+                elif node.func.id == "ngettext" and len(texts) == 2:
+                    plurals.add((texts[0], texts[1]))
+    return singles, plurals
+
+
+def test_every_message_the_readers_mark_is_translated_where_it_is_shown():
+    """One translation path: the readers write English, the page says it in its language."""
+    singles, plurals = _marked_in_the_readers()
+    assert len(singles) >= 7 and len(plurals) >= 3
+    assert singles <= set(TEMPLATES), singles - set(TEMPLATES)
+    assert plurals <= set(PLURALS), plurals - set(PLURALS)
+    with translation.override("fr"):
+        assert translation.gettext("this cell is blank") != "this cell is blank"
+        assert _messages(BAD[next(iter(BAD))]) == _english(BAD[next(iter(BAD))])  # read in English, always
+
+
+def _english(bad) -> list[str]:
+    with translation.override("en"):
+        return _messages(bad)
+
+
+def test_a_plural_message_is_said_in_french_with_its_count():
+    singular, plural = PLURALS[0]
+    with translation.override("fr"):
+        one = import_message(singular % {"found": "USD", "books": "EUR"})
+        many = import_message(plural % {"found": "USD", "books": "EUR", "count": 3, "rows": "2, 5, 9"})
+    assert one.startswith("cette commande est en USD") and "EUR" in one
+    assert many.startswith("3 commandes du fichier sont en USD (lignes 2, 5, 9)")
 
 
 def test_every_template_has_its_french_and_the_same_values():
