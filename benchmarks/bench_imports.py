@@ -173,7 +173,7 @@ def main() -> None:
     lines = daily_lines(args.orders)
     campaigns = {"NOEL": "christmas", "SOLDES": "sales", "BIENVENUE": "welcome"}
     seconds_daily, daily = median_seconds(
-        lambda: daily_actuals_from_orders(lines, campaign_by_discount_code=campaigns), args.repeat
+        lambda: daily_actuals_from_orders(orders_from_lines(lines), campaign_by_discount_code=campaigns), args.repeat
     )
     rng = np.random.default_rng(3)
     daily = daily.assign(

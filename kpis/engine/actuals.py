@@ -1,4 +1,4 @@
-"""Daily actuals from normalised order lines (what an import gives the KPI engine)."""
+"""Daily actuals from orders: the one shape of orders an import gives the KPI engine."""
 
 from __future__ import annotations
 
@@ -7,19 +7,20 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from sales.readers.assemble import orders_from_lines
-
 
 def daily_actuals_from_orders(
-    lines: pd.DataFrame,
+    orders: pd.DataFrame,
     *,
     campaign_by_discount_code: Mapping[str, str] | None = None,
     first_order_dates: Mapping[str, object] | pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Daily actuals (one row per day, campaign and channel) from normalised order lines.
+    """Daily actuals (one row per day, campaign and channel) from orders.
 
-    ``campaign_by_discount_code`` attributes an order to a campaign by its promo code
-    (case-insensitive). ``first_order_dates`` (customer_key → date) is what the organisation
+    ``orders`` has one row per order in the shape of :func:`sales.readers.orders_from_lines`
+    (the files just read) — the stored orders are read in the same shape
+    (:func:`kpis.selectors.orders_on_days`). An order's campaign is its ``campaign`` column
+    when there is one (the link recorded at import), else ``campaign_by_discount_code``
+    attributes it by its promo code (case-insensitive); without either, no campaign. ``first_order_dates`` (customer_key → date) is what the organisation
     already knows of its customers' first orders, so that an April import counts March's
     customers as returning; it may include the imported orders themselves.
 
@@ -31,12 +32,13 @@ def daily_actuals_from_orders(
     Spend, support contacts and hours worked are not in order files: they come from quick
     entry.
     """
-    orders = orders_from_lines(lines)
     if orders.empty:
         return pd.DataFrame(columns=[*_DAILY_COLUMNS])
-    orders["date"] = orders["ordered_at"].dt.normalize()
-    codes = {str(k).strip().casefold(): v for k, v in (campaign_by_discount_code or {}).items()}
-    orders["campaign"] = orders["discount_code"].str.strip().str.casefold().map(codes)
+    orders = orders.copy()
+    orders["date"] = pd.to_datetime(orders["ordered_at"]).dt.normalize()
+    if "campaign" not in orders.columns:
+        codes = {str(k).strip().casefold(): v for k, v in (campaign_by_discount_code or {}).items()}
+        orders["campaign"] = orders["discount_code"].str.strip().str.casefold().map(codes)
     kind = np.select(
         [orders["cancelled"].to_numpy(), orders["is_adjustment_order"].to_numpy()],
         ["cancelled", "adjustment"],

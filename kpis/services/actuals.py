@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-import numpy as np
 import pandas as pd
 from django.db import transaction
 
@@ -18,7 +17,6 @@ from kpis.services._common import _decimal
 from kpis.services.recompute import recompute_request
 from plannerist.models import Organization
 
-_CAMPAIGN_TAG = "campaign:"
 _ACTUAL_ORDER_FIELDS = (
     "orders", "units", "paid_incl_vat", "discounts", "refunds", "returned_orders",
     "new_customers", "returning_customers", "orders_shipped", "order_to_ship_hours",
@@ -37,10 +35,9 @@ def daily_actuals_rebuild(*, organization: Organization, days: Sequence[dt.date]
     tz = organization.timezone
     orders = selectors.orders_on_days(organization.id, days, tz)
     first = selectors.first_order_dates(organization.id, orders["customer_key"].dropna(), tz)
-    lines = _lines_of(orders)
-    tags = {f"{_CAMPAIGN_TAG}{int(cid)}": int(cid) for cid in orders["campaign_id"].dropna().unique()}
-    totals = engine.daily_actuals_from_orders(lines, first_order_dates=first)
-    by_campaign = engine.daily_actuals_from_orders(lines, campaign_by_discount_code=tags, first_order_dates=first)
+    frame = _orders_frame(orders)
+    totals = engine.daily_actuals_from_orders(frame.assign(campaign=pd.NA), first_order_dates=first)
+    by_campaign = engine.daily_actuals_from_orders(frame, first_order_dates=first)
     figures = {(row.date, None): row for row in totals.itertuples(index=False)}
     figures.update(
         {(row.date, int(row.campaign)): row for row in by_campaign.itertuples(index=False) if pd.notna(row.campaign)}
@@ -75,28 +72,25 @@ def _actual_values(row) -> dict[str, Decimal | None]:
     return values
 
 
-def _lines_of(orders: pd.DataFrame) -> pd.DataFrame:
-    """Stored orders as one line each, in the importers' normalised columns."""
+def _orders_frame(stored: pd.DataFrame) -> pd.DataFrame:
+    """Stored orders in the shape the readers give (:func:`sales.readers.orders_from_lines`),
+    each with the campaign its import linked it to."""
     return pd.DataFrame(
         {
-            "order_id": orders["order_id"],
-            "ordered_at": orders["ordered_at"],
-            "quantity": orders["units"],
-            "line_total_incl_vat": np.nan,
-            "is_adjustment": orders["is_adjustment"].astype(bool),
-            "discount_code": orders["campaign_id"].map(
-                lambda cid: None if pd.isna(cid) else f"{_CAMPAIGN_TAG}{int(cid)}"
-            ),
-            "discount_amount": orders["discounts"],
-            "shipping_incl_vat": orders["shipping_incl_vat"],
-            "order_total": orders["paid_incl_vat"],
-            "refunded_amount": orders["refunds"],
-            "customer_key": orders["customer_key"],
-            "cancelled": orders["cancelled"].astype(bool),
-            "currency": orders["currency"],
+            "order_id": stored["order_id"],
+            "ordered_at": stored["ordered_at"],
+            "units": stored["units"],
+            "discount_amount": stored["discounts"],
+            "shipping_incl_vat": stored["shipping_incl_vat"],
+            "order_total": stored["paid_incl_vat"],
+            "refunded_amount": stored["refunds"],
+            "customer_key": stored["customer_key"],
+            "cancelled": stored["cancelled"].astype(bool),
+            "is_adjustment_order": stored["is_adjustment"].astype(bool),
+            "currency": stored["currency"],
             "channel": None,
-            "shipped_at": orders["shipped_at"],
-            "source_file": "",
+            "shipped_at": stored["shipped_at"],
+            "campaign": stored["campaign_id"].astype("Int64") if len(stored) else pd.Series(dtype="Int64"),
         }
     )
 

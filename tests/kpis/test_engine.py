@@ -19,7 +19,7 @@ from kpis.engine import (
     compute_kpis,
     daily_actuals_from_orders,
 )
-from sales.readers import LINE_COLUMNS
+from sales.readers import LINE_COLUMNS, orders_from_lines
 
 COSTS = CostProfile(
     vat_rate=0.20,
@@ -319,7 +319,7 @@ def lines() -> pd.DataFrame:
 
 
 def test_daily_actuals_from_order_lines(lines):
-    daily = daily_actuals_from_orders(lines, campaign_by_discount_code={"noel20": "christmas"})
+    daily = daily_actuals_from_orders(orders_from_lines(lines), campaign_by_discount_code={"noel20": "christmas"})
     day = daily.set_index(["date", "campaign", "channel"])
     first = day.loc[(dt.date(2026, 4, 1), "christmas", "web")]
     assert first[["orders", "units", "paid_incl_vat", "discounts"]].tolist() == [1, 3, 30, 6]
@@ -341,13 +341,13 @@ def test_daily_actuals_from_order_lines(lines):
 
 def test_known_first_orders_make_customers_returning(lines):
     known = {"cid": dt.date(2026, 3, 1), "ann": dt.date(2026, 4, 1)}
-    daily = daily_actuals_from_orders(lines, first_order_dates=known)
+    daily = daily_actuals_from_orders(orders_from_lines(lines), first_order_dates=known)
     assert daily["new_customers"].sum() == 1  # ann, whose known first order is this import's
     assert daily["returning_customers"].sum() == 2  # ann on the 2nd, cid
 
 
 def test_daily_actuals_feed_the_engine(lines):
-    daily = daily_actuals_from_orders(lines)
+    daily = daily_actuals_from_orders(orders_from_lines(lines))
     kpis = compute_kpis(
         daily, CostProfile(vat_rate=0.2), periods=("week",), scopes=("organisation",)
     )
@@ -358,7 +358,7 @@ def test_daily_actuals_feed_the_engine(lines):
 
 
 def test_no_lines_no_actuals():
-    assert daily_actuals_from_orders(pd.DataFrame(columns=list(LINE_COLUMNS))).empty
+    assert daily_actuals_from_orders(orders_from_lines(pd.DataFrame(columns=list(LINE_COLUMNS)))).empty
 
 
 # --- Cohort retention ----------------------------------------------------------------------------

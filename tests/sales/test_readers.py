@@ -229,7 +229,7 @@ def test_uci_week_matches_the_published_daily_figures(uci_week):
         }
     )
     daily = (
-        daily_actuals_from_orders(uci_week.lines)
+        daily_actuals_from_orders(orders_from_lines(uci_week.lines))
         .assign(date=lambda d: pd.to_datetime(d["date"]))
         .set_index("date")
     )
