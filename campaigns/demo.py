@@ -122,7 +122,8 @@ def _campaigns(organization: Organization, channels: dict, products: dict, today
         organization, "Noël −20 %", objective="Le pic de Noël : cadeaux et coffrets.",
         channel=shop, start=dt.date(year, 12, 1), end=dt.date(year, 12, 20), status=Campaign.Status.APPROVED,
         mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.20"), scope=Scope.CATALOGUE,
-        baseline_orders=D("800"), uplift=D("0.45"), uplift_low=D("0.25"), uplift_high=D("0.70"),
+        # No typed baseline: the orders the season would bring anyway come from the forecast.
+        baseline_orders=None, uplift=D("0.45"), uplift_low=D("0.25"), uplift_high=D("0.70"),
         ad_spend=D("900"), creative_cost=D("350"),
     )
     _campaign(
@@ -153,6 +154,7 @@ def _campaigns(organization: Organization, channels: dict, products: dict, today
         status=Campaign.Status.FINISHED, mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.10"),
         scope=Scope.CATEGORIES, scope_categories=["Diffuseurs"], uplift=D("0.25"), ad_spend=D("200"),
     )
+    _last_year_campaigns(organization, shop, year, mothers_day, rentree)
     _campaign(
         organization, "Etsy : fondants −15 %", channel=etsy,
         start=friday, end=friday + dt.timedelta(days=10), status=Campaign.Status.DRAFT,
@@ -160,6 +162,29 @@ def _campaigns(organization: Organization, channels: dict, products: dict, today
         scope_categories=["Fondants"], baseline_orders=D("60"), uplift=D("0.40"), ad_spend=D("80"),
     )
     _law_campaigns(organization, shop, products, today)
+
+
+def _last_year_campaigns(organization: Organization, shop: Channel, year: int, mothers_day: dt.date, rentree: dt.date) -> None:
+    """The demo's first year of history has its own campaigns, finished, so that the promotion
+    memory has two of a kind to pool (Black Friday and Christmas a year before this year's,
+    Mother's Day and the back-to-school week a year before the ones above)."""
+    two_for_one = dict(mechanic=Mechanic.BUY_X_GET_Y, buy=1, get=1, get_discount=D("1"), discount_rate=D("0"))
+    friday = black_friday(year - 1)
+    finished = dict(channel=shop, status=Campaign.Status.FINISHED, scope=Scope.CATALOGUE)
+    _campaign(organization, "Black Friday de l'an dernier : 2 pour 1", start=friday, end=friday + dt.timedelta(days=3),
+              uplift=D("1.40"), ad_spend=D("500"), creative_cost=D("150"), **two_for_one, **finished)
+    christmas = max(dt.date(year - 1, 12, 1), friday + dt.timedelta(days=4))  # after Black Friday's weekend
+    _campaign(organization, "Noël de l'an dernier −20 %", start=christmas, end=dt.date(year - 1, 12, 20),
+              mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.20"), uplift=D("0.40"), ad_spend=D("800"),
+              creative_cost=D("300"), **finished)
+    mothers_day = _last_sunday_of_may(mothers_day.year - 1)
+    _campaign(organization, "Fête des mères de l'an dernier −15 %", start=mothers_day - dt.timedelta(days=9),
+              end=mothers_day - dt.timedelta(days=1), mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.15"),
+              uplift=D("0.45"), ad_spend=D("300"), creative_cost=D("100"), **finished)
+    rentree = dt.date(rentree.year - 1, 9, 8)
+    _campaign(organization, "Rentrée de l'an dernier : diffuseurs −10 %", start=rentree, end=rentree + dt.timedelta(days=6),
+              mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.10"), uplift=D("0.25"), ad_spend=D("200"),
+              **{**finished, "scope": Scope.CATEGORIES}, scope_categories=["Diffuseurs"])
 
 
 def _law_campaigns(organization: Organization, shop: Channel, products: dict, today: dt.date) -> None:

@@ -120,7 +120,8 @@ def forecast_refit(
     fitted_at: dt.datetime | None = None,
 ) -> Forecast | None:
     """Fit (outside any transaction: a second of CPU holds no lock) and replace the stored
-    forecast and its days at once. The same input stores the same rows. Without history
+    forecast and its days at once. ``fitted_at``: when the caller started reading the history
+    (:func:`refit_served` compares it with the requests). The same input stores the same rows. Without history
     the stored forecast is removed (a forecast of nothing would read as "no orders")."""
     result = fit(organization=organization, history=history, campaigns=campaigns, today=today)
     return forecast_store(organization=organization, result=result, today=today, fitted_at=fitted_at or timezone.now())
@@ -163,6 +164,16 @@ def refit_request(*, organization: Organization) -> bool:
         organization_id = organization.id
         transaction.on_commit(lambda: _publish_refit(organization_id))
     return bool(claimed)
+
+
+def refit_served(*, organization_id: int) -> Forecast | None:
+    """The stored forecast when its refit started (``fitted_at``: before it read the history)
+    after the pending request: that request is served already. None otherwise."""
+    state = RefitState.objects.filter(organization_id=organization_id).first()
+    stored = Forecast.objects.filter(organization_id=organization_id).first()
+    if state is None or state.requested_at is None or stored is None or stored.fitted_at < state.requested_at:
+        return None
+    return stored
 
 
 def refit_release(*, organization_id: int) -> None:

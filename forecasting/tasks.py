@@ -23,14 +23,21 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
     retry_backoff=True, max_retries=5,
 )
 def refit_forecast(self, organization_id: int) -> int | None:
-    """Refit one organisation from its actuals and campaigns; returns its days of history."""
+    """Refit one organisation from its actuals and campaigns; returns its days of history.
+    A refit that started after this one was requested (e.g. ``seed_demo``'s own) has read
+    what changed: it is not done again."""
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         return None
+    started = timezone.now()
+    served = services.refit_served(organization_id=organization_id)
     services.refit_release(organization_id=organization_id)
-    today = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(organization.timezone)).date()
+    if served is not None:
+        return served.history_days
+    today = timezone.localtime(started, zoneinfo.ZoneInfo(organization.timezone)).date()
     history, campaigns = sources.organisation_history(organization, today)
-    forecast = services.forecast_refit(organization=organization, history=history, campaigns=campaigns, today=today)
+    forecast = services.forecast_refit(organization=organization, history=history, campaigns=campaigns, today=today,
+                                       fitted_at=started)
     return None if forecast is None else forecast.history_days
 
 

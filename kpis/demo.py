@@ -1,10 +1,11 @@
-"""Twelve months of demo orders, imported like a shop's export, plus the figures orders
+"""Two years of demo orders, imported like a shop's export, plus the figures orders
 cannot give (ad spend, support contacts, hours), targets and discount codes; then the KPIs.
 
 Idempotent: the import is keyed by order id. The orders are drawn from a seeded generator,
 so every `make demo` shows the same shop: a weekly rhythm, a slow summer, the end-of-year
 peak, returning customers (cohorts), the finished campaigns' uplift and codes (a little
-under what their what-if promised), and a last week with more returns than usual so that
+under what their what-if promised) and the dip after each (orders pulled forward), so that
+the forecast learns a yearly season and the promotion memory has campaigns to measure, and a last week with more returns than usual so that
 the signals have something to say.
 """
 
@@ -15,6 +16,7 @@ import zlib
 from decimal import Decimal as D
 
 import numpy as np
+from django.utils import timezone
 
 from campaigns.models import Campaign
 from kpis.models import DailyActual, DiscountCode, KpiTarget
@@ -26,6 +28,10 @@ SHOPS = {
     "lumiere-et-cire": (30.0, 41.0, 95.0, 16.0),
     "savonnerie-du-marais": (18.0, 24.0, 30.0, 9.0),
 }
+# Days of history: two years where the promotion memory has campaigns of a kind to pool and
+# the forecast a yearly season to learn; the soap shop keeps one (it ran no campaign, and
+# seed_demo stays quick).
+HISTORY_DAYS = {"lumiere-et-cire": 730, "savonnerie-du-marais": 365}
 WEEKDAY = np.array([1.05, 0.95, 0.95, 1.0, 1.1, 0.85, 0.7])
 MONTH = np.array([0.8, 0.75, 0.85, 0.9, 1.0, 0.95, 0.75, 0.7, 0.95, 1.0, 1.35, 1.8])
 TARGETS = {  # amounts per week
@@ -35,8 +41,12 @@ TARGETS = {  # amounts per week
     "support_cost_per_order": 0.6, "stock_cover_days": 30.0,
 }  # fmt: skip
 CODES = {"Fête des mères −15 %": "MAMAN15", "Rentrée : diffuseurs −10 %": "RENTREE10",
-         "Black Friday : 2 pour 1": "BF2POUR1", "Noël −20 %": "NOEL20"}
+         "Black Friday : 2 pour 1": "BF2POUR1", "Noël −20 %": "NOEL20",
+         "Black Friday de l'an dernier : 2 pour 1": "BF2POUR1-AN1", "Noël de l'an dernier −20 %": "NOEL20-AN1",
+         "Fête des mères de l'an dernier −15 %": "MAMAN15-AN1", "Rentrée de l'an dernier : diffuseurs −10 %": "RENTREE10-AN1"}
 REALISED = 0.8  # share of the planned uplift the finished campaigns really got
+DIP_SHARE = 0.3  # share of a campaign's extra orders given back over the DIP_DAYS after it
+DIP_DAYS = 14
 
 
 def seed(organization: Organization, today: dt.date | None = None, *, like: str | None = None) -> None:
@@ -54,12 +64,39 @@ def seed(organization: Organization, today: dt.date | None = None, *, like: str 
     _typed_figures(organization, today, shop)
     for kpi, value in TARGETS.items():
         KpiTarget.objects.update_or_create(organization=organization, kpi=kpi, defaults={"value": value})
+    _refit(organization, today)
     kpis_recompute(organization_id=organization.id)
 
 
-def _days(today: dt.date) -> list[dt.date]:
-    first = today - dt.timedelta(days=365)
-    return [first + dt.timedelta(days=k) for k in range(365)]
+def _refit(organization: Organization, today: dt.date) -> None:
+    """The demo's forecast now, whether a worker runs or not (the refit queued by the import
+    then finds it served and skips)."""
+    from forecasting import services, sources
+
+    services.refit_release(organization_id=organization.id)  # a change from now on queues its own refit
+    started = timezone.now()
+    history, campaigns = sources.organisation_history(organization, today)
+    services.forecast_refit(organization=organization, history=history, campaigns=campaigns, today=today,
+                            fitted_at=started)
+
+
+def _days(today: dt.date, shop: str) -> list[dt.date]:
+    count = HISTORY_DAYS[shop]
+    first = today - dt.timedelta(days=count)
+    return [first + dt.timedelta(days=k) for k in range(count)]
+
+
+def _lift(day: dt.date, campaigns: list[Campaign]) -> float:
+    """The factor on a day's orders: each running campaign's realised uplift, less the dip
+    after each that ended in the last ``DIP_DAYS`` (its extra orders × ``DIP_SHARE``, spread)."""
+    lift = 1.0
+    for c in campaigns:
+        gained = float(c.uplift) * REALISED
+        if c.start <= day <= c.end:
+            lift += gained
+        elif c.end < day <= c.end + dt.timedelta(days=DIP_DAYS):
+            lift -= DIP_SHARE * gained * ((c.end - c.start).days + 1) / DIP_DAYS
+    return max(lift, 0.1)
 
 
 def _import_orders(organization: Organization, today: dt.date, shop: str) -> None:
@@ -76,7 +113,7 @@ def _import_orders(organization: Organization, today: dt.date, shop: str) -> Non
 def _orders_csv(organization: Organization, today: dt.date, shop: str) -> bytes:
     per_day, basket, _spend, _hours = SHOPS[shop]
     rng = np.random.default_rng(zlib.crc32(organization.slug.encode()))
-    days = _days(today)
+    days = _days(today, shop)
     products = list(organization.products.filter(active=True).values_list("sku", "price", "units_per_month"))
     skus = [p[0] for p in products]
     prices = {p[0]: float(p[1]) for p in products}
@@ -89,8 +126,7 @@ def _orders_csv(organization: Organization, today: dt.date, shop: str) -> bytes:
     number = 1000
     for day in days:
         running = [c for c in campaigns if c.start <= day <= c.end]
-        lift = 1.0 + sum(float(c.uplift) * REALISED for c in running)
-        mean = per_day * WEEKDAY[day.weekday()] * MONTH[day.month - 1] * lift
+        mean = per_day * WEEKDAY[day.weekday()] * MONTH[day.month - 1] * _lift(day, campaigns)
         spike = last_week_start <= day < last_week_start + dt.timedelta(days=7)
         for _ in range(rng.poisson(mean)):
             number += 1
@@ -132,7 +168,7 @@ def _typed_figures(organization: Organization, today: dt.date, shop: str) -> Non
     totals = {a.date: a for a in DailyActual.objects.filter(organization=organization, campaign=None, channel=None)}
     campaigns = list(Campaign.objects.filter(organization=organization, status=Campaign.Status.FINISHED))
     changed = []
-    for day in _days(today):
+    for day in _days(today, shop):
         actual = totals.get(day) or DailyActual(organization=organization, date=day)
         running = [c for c in campaigns if c.start <= day <= c.end]
         extra = sum(float(c.ad_spend) / ((c.end - c.start).days + 1) for c in running)
