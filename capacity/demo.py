@@ -50,7 +50,8 @@ def _lumiere(organization: Organization, year: int) -> None:
         organization.country = "FR"
         organization.save(update_fields=["country"])
     CapacityPlan.objects.update_or_create(organization=organization, defaults={
-        "baseline_source": CapacityPlan.BaselineSource.TYPED, "orders_per_day": D("35"),
+        # The peak's demand from the shop's history (the stored forecast); typed stays the override.
+        "baseline_source": CapacityPlan.BaselineSource.ACTUALS, "orders_per_day": D("35"),
         "weekday_profile": [1.1, 1.0, 1.0, 1.0, 1.1, 0.8, 0.9], "units_per_order": D("1.4"),
         "return_rate": D("0.04"), "support_contacts": D("0.12"), "target_utilization": D("0.85"),
     })

@@ -18,6 +18,7 @@ from campaigns.sources import daily_orders
 from capacity import engine
 from capacity.contract import public_holidays
 from capacity.models import CapacityPlan, Resource, StaffMember, StockItem
+from forecasting.selectors import forecast_days
 from plannerist.models import Organization
 
 PLANNED_STATUSES = (Campaign.Status.PLANNED, Campaign.Status.APPROVED, Campaign.Status.LIVE)
@@ -86,6 +87,28 @@ def baseline_from_actuals(
     return weekday_averages(history)[engine.weekday_index(dates)]
 
 
+def baseline_from_history(
+    organization: Organization, dates: np.ndarray, weeks: int, today: dt.date
+) -> tuple[np.ndarray | None, str]:
+    """Each day's orders from the stored forecast (docs/forecasting.md § 2); the days it does
+    not hold (before any refit, beyond its horizon) at the weekday average of the ``weeks``
+    weeks before. Returns the baseline and what it rests on: "forecast" (every day),
+    "forecast_partial", "actuals" (no forecast day), or None without any actual."""
+    average = baseline_from_actuals(organization, dates, weeks, today)
+    first, last = dates[0].astype(dt.date), dates[-1].astype(dt.date)
+    stored = forecast_days(organization.id, start=first, end=last)
+    if stored.empty:
+        return average, "actuals"
+    wanted = pd.DatetimeIndex(dates.astype("datetime64[ns]"))
+    orders = stored["orders"].reindex(wanted).to_numpy()
+    covered = ~np.isnan(orders)
+    if covered.all():
+        return orders, "forecast"
+    if average is None:
+        return None, "actuals"
+    return np.where(covered, orders, average), "forecast_partial"
+
+
 def _staff_columns(
     staff: Sequence[StaffMember], dates: np.ndarray, holidays: Iterable[dt.date], works: list[bool]
 ) -> np.ndarray:
@@ -115,9 +138,10 @@ def _setting(
     dates = engine.period_dates(start, end)
     plan = capacity_plan_of(organization)
     base = None
+    source = "typed"
     if plan.baseline_source == CapacityPlan.BaselineSource.ACTUALS:
-        base = baseline_from_actuals(organization, dates, plan.baseline_weeks, today)
-    source = "actuals" if base is not None else "typed"
+        base, source = baseline_from_history(organization, dates, plan.baseline_weeks, today)
+        source = source if base is not None else "typed"
     if base is None:
         base = engine.baseline_orders(dates, float(plan.orders_per_day), _weekday_profile(plan))
     profile = engine.OrderProfile(

@@ -99,7 +99,7 @@ class PeakReport:
     levels: engine.StockLevels
     throttle: list[ThrottleRow]
     campaigns: list[Campaign]
-    baseline_source: str  # "typed" or "actuals"
+    baseline_source: str  # "typed", "actuals", "forecast" or "forecast_partial" (loading.baseline_from_history)
     holidays: list[dt.date]
     target_utilization: float
     automation_cost: float

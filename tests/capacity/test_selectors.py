@@ -304,3 +304,50 @@ def test_without_a_team_the_cost_to_deliver_is_unknown_not_zero(shop):
     assert cost.known is False and cost.cost_to_deliver is None
     make_resource(shop)  # a resource without anyone on it says nothing either
     assert selectors.campaign_capacity_cost(campaign, today=TODAY).known is False
+
+
+def _stored_forecast(org, first, days, orders):
+    from django.utils import timezone
+
+    from forecasting.models import Forecast, ForecastDay
+
+    Forecast.objects.create(organization=org, fitted_at=timezone.now(), fitted_for=first, method="holt_winters",
+                            history_days=400)
+    ForecastDay.objects.bulk_create(
+        ForecastDay(organization=org, date=first + dt.timedelta(days=k), orders=value, orders_lo80=value - 2,
+                    orders_hi80=value + 3)
+        for k, value in zip(range(days), orders, strict=True)
+    )
+
+
+def test_the_peak_s_demand_comes_from_the_stored_forecast_and_typed_demand_overrides_it(org):
+    plan = CapacityPlan.objects.create(organization=org, baseline_source=CapacityPlan.BaselineSource.ACTUALS,
+                                       baseline_weeks=2, weekday_profile=[1] * 7, orders_per_day=D("99"))
+    make_staff(make_resource(org))
+    for offset in range(1, 15):
+        DailyActual.objects.create(organization=org, date=SAT - dt.timedelta(days=offset), orders=D("10"))
+    _stored_forecast(org, SAT, 3, [31.0, 32.0, 33.0])
+    report = selectors.peak_report(org, selectors.Period(SAT, MON), today=SAT)
+    assert report.baseline_source == "forecast"
+    assert report.demand.base_orders.tolist() == [31.0, 32.0, 33.0]
+    # Beyond the forecast's horizon: the weekday average of the weeks before (10 a day).
+    report = selectors.peak_report(org, selectors.Period(SAT, TUE), today=SAT)
+    assert report.baseline_source == "forecast_partial"
+    assert report.demand.base_orders.tolist() == [31.0, 32.0, 33.0, 10.0]
+    # Typed demand stays possible, and wins.
+    plan.baseline_source = CapacityPlan.BaselineSource.TYPED
+    plan.save()
+    report = selectors.peak_report(org, selectors.Period(SAT, MON), today=SAT)
+    assert report.baseline_source == "typed" and report.demand.base_orders.tolist() == [99.0] * 3
+
+
+def test_the_peak_page_says_its_demand_is_the_forecast(org, viewer, client_for):
+    CapacityPlan.objects.create(organization=org, baseline_source=CapacityPlan.BaselineSource.ACTUALS,
+                                baseline_weeks=2, weekday_profile=[1] * 7)
+    make_staff(make_resource(org))
+    today = org.today()
+    _stored_forecast(org, today, 60, [20.0] * 60)
+    url = f"/o/{org.slug}/capacity/?start={today + dt.timedelta(days=1)}&end={today + dt.timedelta(days=20)}"
+    for language, text in (("en", "Baseline: the forecast from your history"), ("fr", "Base : la prévision tirée de votre historique")):
+        body = client_for(viewer, HTTP_ACCEPT_LANGUAGE=language).get(url).content.decode()
+        assert text in body
