@@ -49,6 +49,9 @@ class PeakFilterForm(forms.Form):
     start = DateField(label=_("From"), required=False)
     end = DateField(label=_("Until"), required=False)
     drafts = forms.BooleanField(label=_("Include draft campaigns (what if we also run them?)"), required=False)
+    busy = forms.BooleanField(
+        label=_("Busy case: plan for the forecast's high end (9 days out of 10 stay below it)"), required=False
+    )
 
     def __init__(self, data, *, today: dt.date):
         super().__init__(data)
@@ -70,7 +73,7 @@ class PeakFilterForm(forms.Form):
 
     def period(self) -> Period:
         data = self.cleaned_data
-        return Period(data["start"], data["end"], bool(data.get("drafts")))
+        return Period(data["start"], data["end"], bool(data.get("drafts")), bool(data.get("busy")))
 
 
 class StaffMemberForm(BoundedModelForm):

@@ -34,6 +34,7 @@ class _Setting:
     capacity_plan: CapacityPlan
     base_orders: np.ndarray
     baseline_source: str
+    busy_base_orders: np.ndarray | None  # the forecast's P90 where it holds the days; None without
     profile: engine.OrderProfile
     resources: list[Resource]
     engine_resources: list[engine.Resource]
@@ -89,24 +90,26 @@ def baseline_from_actuals(
 
 def baseline_from_history(
     organization: Organization, dates: np.ndarray, weeks: int, today: dt.date
-) -> tuple[np.ndarray | None, str]:
+) -> tuple[np.ndarray | None, np.ndarray | None, str]:
     """Each day's orders from the stored forecast (docs/forecasting.md § 2); the days it does
     not hold (before any refit, beyond its horizon) at the weekday average of the ``weeks``
-    weeks before. Returns the baseline and what it rests on: "forecast" (every day),
-    "forecast_partial", "actuals" (no forecast day), or None without any actual."""
+    weeks before. Returns the expected baseline, the busy case's (the forecast's P90 on its
+    days; None without a forecast day) and what they rest on: "forecast" (every day),
+    "forecast_partial", "actuals" (no forecast day). The baselines are None without any actual."""
     average = baseline_from_actuals(organization, dates, weeks, today)
     first, last = dates[0].astype(dt.date), dates[-1].astype(dt.date)
     stored = forecast_days(organization.id, start=first, end=last)
     if stored.empty:
-        return average, "actuals"
+        return average, None, "actuals"
     wanted = pd.DatetimeIndex(dates.astype("datetime64[ns]"))
     orders = stored["orders"].reindex(wanted).to_numpy()
+    high = stored["orders_hi80"].reindex(wanted).to_numpy()
     covered = ~np.isnan(orders)
     if covered.all():
-        return orders, "forecast"
+        return orders, high, "forecast"
     if average is None:
-        return None, "actuals"
-    return np.where(covered, orders, average), "forecast_partial"
+        return None, None, "actuals"
+    return np.where(covered, orders, average), np.where(covered, high, average), "forecast_partial"
 
 
 def _staff_columns(
@@ -137,10 +140,10 @@ def _setting(
     ``category`` and ``weight``), which saves reading them again."""
     dates = engine.period_dates(start, end)
     plan = capacity_plan_of(organization)
-    base = None
+    base = busy = None
     source = "typed"
     if plan.baseline_source == CapacityPlan.BaselineSource.ACTUALS:
-        base, source = baseline_from_history(organization, dates, plan.baseline_weeks, today)
+        base, busy, source = baseline_from_history(organization, dates, plan.baseline_weeks, today)
         source = source if base is not None else "typed"
     if base is None:
         base = engine.baseline_orders(dates, float(plan.orders_per_day), _weekday_profile(plan))
@@ -197,6 +200,7 @@ def _setting(
         capacity_plan=plan,
         base_orders=np.asarray(base, dtype=np.float64),
         baseline_source=source,
+        busy_base_orders=busy,
         profile=profile,
         resources=resources,
         engine_resources=engine_resources,

@@ -3,6 +3,7 @@ orders per day and the outlook of the next weeks."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -14,6 +15,7 @@ from capacity.selectors.demand import _demand, _plan, _stock, engine_campaign
 from capacity.selectors.derived import _booked, _summary_rows, erlang_bands, throttle_rows
 from capacity.selectors.loading import _setting, campaigns_in
 from capacity.selectors.results import (
+    BusyCase,
     CampaignCapacityCost,
     Outlook,
     PeakReport,
@@ -32,8 +34,18 @@ def peak_report(organization: Organization, period: Period, *, today: dt.date) -
 
     setting = _setting(organization, period.start, period.end, today)
     campaigns = campaigns_in(organization, period.start, period.end, include_drafts=period.include_drafts)
+    busy_case = None
+    if period.busy_case and setting.busy_base_orders is not None:
+        expected = _plan(setting, _demand(setting, campaigns))
+        setting = dataclasses.replace(setting, base_orders=setting.busy_base_orders)
     demand = _demand(setting, campaigns)
     plan = _plan(setting, demand)
+    if period.busy_case and setting.busy_base_orders is not None:
+        busy_case = BusyCase(
+            extra_orders=float(plan.orders.sum() - expected.orders.sum()),
+            extra_hours=float(plan.extra_hours.sum() - expected.extra_hours.sum()),
+            extra_cost=float(plan.extra_cost.sum() - expected.extra_cost.sum()),
+        )
     levels, stock_rows = _stock(setting, campaigns, demand)
     summaries = _summary_rows(plan)
     booked_hours, booked_cost = _booked(setting)
@@ -61,6 +73,8 @@ def peak_report(organization: Organization, period: Period, *, today: dt.date) -
         holidays=setting.holidays,
         target_utilization=float(setting.capacity_plan.target_utilization),
         automation_cost=setting.automation_cost,
+        busy_case=busy_case,
+        busy_case_asked=period.busy_case,
     )
     report.recommendations.extend(
         recommendations(report, currency=organization.currency, today=today)

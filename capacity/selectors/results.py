@@ -31,6 +31,7 @@ class Period:
     start: dt.date
     end: dt.date
     include_drafts: bool = False
+    busy_case: bool = False  # plan for the forecast's high end (P90, ``orders_hi80``)
 
 
 def default_period(today: dt.date) -> Period:
@@ -90,6 +91,15 @@ class ThrottleRow:
 
 
 @dataclass(frozen=True)
+class BusyCase:
+    """What planning for the forecast's high end (P90) adds to the expected case."""
+
+    extra_orders: float
+    extra_hours: float  # hours beyond the capacity, busy case less expected case
+    extra_cost: float
+
+
+@dataclass(frozen=True)
 class PeakReport:
     period: Period
     plan: engine.CapacityPlan
@@ -104,6 +114,8 @@ class PeakReport:
     target_utilization: float
     automation_cost: float
     recommendations: list[str] = field(default_factory=list)
+    busy_case: BusyCase | None = None  # asked for and the forecast holds days of the period
+    busy_case_asked: bool = False
 
     @property
     def total_extra_cost(self) -> float:

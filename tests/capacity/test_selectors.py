@@ -351,3 +351,40 @@ def test_the_peak_page_says_its_demand_is_the_forecast(org, viewer, client_for):
     for language, text in (("en", "Baseline: the forecast from your history"), ("fr", "Base : la prévision tirée de votre historique")):
         body = client_for(viewer, HTTP_ACCEPT_LANGUAGE=language).get(url).content.decode()
         assert text in body
+
+
+def test_the_busy_case_plans_for_the_forecast_s_p90_and_says_what_it_costs(org):
+    """6 minutes an order, 1 hour a day at 100 %: 10 orders fill a day; the P90 (13) needs
+    18 minutes more a day, 0.9 h over three days, at the resource's extra hourly cost."""
+    CapacityPlan.objects.create(organization=org, baseline_source=CapacityPlan.BaselineSource.ACTUALS,
+                                baseline_weeks=2, weekday_profile=[1] * 7, units_per_order=D("1"),
+                                target_utilization=D("1"))
+    make_staff(make_resource(org, extra_hourly_cost=D("30")), hours=[1] * 7)
+    _stored_forecast(org, SAT, 3, [10.0, 10.0, 10.0])  # P90: 13 a day
+    expected = selectors.peak_report(org, selectors.Period(SAT, MON), today=SAT)
+    assert expected.busy_case is None and expected.total_extra_hours == pytest.approx(0.0)
+    busy = selectors.peak_report(org, selectors.Period(SAT, MON, busy_case=True), today=SAT)
+    assert busy.demand.base_orders.tolist() == [13.0, 13.0, 13.0]
+    assert busy.busy_case.extra_orders == pytest.approx(9.0)
+    assert busy.busy_case.extra_hours == pytest.approx(0.9)
+    assert busy.busy_case.extra_cost == pytest.approx(27.0)
+    # Without a forecast of the days, the busy case cannot be planned and says so.
+    from forecasting.models import ForecastDay
+
+    ForecastDay.objects.filter(organization=org).delete()
+    DailyActual.objects.create(organization=org, date=SAT - dt.timedelta(days=1), orders=D("10"))
+    report = selectors.peak_report(org, selectors.Period(SAT, MON, busy_case=True), today=SAT)
+    assert report.busy_case is None and report.busy_case_asked and report.baseline_source == "actuals"
+
+
+def test_the_peak_page_s_busy_case_switch_in_english_and_french(org, viewer, client_for):
+    CapacityPlan.objects.create(organization=org, baseline_source=CapacityPlan.BaselineSource.ACTUALS,
+                                baseline_weeks=2, weekday_profile=[1] * 7, target_utilization=D("1"))
+    make_staff(make_resource(org), hours=[1] * 7)
+    today = org.today()
+    _stored_forecast(org, today, 60, [20.0] * 60)
+    url = f"/o/{org.slug}/capacity/?start={today + dt.timedelta(days=1)}&end={today + dt.timedelta(days=7)}&busy=on"
+    body = client_for(viewer, HTTP_ACCEPT_LANGUAGE="en").get(url).content.decode()
+    assert "Busy case: the forecast" in body and "21 more orders than expected" in body
+    body = client_for(viewer, HTTP_ACCEPT_LANGUAGE="fr").get(url).content.decode()
+    assert "Cas chargé : le haut de la prévision apporte 21 commandes de plus" in body
