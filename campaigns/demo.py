@@ -173,8 +173,9 @@ def _last_year_campaigns(organization: Organization, shop: Channel, year: int, m
     finished = dict(channel=shop, status=Campaign.Status.FINISHED, scope=Scope.CATALOGUE)
     _campaign(organization, "Black Friday de l'an dernier : 2 pour 1", start=friday, end=friday + dt.timedelta(days=3),
               uplift=D("1.40"), ad_spend=D("500"), creative_cost=D("150"), **two_for_one, **finished)
-    christmas = max(dt.date(year - 1, 12, 1), friday + dt.timedelta(days=4))  # after Black Friday's weekend
-    _campaign(organization, "Noël de l'an dernier −20 %", start=christmas, end=dt.date(year - 1, 12, 20),
+    # Ten days, not the whole of December: the forecast needs December days without a
+    # promotion to learn the season from (a campaign's days are left out of its fit).
+    _campaign(organization, "Noël de l'an dernier −20 %", start=dt.date(year - 1, 12, 8), end=dt.date(year - 1, 12, 17),
               mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.20"), uplift=D("0.40"), ad_spend=D("800"),
               creative_cost=D("300"), **finished)
     mothers_day = _last_sunday_of_may(mothers_day.year - 1)

@@ -75,13 +75,15 @@ EVENT_NAMES = {
 
 
 def next_weeks(days, last_year) -> list[dict]:
-    """Orders expected per calendar week, beside the same weeks a year before (aligned by
-    weekday; None when the history does not hold all of the week's days)."""
+    """Orders expected per calendar week (the first from the forecast's first day), beside the
+    same days a year before (aligned by weekday; None when the history does not hold them all)."""
     weeks = []
-    for period, rows in days.groupby(days.index.to_period("W-SUN")):
+    for k, (_period, rows) in enumerate(days.groupby(days.index.to_period("W-SUN"))):
+        if k and len(rows) < 7:  # the last week cut short by the 8 weeks: left out, not shown small
+            continue
         before = last_year.reindex(rows.index)
         weeks.append({
-            "start": period.start_time.date(), "orders": float(rows["orders"].sum()),
+            "start": rows.index[0].date(), "orders": float(rows["orders"].sum()),
             "last_year": None if before.isna().any() else float(before.sum()),
         })
     return weeks
