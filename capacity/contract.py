@@ -11,7 +11,8 @@ Choices the contract leaves open:
   ``return_rate`` and ``support_contacts`` may be null (the order profile's value), and so
   may a resource's ``extra_max_hours_per_day`` (no limit: every day is feasible).
 * Campaign days and stock deliveries must lie within the period; the period is at most
-  :data:`MAX_PERIOD_DAYS` days.
+  :data:`MAX_PERIOD_DAYS` days (three years); dates lie in 2000–2100 and numbers within
+  ±1e9 (:mod:`plannerist.validation`).
 * ``on_hand`` must be >= 0: a negative count is a data error rather than a plan, and the
   stock-out of already oversold stock is reported on the first day anyway.
 * ``support_contacts`` is contacts per order, so it may exceed 1; rates (``return_rate``,
@@ -34,7 +35,7 @@ from capacity.engine.erlang import staffing
 from plannerist import validation as v
 from plannerist.validation import InputError
 
-MAX_PERIOD_DAYS = 3660
+MAX_PERIOD_DAYS = v.MAX_PERIOD_DAYS  # three years (issue 12 item 20), as in the forms
 # Beyond this the staffing search (one step per agent) stops being instant; no contact
 # centre plans a hundred thousand simultaneous conversations.
 MAX_TRAFFIC_ERLANGS = 100_000.0
@@ -92,8 +93,7 @@ def capacity_report(document: Any) -> dict[str, Any]:
     end = v.date(doc["end"], "end")
     if end < start:
         raise InputError("end", f"must be on or after start ({start}), got {end}")
-    if (end - start).days + 1 > MAX_PERIOD_DAYS:
-        raise InputError("end", f"the period must be at most {MAX_PERIOD_DAYS} days")
+    v.period(start, end, "end", max_days=MAX_PERIOD_DAYS)
     holidays = public_holidays(v.string(doc["country"], "country"), start, end)
     target = v.number(
         doc["target_utilization"],

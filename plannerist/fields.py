@@ -17,10 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-EARLIEST_DATE = dt.date(2000, 1, 1)
-LATEST_DATE = dt.date(2100, 12, 31)
-MAX_PERIOD_DAYS = 3 * 365 + 1  # three years, one leap day included
-MAX_MAGNITUDE = 1e9  # a billion: more than any small shop's orders, hours or euros
+from plannerist.validation import EARLIEST_DATE, LATEST_DATE, MAX_MAGNITUDE, MAX_PERIOD_DAYS
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "min": EARLIEST_DATE.isoformat(),
                                     "max": LATEST_DATE.isoformat()}, format="%Y-%m-%d")
 

@@ -15,6 +15,13 @@ from typing import Any
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+# The bounds of issue 12 item 20, the same for the forms (plannerist.fields) and the contracts:
+# beyond them no shop's plan makes sense, and date ranges and float arithmetic stop being safe.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+MAX_PERIOD_DAYS = 3 * 365 + 1  # three years, one leap day included
+MAX_MAGNITUDE = 1e9  # a billion: more than any small shop's orders, hours or euros
+
 
 class InputError(ValueError):
     """Bad input; ``field`` is the path of the offending value in the document."""
@@ -76,6 +83,8 @@ def number(
         raise InputError(path, "must be a finite number") from None
     if not math.isfinite(result):
         raise InputError(path, "must be a finite number")
+    if abs(result) > MAX_MAGNITUDE:
+        raise InputError(path, f"must be at most {MAX_MAGNITUDE:g} in size, got {result:g}")
     if minimum is not None:
         if exclusive_minimum and result <= minimum:
             raise InputError(path, f"must be greater than {minimum:g}, got {result:g}")
@@ -117,15 +126,26 @@ def string(value: Any, path: str, *, choices: Iterable[str] | None = None) -> st
 
 
 def date(value: Any, path: str) -> dt.date:
-    """An ISO date string ``YYYY-MM-DD``."""
+    """An ISO date string ``YYYY-MM-DD`` between :data:`EARLIEST_DATE` and :data:`LATEST_DATE`."""
     if not isinstance(value, str):
         raise InputError(path, f"must be a date YYYY-MM-DD, got {_kind(value)}")
     if not _ISO_DATE.fullmatch(value):
         raise InputError(path, f"must be a date YYYY-MM-DD, got {value!r}")
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(path, f"must be a date YYYY-MM-DD, got {value!r}") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise InputError(path, f"must be between {EARLIEST_DATE} and {LATEST_DATE}, got {value!r}")
+    return day
+
+
+def period(start: dt.date, end: dt.date, path: str = "end", *, max_days: int = MAX_PERIOD_DAYS) -> None:
+    """A period that ends on or after its start and lasts at most ``max_days`` days (three years)."""
+    if end < start:
+        raise InputError(path, "must be on or after start")
+    if (end - start).days + 1 > max_days:
+        raise InputError(path, f"the period must be at most {max_days} days (three years), got {(end - start).days + 1}")
 
 
 def array(value: Any, path: str, *, length: int | None = None, min_length: int = 0) -> list:
