@@ -13,7 +13,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from kpis import reviews, services
+from kpis import services
 from kpis.models import ImportBatch
 from plannerist.models import Organization
 
@@ -77,9 +77,3 @@ def _batch_work(task, work: Callable[..., ImportBatch | None], batch_id: int) ->
 def expire_imports() -> tuple[int, int]:
     """Unconfirmed previews older than a day are deleted; lost runs are failed."""
     return services.import_batches_expire(now=timezone.now())
-
-
-@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
-def prepare_review_drafts() -> int:
-    """Monday morning: every organisation's draft review of the previous ISO week."""
-    return reviews.review_drafts_prepare(now=timezone.now())

@@ -14,7 +14,7 @@ SECTIONS = [
     ("capacity:peak", _("Capacity")),
     ("kpis:list", _("KPIs")),
     ("forecasting:page", _("Forecast")),
-    ("kpis:reviews", _("Reviews")),
+    ("reviews:reviews", _("Reviews")),
 ]
 
 

@@ -132,7 +132,7 @@ def review_overview(today_of: dict[int, dt.date]) -> dict[int, dict]:
     within a week and overdue (two queries)."""
     from django.db.models import Count, Max
 
-    from kpis.models import ReviewDecision, WeeklyReview
+    from reviews.models import ReviewDecision, WeeklyReview
 
     organization_ids = list(today_of)
 

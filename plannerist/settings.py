@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "capacity",
     "kpis",
     "forecasting",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -202,8 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     "forecasting-nightly-refit": {"task": "forecasting.tasks.nightly_refit", "schedule": crontab(hour=3, minute=0)},
     "kpis-nightly-recompute": {"task": "kpis.tasks.nightly_recompute", "schedule": crontab(hour=3, minute=15)},
     # Monday morning, after the nightly recompute: last ISO week's review drafts, one per organisation.
-    "kpis-weekly-review-drafts": {
-        "task": "kpis.tasks.prepare_review_drafts", "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    "reviews-weekly-drafts": {
+        "task": "reviews.tasks.prepare_review_drafts", "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
     },
 }
 

@@ -129,14 +129,14 @@ def make_weekly_review(organization: Organization, **fields):
     """A draft review; each call takes another ISO week (one review per organisation and week)."""
     import datetime as dt
 
-    from kpis.models import WeeklyReview
+    from reviews.models import WeeklyReview
 
     fields.setdefault("week_start", dt.date(2026, 11, 16) - dt.timedelta(weeks=next(_seq)))
     return WeeklyReview.objects.create(organization=organization, **fields)
 
 
 def make_review_decision(organization: Organization, **fields):
-    from kpis.models import ReviewDecision
+    from reviews.models import ReviewDecision
 
     review = fields.pop("review", None) or make_weekly_review(organization)
     fields = {"action": ReviewDecision.Action.ADJUST, "text": "Lower the discount to 15 %", **fields}
@@ -145,7 +145,8 @@ def make_review_decision(organization: Organization, **fields):
 
 def _register_makers() -> None:
     from campaigns.models import Campaign, Channel, Product, Scenario
-    from kpis.models import DiscountCode, ImportBatch, ReviewDecision, WeeklyReview
+    from kpis.models import DiscountCode, ImportBatch
+    from reviews.models import ReviewDecision, WeeklyReview
     from tests.capacity.factories import MAKERS as CAPACITY_MAKERS
 
     OBJECT_MAKERS.update({

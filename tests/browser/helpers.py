@@ -71,7 +71,7 @@ def url_exists(name: str) -> bool:
     return True
 
 
-if url_exists("kpis:reviews"):  # the weekly reviews' history
+if url_exists("reviews:reviews"):  # the weekly reviews' history
     MAIN_PAGES["reviews"] = "/o/{org}/kpis/reviews/"
 
 

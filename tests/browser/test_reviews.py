@@ -24,7 +24,7 @@ from tests.browser.helpers import (
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not url_exists("kpis:reviews"), reason="no weekly reviews (URL kpis:reviews) in this version"),
+    pytest.mark.skipif(not url_exists("reviews:reviews"), reason="no weekly reviews (URL reviews:reviews) in this version"),
 ]
 
 

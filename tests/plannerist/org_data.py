@@ -43,9 +43,9 @@ def seed_business(org: Organization) -> None:
     from campaigns.models import Campaign
     from capacity import demo as capacity_demo
     from kpis.models import DailyActual
-    from kpis.reviews import decision_add, review_draft_get_or_create
     from kpis.rules import last_complete_week
     from kpis.services import kpis_recompute
+    from reviews.services import decision_add, review_draft_get_or_create
 
     campaigns_demo.seed(org)
     capacity_demo.seed(org)

@@ -9,9 +9,9 @@ from pathlib import Path
 from django.test import Client
 
 from campaigns.models import Campaign, Scenario
-from kpis.models import WeeklyReview
 from plannerist.csp import HEADER
 from plannerist.models import Role
+from reviews.models import WeeklyReview
 from tests import factories
 from tests.plannerist.org_data import seed_business
 

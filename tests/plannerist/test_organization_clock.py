@@ -9,10 +9,10 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
-from kpis import reviews
-from kpis.models import WeeklyReview
 from plannerist import countries
 from plannerist.models import Organization, Role
+from reviews.models import WeeklyReview
+from reviews.services import review_drafts_prepare
 from tests import factories
 
 # 15 January 2026, 23:30 UTC: still the 15th in London, already the 16th in Paris (00:30)
@@ -88,13 +88,13 @@ def test_the_monday_review_drafts_follow_each_shop_s_calendar(db):
     london = factories.make_org(timezone="Europe/London", country="GB")
     auckland = factories.make_org(timezone="Pacific/Auckland", country="NZ")
     sunday_noon = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)  # already Monday 01:00 in Auckland
-    reviews.review_drafts_prepare(now=sunday_noon)
+    review_drafts_prepare(now=sunday_noon)
     weeks = dict(WeeklyReview.objects.values_list("organization_id", "week_start"))
     assert weeks == {london.id: dt.date(2026, 11, 9), auckland.id: dt.date(2026, 11, 16)}
 
 
 def test_the_portfolio_reads_each_shop_s_decisions_due_by_its_own_today(db, client_for):
-    from kpis.models import ReviewDecision
+    from reviews.models import ReviewDecision
 
     auckland = factories.make_org(slug="auckland", timezone="Pacific/Auckland", country="NZ")
     user = factories.make_member(auckland, Role.OWNER)

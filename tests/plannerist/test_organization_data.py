@@ -16,7 +16,7 @@ from tests import factories
 from tests.plannerist.org_data import fill_every_table, mark_free_text
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-PROJECT_APPS = {"plannerist", "campaigns", "capacity", "kpis"}
+PROJECT_APPS = {"plannerist", "campaigns", "capacity", "kpis", "forecasting", "reviews"}
 NOT_OWNED = {User, Organization, LoginThrottle}  # accounts span organisations; throttles are per login
 
 
@@ -55,7 +55,7 @@ def test_each_table_reads_the_shortest_path_to_the_organisation():
     assert paths["plannerist.organization"] == ""
     assert paths["campaigns.costprofile"] == "organization"
     assert paths["capacity.absence"] == "staff_member__resource__organization"
-    assert paths["kpis.reviewdecision"] == "review__organization"
+    assert paths["reviews.reviewdecision"] == "review__organization"
 
 
 # ------------------------------------------------------------------------------ the export

@@ -17,10 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from kpis import reviews, services, tasks
-from kpis.models import DailyActual, KpiSnapshot, KpiTarget, ReviewDecision, Signal, WeeklyReview
+from kpis import services
+from kpis.models import DailyActual, KpiSnapshot, KpiTarget, Signal
 from kpis.rules import last_complete_week
 from plannerist.models import Role
+from reviews import selectors, tasks
+from reviews import services as review_services
+from reviews import summary as review_summary_module
+from reviews.models import ReviewDecision, WeeklyReview
 from tests.factories import make_campaign, make_member, make_review_decision, make_weekly_review
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -69,14 +73,14 @@ def two_weeks(org, other_org, week):
 
 
 def rows_by_key(summary):
-    return {row.definition.key: row for _title, rows in reviews.summary_kpi_groups(summary) for row in rows}
+    return {row.definition.key: row for _title, rows in review_summary_module.summary_kpi_groups(summary) for row in rows}
 
 
 # ---------------------------------------------------------------- the summary
 
 
 def test_the_summary_puts_the_week_beside_the_one_before_from_the_snapshots(two_weeks, week):
-    summary = reviews.review_summary(organization=two_weeks, week_start=week)
+    summary = review_summary_module.review_summary(organization=two_weeks, week_start=week)
     assert summary["week_start"] == week.isoformat()
     assert [item["key"] for item in summary["kpis"]][:6] == [
         "revenue_excl_vat", "margin", "repeat_purchase_rate", "cac", "orders", "capacity_utilisation"]
@@ -95,11 +99,11 @@ def test_the_summary_puts_the_week_beside_the_one_before_from_the_snapshots(two_
 
 
 def test_the_summary_groups_the_three_pairs_first(two_weeks, week):
-    summary = reviews.review_summary(organization=two_weeks, week_start=week)
-    groups = reviews.summary_kpi_groups(summary)
+    summary = review_summary_module.review_summary(organization=two_weeks, week_start=week)
+    groups = review_summary_module.summary_kpi_groups(summary)
     assert [[row.definition.key for row in rows] for _title, rows in groups[:3]] == [
         ["revenue_excl_vat", "margin"], ["repeat_purchase_rate", "cac"], ["orders", "capacity_utilisation"]]
-    assert len(groups[3][1]) == len(reviews.REVIEW_ORDER) - 6
+    assert len(groups[3][1]) == len(review_summary_module.REVIEW_ORDER) - 6
 
 
 def test_the_summary_lists_open_signals_and_campaigns_starting_or_ending_that_week_or_the_next(org, week):
@@ -109,12 +113,12 @@ def test_the_summary_lists_open_signals_and_campaigns_starting_or_ending_that_we
     make_campaign(org, name="Stopped", start=week, end=week + WEEK, status=Campaign.Status.STOPPED)
     Signal.objects.create(organization=org, rule="cac_over_target", action="adjust", side="marketing",
                           evidence={"cac": 12.0, "target": 11.0}, campaign=starting, raised_at=timezone.now())
-    summary = reviews.review_summary(organization=org, week_start=week)
-    moves = reviews.summary_campaigns(summary)
+    summary = review_summary_module.review_summary(organization=org, week_start=week)
+    moves = review_summary_module.summary_campaigns(summary)
     assert [(m.name, m.starts, m.ends) for m in moves] == [
         ("Ends next week", "", "next_week"), ("Starts", "this_week", "")]
     assert moves[0].id == ending.pk
-    (signal,) = reviews.summary_signals(summary)
+    (signal,) = review_summary_module.summary_signals(summary)
     assert (signal.rule, signal.campaign_id, signal.campaign.name) == ("cac_over_target", starting.pk, "Starts")
 
 
@@ -122,7 +126,7 @@ def test_the_summary_reads_a_constant_number_of_queries(two_weeks, week, django_
     for k in range(5):
         make_campaign(two_weeks, start=week + dt.timedelta(days=k), end=week + dt.timedelta(days=20))
     with django_assert_num_queries(4):  # snapshots, targets, signals, campaigns
-        reviews.review_summary(organization=two_weeks, week_start=week)
+        review_summary_module.review_summary(organization=two_weeks, week_start=week)
 
 
 def test_the_summary_takes_the_weeks_recomputed_from_the_daily_actuals(org, week):
@@ -132,7 +136,7 @@ def test_the_summary_takes_the_weeks_recomputed_from_the_daily_actuals(org, week
         DailyActual.objects.create(organization=org, date=week - WEEK + dt.timedelta(days=day), orders=D("8"),
                                    paid_incl_vat=D("96"))
     services.kpis_recompute(organization_id=org.id)
-    rows = rows_by_key(reviews.review_summary(organization=org, week_start=week))
+    rows = rows_by_key(review_summary_module.review_summary(organization=org, week_start=week))
     assert (rows["orders"].this_week, rows["orders"].last_week, rows["orders"].change) == (70.0, 56.0, 14.0)
     # 7 × 120 paid incl. 20 % VAT = 700 excl. VAT; the week before 7 × 96 / 1.2 = 560.
     assert rows["revenue_excl_vat"].this_week == pytest.approx(700.0)
@@ -143,20 +147,20 @@ def test_the_summary_takes_the_weeks_recomputed_from_the_daily_actuals(org, week
 
 
 def test_a_draft_is_made_once_per_organisation_and_week(two_weeks, week):
-    first, created = reviews.review_draft_get_or_create(organization=two_weeks, week_start=week)
-    again, created_again = reviews.review_draft_get_or_create(organization=two_weeks, week_start=week)
+    first, created = review_services.review_draft_get_or_create(organization=two_weeks, week_start=week)
+    again, created_again = review_services.review_draft_get_or_create(organization=two_weeks, week_start=week)
     assert (created, created_again) == (True, False) and first.pk == again.pk
     assert WeeklyReview.objects.filter(organization=two_weeks).count() == 1
     assert first.summary["kpis"][0] == {"key": "revenue_excl_vat", "this_week": 1000.0, "last_week": 800.0,
                                         "target": None}
     with pytest.raises(ValueError):
-        reviews.review_draft_get_or_create(organization=two_weeks, week_start=week + dt.timedelta(days=1))
+        review_services.review_draft_get_or_create(organization=two_weeks, week_start=week + dt.timedelta(days=1))
 
 
 def test_the_monday_job_drafts_the_previous_iso_week_for_every_organisation_once(org, other_org):
     monday = dt.datetime(2026, 11, 23, 6, tzinfo=dt.UTC)
-    assert reviews.review_drafts_prepare(now=monday) == 2
-    assert reviews.review_drafts_prepare(now=monday) == 0
+    assert review_services.review_drafts_prepare(now=monday) == 2
+    assert review_services.review_drafts_prepare(now=monday) == 0
     drafts = WeeklyReview.objects.values_list("organization__slug", "week_start")
     assert sorted(drafts) == [("concurrent", dt.date(2026, 11, 16)), ("lumiere", dt.date(2026, 11, 16))]
 
@@ -165,8 +169,8 @@ def test_the_monday_task_calls_the_service_with_today_and_is_scheduled_on_monday
     assert tasks.prepare_review_drafts() == 1
     assert tasks.prepare_review_drafts() == 0
     assert WeeklyReview.objects.get(organization=org).week_start == week
-    entry = settings.CELERY_BEAT_SCHEDULE["kpis-weekly-review-drafts"]
-    assert entry["task"] == "kpis.tasks.prepare_review_drafts"
+    entry = settings.CELERY_BEAT_SCHEDULE["reviews-weekly-drafts"]
+    assert entry["task"] == "reviews.tasks.prepare_review_drafts"
     assert entry["schedule"] == crontab(hour=6, minute=0, day_of_week="mon")
 
 
@@ -212,19 +216,19 @@ def test_marking_reviewed_records_who_and_when(org, consultant, client_for):
 
 
 def test_a_reviewed_review_keeps_the_figures_it_was_reviewed_on(two_weeks, consultant, client_for, week):
-    review, _ = reviews.review_draft_get_or_create(organization=two_weeks, week_start=week)
-    reviews.review_mark_reviewed(review=review, by=consultant)
+    review, _ = review_services.review_draft_get_or_create(organization=two_weeks, week_start=week)
+    review_services.review_mark_reviewed(review=review, by=consultant)
     KpiSnapshot.objects.filter(organization=two_weeks, kpi="orders", period_start=week, scope="organisation",
                                period="week").update(value=1.0)
     client_for(consultant).post(url(two_weeks, f"{review.pk}/refresh/"))
     review.refresh_from_db()
     assert rows_by_key(review.summary)["orders"].this_week == 50.0
-    with pytest.raises(reviews.ReviewLocked):
-        reviews.review_summary_refresh(review=review)
+    with pytest.raises(review_services.ReviewLocked):
+        review_services.review_summary_refresh(review=review)
 
 
 def test_a_drafts_figures_can_be_taken_again(two_weeks, consultant, client_for, week):
-    review, _ = reviews.review_draft_get_or_create(organization=two_weeks, week_start=week)
+    review, _ = review_services.review_draft_get_or_create(organization=two_weeks, week_start=week)
     KpiSnapshot.objects.filter(organization=two_weeks, kpi="orders", period_start=week, scope="organisation",
                                period="week").update(value=60.0)
     assert client_for(consultant).post(url(two_weeks, f"{review.pk}/refresh/")).status_code == 302
@@ -257,8 +261,8 @@ def test_a_decisions_owner_may_mark_it_done_and_nobody_else_without_the_right(or
 
 
 def test_the_csv_export_escapes_a_formula_typed_in_a_decision(two_weeks, consultant, client_for, week):
-    review, _ = reviews.review_draft_get_or_create(organization=two_weeks, week_start=week)
-    reviews.decision_add(review=review, action="adjust", text=FORMULA, owner=consultant, due=week + WEEK)
+    review, _ = review_services.review_draft_get_or_create(organization=two_weeks, week_start=week)
+    review_services.decision_add(review=review, action="adjust", text=FORMULA, owner=consultant, due=week + WEEK)
     response = client_for(consultant, **EN).get(url(two_weeks, f"{review.pk}/export/?format=csv"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert f"review-{review.week}.csv" in response["Content-Disposition"]
@@ -275,8 +279,8 @@ def test_the_csv_export_escapes_a_formula_typed_in_a_decision(two_weeks, consult
 
 
 def test_the_xlsx_export_opens_and_holds_the_decision_as_text(two_weeks, consultant, client_for, week):
-    review, _ = reviews.review_draft_get_or_create(organization=two_weeks, week_start=week)
-    reviews.decision_add(review=review, action="amplify", text=FORMULA)
+    review, _ = review_services.review_draft_get_or_create(organization=two_weeks, week_start=week)
+    review_services.decision_add(review=review, action="amplify", text=FORMULA)
     response = client_for(consultant, **EN).get(url(two_weeks, f"{review.pk}/export/?format=xlsx"))
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -323,7 +327,7 @@ def test_a_bad_week_answers_400_with_a_message(org, consultant, client_for):
 
 def test_a_week_without_review_is_previewed_and_prepared_on_demand(two_weeks, consultant, client_for, week):
     client = client_for(consultant, **EN)
-    label = reviews.week_label(week)
+    label = review_summary_module.week_label(week)
     preview = client.get(url(two_weeks, "week/"), {"week": label})
     assert preview.status_code == 200 and "No review of this week yet" in preview.content.decode()
     assert not WeeklyReview.objects.exists()
@@ -334,7 +338,7 @@ def test_a_week_without_review_is_previewed_and_prepared_on_demand(two_weeks, co
 
 
 def test_the_review_page_shows_the_pairs_first_then_signals_campaigns_decisions(two_weeks, consultant, client_for, week):
-    review, _ = reviews.review_draft_get_or_create(organization=two_weeks, week_start=week)
+    review, _ = review_services.review_draft_get_or_create(organization=two_weeks, week_start=week)
     make_review_decision(two_weeks, review=review, owner=consultant, text="Raise the free-shipping threshold")
     html = client_for(consultant, **EN).get(url(two_weeks, f"{review.pk}/")).content.decode()
     assert html.index("Revenue and margin") < html.index("Retention and acquisition cost") \
@@ -370,7 +374,7 @@ def test_the_history_lists_reviews_newest_first_with_open_decisions(org, consult
         html = client.get(url(org)).content.decode()
     assert html.index(new.week) < html.index(old.week)
     assert "Last reviewed on 10 Nov 2026 09:30" in html
-    rows = reviews.reviews_of(org.id)
+    rows = selectors.reviews_of(org.id)
     assert [(r.decision_count, r.open_decisions) for r in rows] == [(2, 1), (1, 1)]
     assert len(queries) <= 10
 

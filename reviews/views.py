@@ -11,11 +11,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kpis import reviews
-from kpis.models import ReviewDecision, WeeklyReview
-from kpis.review_forms import DecisionDoneForm, DecisionForm, ExportForm, NotesForm, WeekForm
 from kpis.rules import last_complete_week
 from plannerist.tenancy import Access, can_write_reviews, org_view
+from reviews import exports, selectors, services
+from reviews.forms import DecisionDoneForm, DecisionForm, ExportForm, NotesForm, WeekForm
+from reviews.models import ReviewDecision, WeeklyReview
+from reviews.summary import (
+    review_summary,
+    summary_campaigns,
+    summary_kpi_groups,
+    summary_signals,
+    week_context,
+    week_label,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,38 +38,38 @@ def _last_week(access: Access) -> dt.date:
 
 def _list_page(request: HttpRequest, access: Access, prepare_form: WeekForm, *, status: int = 200) -> HttpResponse:
     org_id = access.organization.id
-    return render(request, "kpis/review_list.html", {
-        "reviews": reviews.reviews_of(org_id), "last_reviewed_at": reviews.last_reviewed_at(org_id),
-        "prepare_form": prepare_form, "last_week": reviews.week_label(_last_week(access)),
+    return render(request, "reviews/review_list.html", {
+        "reviews": selectors.reviews_of(org_id), "last_reviewed_at": selectors.last_reviewed_at(org_id),
+        "prepare_form": prepare_form, "last_week": week_label(_last_week(access)),
         "can_write": access.can(can_write_reviews),
     }, status=status)
 
 
 def _summary_context(summary: dict) -> dict:
-    return {"kpi_groups": reviews.summary_kpi_groups(summary), "signals": reviews.summary_signals(summary),
-            "campaigns": reviews.summary_campaigns(summary)}
+    return {"kpi_groups": summary_kpi_groups(summary), "signals": summary_signals(summary),
+            "campaigns": summary_campaigns(summary)}
 
 
 def _decisions_context(access: Access, review: WeeklyReview, form: DecisionForm | None = None) -> dict:
-    return {"review": review, "decisions": reviews.decisions_of(review),
+    return {"review": review, "decisions": selectors.decisions_of(review),
             "decision_form": form or DecisionForm(organization=access.organization),
             "can_write": access.can(can_write_reviews)}
 
 
 def _review_context(access: Access, review: WeeklyReview, **forms) -> dict:
     return {**_summary_context(review.summary), **_decisions_context(access, review, forms.get("decision_form")),
-            **reviews.week_context(review.week_start),
+            **week_context(review.week_start),
             "notes_form": forms.get("notes_form") or NotesForm(instance=review)}
 
 
 def _back_to(access: Access, review: WeeklyReview) -> HttpResponse:
-    return redirect("kpis:review", org_slug=access.organization.slug, review_id=review.pk)
+    return redirect("reviews:review", org_slug=access.organization.slug, review_id=review.pk)
 
 
 @org_view()
 def review_list(request: HttpRequest, access: Access) -> HttpResponse:
     """The history, newest week first; writers prepare a week's review from here."""
-    return _list_page(request, access, WeekForm(initial={"week": reviews.week_label(_last_week(access))}))
+    return _list_page(request, access, WeekForm(initial={"week": week_label(_last_week(access))}))
 
 
 @org_view(methods=("POST",))
@@ -70,7 +78,7 @@ def review_prepare(request: HttpRequest, access: Access) -> HttpResponse:
     form = WeekForm(request.POST, required=True)
     if not form.is_valid():
         return _list_page(request, access, form, status=400)
-    review, _created = reviews.review_draft_get_or_create(
+    review, _created = services.review_draft_get_or_create(
         organization=access.organization, week_start=form.week_start(default=_last_week(access)))
     return _back_to(access, review)
 
@@ -85,24 +93,24 @@ def review_week(request: HttpRequest, access: Access) -> HttpResponse:
     review = access.scoped(WeeklyReview).filter(week_start=week_start).first()
     if review is not None:
         return _back_to(access, review)
-    summary = reviews.review_summary(organization=access.organization, week_start=week_start)
-    return render(request, "kpis/review_detail.html", {
-        **_summary_context(summary), **reviews.week_context(week_start), "review": None,
+    summary = review_summary(organization=access.organization, week_start=week_start)
+    return render(request, "reviews/review_detail.html", {
+        **_summary_context(summary), **week_context(week_start), "review": None,
         "can_write": access.can(can_write_reviews),
     })
 
 
 @org_view(review=WeeklyReview)
 def review_detail(request: HttpRequest, access: Access, review: WeeklyReview) -> HttpResponse:
-    return render(request, "kpis/review_detail.html", _review_context(access, review))
+    return render(request, "reviews/review_detail.html", _review_context(access, review))
 
 
 @org_view(review=WeeklyReview)
 def review_print(request: HttpRequest, access: Access, review: WeeklyReview) -> HttpResponse:
     """Everything on one page without controls, for the browser's print (see app.css)."""
-    return render(request, "kpis/review_print.html", {
-        **_summary_context(review.summary), **reviews.week_context(review.week_start), "review": review,
-        "decisions": reviews.decisions_of(review),
+    return render(request, "reviews/review_print.html", {
+        **_summary_context(review.summary), **week_context(review.week_start), "review": review,
+        "decisions": selectors.decisions_of(review),
     })
 
 
@@ -112,10 +120,10 @@ def review_export(request: HttpRequest, access: Access, review: WeeklyReview) ->
     if not form.is_valid():
         return _bad_filter(form)
     if form.chosen() == "xlsx":
-        response = HttpResponse(reviews.review_xlsx(review), content_type=XLSX)
+        response = HttpResponse(exports.review_xlsx(review), content_type=XLSX)
     else:
-        response = HttpResponse(("\ufeff" + reviews.review_csv(review)).encode(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{reviews.export_filename(review, form.chosen())}"'
+        response = HttpResponse(("\ufeff" + exports.review_csv(review)).encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(review, form.chosen())}"'
     return response
 
 
@@ -123,9 +131,9 @@ def review_export(request: HttpRequest, access: Access, review: WeeklyReview) ->
 def review_refresh(request: HttpRequest, access: Access, review: WeeklyReview) -> HttpResponse:
     access.require(can_write_reviews)
     try:
-        reviews.review_summary_refresh(review=review)
+        services.review_summary_refresh(review=review)
         messages.success(request, _("Summary taken again from the latest figures."))
-    except reviews.ReviewLocked:
+    except services.ReviewLocked:
         messages.error(request, _("This review is marked reviewed: it keeps the figures that were reviewed."))
     return _back_to(access, review)
 
@@ -135,8 +143,8 @@ def review_notes(request: HttpRequest, access: Access, review: WeeklyReview) -> 
     access.require(can_write_reviews)
     form = NotesForm(request.POST, instance=review)
     if not form.is_valid():
-        return render(request, "kpis/review_detail.html", _review_context(access, review, notes_form=form), status=400)
-    reviews.review_notes_save(review=review, notes=form.cleaned_data["notes"])
+        return render(request, "reviews/review_detail.html", _review_context(access, review, notes_form=form), status=400)
+    services.review_notes_save(review=review, notes=form.cleaned_data["notes"])
     messages.success(request, _("Notes saved."))
     return _back_to(access, review)
 
@@ -144,7 +152,7 @@ def review_notes(request: HttpRequest, access: Access, review: WeeklyReview) -> 
 @org_view(methods=("POST",), review=WeeklyReview)
 def review_mark_reviewed(request: HttpRequest, access: Access, review: WeeklyReview) -> HttpResponse:
     access.require(can_write_reviews)
-    reviews.review_mark_reviewed(review=review, by=request.user)
+    services.review_mark_reviewed(review=review, by=request.user)
     messages.success(request, _("Week %(week)s marked reviewed.") % {"week": review.week})
     return _back_to(access, review)
 
@@ -153,9 +161,9 @@ def _after_decision_change(request: HttpRequest, access: Access, review: WeeklyR
                            form: DecisionForm | None = None) -> HttpResponse:
     """htmx: the decisions partial (with the form's errors, if any); else back to the page."""
     if request.htmx:
-        return render(request, "kpis/review_detail.html#decisions", _decisions_context(access, review, form))
+        return render(request, "reviews/review_detail.html#decisions", _decisions_context(access, review, form))
     if form is not None:
-        return render(request, "kpis/review_detail.html", _review_context(access, review, decision_form=form),
+        return render(request, "reviews/review_detail.html", _review_context(access, review, decision_form=form),
                       status=400)
     return _back_to(access, review)
 
@@ -166,15 +174,15 @@ def decision_add(request: HttpRequest, access: Access, review: WeeklyReview) -> 
     form = DecisionForm(request.POST, organization=access.organization)
     if not form.is_valid():
         return _after_decision_change(request, access, review, form)
-    reviews.decision_add(review=review, **form.cleaned_data)
+    services.decision_add(review=review, **form.cleaned_data)
     return _after_decision_change(request, access, review)
 
 
 @org_view(methods=("POST",), decision=(ReviewDecision, "review__organization"))
 def decision_done(request: HttpRequest, access: Access, decision: ReviewDecision) -> HttpResponse:
     """Done (or open again): review writers, and the decision's owner."""
-    access.require(partial(reviews.can_mark_decision_done, decision=decision))
+    access.require(partial(selectors.can_mark_decision_done, decision=decision))
     form = DecisionDoneForm(request.POST)
     form.is_valid()  # a missing box is "not done"
-    reviews.decision_set_done(decision=decision, done=form.cleaned_data["done"])
+    services.decision_set_done(decision=decision, done=form.cleaned_data["done"])
     return _after_decision_change(request, access, decision.review)

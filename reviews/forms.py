@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
-from kpis.models import ReviewDecision, WeeklyReview
 from plannerist.fields import bound_inputs, validate_plausible_date
 from plannerist.models import Organization, User
+from reviews.models import ReviewDecision, WeeklyReview
 
 _ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})")
 
