@@ -10,8 +10,6 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Model
-from django.forms import ModelForm
 from django.utils.translation import gettext as _
 
 from campaigns.models import (
@@ -22,6 +20,7 @@ from campaigns.models import (
     CampaignComment,
     Channel,
     CostProfile,
+    Product,
     PromotionSettings,
     Scenario,
 )
@@ -219,14 +218,12 @@ def channel_create(*, organization, name: str, kind: str) -> Channel:
 
 
 @transaction.atomic
-def costs_save(*, form: ModelForm, organization: Organization) -> Model:
-    """Save a validated product or cost-profile form: the margin's inputs."""
-    saved = form.save(commit=False)
-    saved.organization = organization
-    saved.save()
-    form.save_m2m()
+def costs_save(*, instance: Product | CostProfile, organization: Organization) -> Product | CostProfile:
+    """Save a product or a channel's cost profile (validated values): the margin's inputs."""
+    instance.organization = organization
+    instance.save()
     inputs_changed_send(sender="campaigns", organization=organization)
-    return saved
+    return instance
 
 
 def promotion_settings_save(*, organization: Organization, departement: str) -> PromotionSettings:

@@ -277,7 +277,7 @@ def catalogue(request: HttpRequest, access: Access) -> HttpResponse:
         access.require(can_edit_costs)
     form = ProductForm(request.POST or None, organization=access.organization)
     if request.method == "POST" and form.is_valid():
-        services.costs_save(form=form, organization=access.organization)
+        services.costs_save(instance=form.save(commit=False), organization=access.organization)
         messages.success(request, _("Product added."))
         return redirect("campaigns:catalogue", org_slug=access.organization.slug)
     return render(request, "campaigns/catalogue.html", {
@@ -293,7 +293,7 @@ def product_detail(request: HttpRequest, access: Access, product: Product) -> Ht
         access.require(can_edit_costs)
     form = ProductForm(request.POST or None, instance=product, organization=access.organization)
     if request.method == "POST" and form.is_valid():
-        services.costs_save(form=form, organization=access.organization)
+        services.costs_save(instance=form.save(commit=False), organization=access.organization)
         messages.success(request, _("Product saved."))
         return redirect("campaigns:catalogue", org_slug=access.organization.slug)
     return render(request, "campaigns/edit_form.html", {
@@ -320,7 +320,7 @@ def channel_detail(request: HttpRequest, access: Access, channel: Channel) -> Ht
     profile.organization = access.organization
     form = CostProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        services.costs_save(form=form, organization=access.organization)
+        services.costs_save(instance=form.save(commit=False), organization=access.organization)
         messages.success(request, _("Costs of %(channel)s saved.") % {"channel": channel})
         return redirect("campaigns:catalogue", org_slug=access.organization.slug)
     return render(request, "campaigns/edit_form.html", {

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models, transaction
-from django.forms import ModelForm
 
 from capacity.models import Absence, CapacityPlan, Replenishment, Resource, StaffMember, StockItem
 from plannerist.changes import inputs_changed_send
@@ -18,11 +17,11 @@ from plannerist.models import Organization
 
 
 @transaction.atomic
-def setting_save(*, form: ModelForm, organization: Organization) -> models.Model:
-    """Save a validated settings form (resource, stock item, automation)."""
-    saved = form.save()
+def setting_save(*, instance: models.Model, organization: Organization) -> models.Model:
+    """Save a setting with validated values (resource, stock item, automation…)."""
+    instance.save()
     inputs_changed_send(sender="capacity", organization=organization)
-    return saved
+    return instance
 
 
 @transaction.atomic

@@ -131,14 +131,14 @@ def _save(request: HttpRequest, access: Access, form: Form, message: str) -> Htt
     if request.method == "POST":
         access.require(can_edit_capacity)
         if form.is_valid():
-            services.setting_save(form=form, organization=access.organization)
+            services.setting_save(instance=form.save(commit=False), organization=access.organization)
             messages.success(request, message)
             return redirect(_settings_url(access))
     return None
 
 
 @org_view()
-def settings(request: HttpRequest, access: Access) -> HttpResponse:
+def settings_page(request: HttpRequest, access: Access) -> HttpResponse:
     plan = selectors.capacity_plan_of(access.organization)
     return render(request, "capacity/settings.html", {
         "plan": plan,
