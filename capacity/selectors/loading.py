@@ -58,7 +58,7 @@ class _Setting:
 def capacity_plan_of(organization: Organization) -> CapacityPlan:
     """The organisation's demand assumptions; unsaved defaults when none were typed."""
     plan = CapacityPlan.objects.filter(organization=organization).first()
-    return plan or CapacityPlan(organization=organization, baseline_source=CapacityPlan.BaselineSource.TYPED)
+    return plan or CapacityPlan(organization=organization, baseline_source=CapacityPlan.BaselineSource.ACTUALS)
 
 
 def resources_of(organization: Organization):
