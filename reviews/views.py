@@ -159,9 +159,10 @@ def review_mark_reviewed(request: HttpRequest, access: Access, review: WeeklyRev
 
 def _after_decision_change(request: HttpRequest, access: Access, review: WeeklyReview,
                            form: DecisionForm | None = None) -> HttpResponse:
-    """htmx: the decisions partial (with the form's errors, if any); else back to the page."""
+    """htmx: the decisions partial (with the form's errors and a 400, if any); else back to the page."""
     if request.htmx:
-        return render(request, "reviews/review_detail.html#decisions", _decisions_context(access, review, form))
+        return render(request, "reviews/review_detail.html#decisions", _decisions_context(access, review, form),
+                      status=400 if form is not None and form.errors else 200)
     if form is not None:
         return render(request, "reviews/review_detail.html", _review_context(access, review, decision_form=form),
                       status=400)

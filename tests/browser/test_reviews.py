@@ -48,6 +48,13 @@ def test_consultant_opens_the_portfolio_and_writes_a_weekly_review_with_a_decisi
     decisions = page.locator("#decisions")
     form = decisions.locator("form[hx-post$='/decisions/']")
     text = "Baisser de 20 % le budget Meta tant que le coût d'acquisition dépasse l'objectif"
+    # Invalid input answers 400 and base.html's one htmx rule swaps its message in (issue 13).
+    form.locator("[name=text]").fill("   ")
+    with page.expect_response(lambda r: r.url.endswith("/decisions/") and r.request.method == "POST") as refused:
+        form.locator("button[type=submit]").click()
+    assert refused.value.status == 400, refused.value.status
+    expect(decisions.locator(".error[role=alert]").first).to_be_visible()
+    form = decisions.locator("form[hx-post$='/decisions/']")
     expect(decisions.get_by_role("row").filter(has_text=text)).to_have_count(0)
     form.locator("[name=action]").select_option("adjust")
     form.locator("[name=text]").fill(text)

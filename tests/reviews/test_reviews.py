@@ -197,7 +197,7 @@ def test_a_decision_without_text_or_with_an_outsider_as_owner_is_refused(org, ot
     foreign_campaign = make_campaign(other_org)
     client = client_for(consultant, **EN)
     partial = client.post(url(org, f"{review.pk}/decisions/"), {"action": "keep", "text": " "}, **HTMX)
-    assert partial.status_code == 200 and "This field is required." in partial.content.decode()
+    assert partial.status_code == 400 and "This field is required." in partial.content.decode()  # swapped: base.html
     page = client.post(url(org, f"{review.pk}/decisions/"), {
         "action": "keep", "text": "Keep", "owner": outsider.pk, "campaign": foreign_campaign.pk})
     assert page.status_code == 400 and "Select a valid choice" in page.content.decode()
