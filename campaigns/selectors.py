@@ -27,6 +27,7 @@ from campaigns.models import (
     Scope,
 )
 from campaigns.sources import daily_orders
+from forecasting.selectors import forecast_days
 from plannerist.models import Organization
 
 UPLIFT_GRID = np.linspace(-0.2, 3.0, 65)
@@ -40,7 +41,7 @@ BASELINE_WEEKS = 8
 @dataclass(frozen=True)
 class Baseline:
     orders: float
-    source: str  # "typed", "actuals" or "missing"
+    source: str  # "typed", "forecast", "forecast_partial", "actuals" or "missing"
 
 
 @dataclass(frozen=True)
@@ -177,20 +178,36 @@ def baseline_for(
     end: dt.date | None,
     *,
     history: pd.Series | None = None,
+    forecast: pd.DataFrame | None = None,
 ) -> Baseline:
-    """The typed baseline, else the actuals' weekday averages over the period. ``history``
-    (daily orders covering the window) saves the query when many campaigns are listed."""
+    """The typed baseline, else the stored forecast's orders of each day of the period
+    (docs/forecasting.md § 2: nothing is fitted here), the days it does not hold (before any
+    refit, beyond its horizon, already past) at the actuals' weekday averages. ``source`` says
+    which: "forecast" (every day), "forecast_partial", "actuals" (no forecast day), "missing".
+    ``history`` (daily orders covering the window) and ``forecast`` (``forecast_days`` covering
+    the period) save the queries when many campaigns are listed."""
     if typed is not None:
         return Baseline(float(typed), "typed")
     if start is None or end is None or end < start:
         return Baseline(0.0, "missing")
+    if forecast is None:
+        forecast = forecast_days(organization.id, start=start, end=end)
+    days = pd.date_range(start, end, freq="D")
+    stored = forecast["orders"].reindex(days)
+    covered = stored.notna().to_numpy()
+    if covered.all():
+        return Baseline(float(stored.sum()), "forecast")
     first, last = _history_window(start, organization.today())
     if history is None:
         history = daily_orders(organization, first, last)
     else:
         history = history[(history.index >= pd.Timestamp(first)) & (history.index <= pd.Timestamp(last))]
-    orders = baseline_from_actuals(history, start, end)
-    return Baseline(orders, "actuals") if orders is not None else Baseline(0.0, "missing")
+    if history.empty:
+        return Baseline(0.0, "missing") if not covered.any() else Baseline(float(stored.sum()), "forecast_partial")
+    average = np.asarray(weekday_averages(history)[days.day_of_week], dtype="float64")
+    if not covered.any():
+        return Baseline(float(average.sum()), "actuals")
+    return Baseline(float(np.where(covered, stored.to_numpy(), average).sum()), "forecast_partial")
 
 
 def campaign_economics(
@@ -340,6 +357,9 @@ def campaign_rows(organization: Organization) -> list[dict]:
         daily_orders(organization, _history_window(min(untyped), today)[0], _history_window(max(untyped), today)[1])
         if untyped else pd.Series(dtype="float64")
     )
+    ends = [c.end for c in campaigns if c.baseline_orders is None and c.end]
+    # And one of the stored forecast: nothing is fitted in the request.
+    forecast = forecast_days(organization.id, start=min(untyped), end=max(ends)) if untyped and ends else None
     rows = []
     for campaign in campaigns:
         profile = getattr(campaign.channel, "cost_profile", None) or CostProfile(channel=campaign.channel)
@@ -347,7 +367,7 @@ def campaign_rows(organization: Organization) -> list[dict]:
         economics = plan_economics(
             campaign, campaign=campaign, product_ids=[p.pk for p in campaign.products.all()],
             catalogue=catalogue, profile=profile,
-            baseline=baseline_for(organization, typed, campaign.start, campaign.end, history=history),
+            baseline=baseline_for(organization, typed, campaign.start, campaign.end, history=history, forecast=forecast),
         )
         rows.append(_summary(campaign.name, economics, campaign=campaign))
     return rows

@@ -52,7 +52,7 @@ def test_the_whatif_partial_carries_its_summary_with_the_same_figures(org, owner
 # once (the catalogue for the economics and the capacity, the channel's costs with the channel)
 # and the stock, which the cost to deliver does not use, is not read. In a test each of the
 # form's four constraint checks also opens and releases a savepoint: 23 + 8 statements.
-WHATIF_READS = 23
+WHATIF_READS = 24  # + the stored forecast's days of the period (issue 14)
 WHATIF_STATEMENTS = WHATIF_READS + 8
 
 
@@ -101,3 +101,51 @@ def test_a_saved_campaigns_whatif_reads_what_it_needs_once(org, owner, client_fo
     read = " ".join(reads)
     assert "capacity_stockitem" not in read and "capacity_replenishment" not in read
     assert read.count('FROM "campaigns_costprofile"') == 0  # read with the channel
+
+
+def test_the_whatif_baseline_is_the_stored_forecast_read_not_fitted(
+    org, owner, client_for, django_assert_max_num_queries, monkeypatch
+):
+    """Issue 14: the baseline of a campaign without a typed one is the stored forecast's orders
+    of its days; the engine is never asked to fit in the request."""
+    import datetime as dt
+
+    from forecasting import engine as forecasting_engine
+    from forecasting import services as forecasting_services
+    from forecasting.models import ForecastDay
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("the forecast was fitted in a web request")
+
+    monkeypatch.setattr(forecasting_engine, "forecast_baseline", no_fit)
+    monkeypatch.setattr(forecasting_services, "forecast_baseline", no_fit)
+    monkeypatch.setattr(forecasting_services, "fit", no_fit)
+    factories.make_product(org, price=Decimal("30"), unit_cost=Decimal("9"), vat_rate=Decimal("0.20"))
+    channel = factories.make_channel(org)
+    days = [dt.date(2026, 12, 1) + dt.timedelta(days=d) for d in range(20)]
+    ForecastDay.objects.bulk_create(
+        ForecastDay(organization=org, date=day, orders=10.0 + i, orders_lo80=5.0, orders_hi80=30.0)
+        for i, day in enumerate(days))
+    campaign = factories.make_campaign(org, channel=channel, status="approved", baseline_orders=None,
+                                       start=days[0], end=days[-1])
+    client = client_for(owner)
+    url = f"/o/{org.slug}/campaigns/{campaign.pk}/whatif/"
+    data = plan_data(channel, baseline_orders="")
+    client.post(url, data, HTTP_HX_REQUEST="true")
+    with django_assert_max_num_queries(WHATIF_STATEMENTS):
+        response = client.post(url, data, HTTP_HX_REQUEST="true")
+    baseline = response.context["economics"].baseline
+    assert baseline.source == "forecast"
+    assert baseline.orders == pytest.approx(sum(10.0 + i for i in range(20)))  # 390, not a weekday average
+    assert "d'après votre prévision enregistrée" in response.content.decode().replace("&#x27;", "'")  # the org is French
+
+    # A period the forecast half covers: its days, the weekday average of the actuals for the rest.
+    from kpis.models import DailyActual
+
+    DailyActual.objects.bulk_create(
+        DailyActual(organization=org, date=dt.date(2026, 10, 1) + dt.timedelta(days=d), orders=Decimal("7"))
+        for d in range(60))
+    longer = client.post(url, plan_data(channel, baseline_orders="", end="2026-12-30"), HTTP_HX_REQUEST="true")
+    baseline = longer.context["economics"].baseline
+    assert baseline.source == "forecast_partial"
+    assert baseline.orders == pytest.approx(390 + 10 * 7)
