@@ -18,7 +18,7 @@ def _dates(values: np.ndarray) -> list[dt.date]:
     return [d.astype(dt.date) for d in values]
 
 
-def resource_load(plan: engine.CapacityPlan, column: int, *, dom_id: str) -> str:
+def resource_load(plan: engine.LoadPlan, column: int, *, dom_id: str) -> str:
     """Due hours (bars) against capacity, the backlog and the delay of one resource.
 
     Overloaded days (utilisation above 100 %) are red, hatched and labelled, so that the

@@ -293,7 +293,7 @@ def _unique(names: list[str], path: str, key: str) -> None:
         seen.add(name)
 
 
-def _day_rows(plan: engine.CapacityPlan) -> list[dict[str, Any]]:
+def _day_rows(plan: engine.LoadPlan) -> list[dict[str, Any]]:
     # .tolist() turns numpy scalars into Python floats and bools in one pass.
     columns = {
         "work_hours": (plan.work_minutes / 60.0).tolist(),
@@ -318,7 +318,7 @@ def _day_rows(plan: engine.CapacityPlan) -> list[dict[str, Any]]:
     return rows
 
 
-def _summary(plan: engine.CapacityPlan) -> dict[str, dict[str, Any]]:
+def _summary(plan: engine.LoadPlan) -> dict[str, dict[str, Any]]:
     summary = plan.summary()
     # Column by column, so the day counts stay integers.
     columns = {key: summary[key].tolist() for key in _SUMMARY_KEYS}

@@ -26,13 +26,13 @@ from .demand import (
     weekday_index,
 )
 from .hours import Absence, hours_by_resource, weekday_hours
-from .plan import CapacityPlan, Resource, minutes_after_automations, plan_capacity, schedule
+from .plan import LoadPlan, Resource, minutes_after_automations, plan_capacity, schedule
 from .stock import StockItem, StockLevels, stock_levels
 
 __all__ = [
     "Absence",
     "Campaign",
-    "CapacityPlan",
+    "LoadPlan",
     "Demand",
     "OrderProfile",
     "Resource",

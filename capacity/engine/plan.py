@@ -38,10 +38,11 @@ class Resource:
 
 
 @dataclass(frozen=True, eq=False)
-class CapacityPlan:
-    """The engine's result. On a day when a resource does not work, ``due`` and ``capacity``
-    are 0, ``utilization`` and ``delay_days`` are NaN, extra hours are 0, the day is feasible
-    and the backlog carries over."""
+class LoadPlan:
+    """The engine's result: each resource's load, capacity and extra hours day by day (not the
+    model ``capacity.models.CapacityPlan``, the demand assumptions). On a day when a resource
+    does not work, ``due`` and ``capacity`` are 0, ``utilization`` and ``delay_days`` are NaN,
+    extra hours are 0, the day is feasible and the backlog carries over."""
 
     dates: Dates
     resources: tuple[str, ...]
@@ -133,7 +134,7 @@ def plan_capacity(
     hours: ArrayLike,
     *,
     target_utilization: float,
-) -> CapacityPlan:
+) -> LoadPlan:
     """Plan every resource over ``demand``'s days with ``hours`` of shape (days, resources):
     :func:`~capacity.engine.hours.weekday_hours`, or any matrix the caller built."""
     n_days = demand.dates.size
@@ -201,7 +202,7 @@ def schedule(
     target_utilization: float,
     extra_hourly_cost: ArrayLike,
     extra_max_hours_per_day: ArrayLike,
-) -> CapacityPlan:
+) -> LoadPlan:
     """The capacity recurrence on a work matrix (minutes arriving per day and resource)."""
     work = np.asarray(work_minutes, dtype=np.float64)
     hours = np.asarray(hours, dtype=np.float64)
@@ -227,7 +228,7 @@ def schedule(
     )
     extra_cost = extra_hours * np.asarray(extra_hourly_cost, dtype=np.float64)
     feasible = extra_hours <= np.asarray(extra_max_hours_per_day, dtype=np.float64)
-    return CapacityPlan(
+    return LoadPlan(
         dates=np.asarray(dates, dtype="datetime64[D]"),
         resources=tuple(names),
         orders=orders,

@@ -78,7 +78,7 @@ def _demand(
     )
 
 
-def _plan(setting: _Setting, demand: engine.Demand) -> engine.CapacityPlan:
+def _plan(setting: _Setting, demand: engine.Demand) -> engine.LoadPlan:
     target = float(setting.capacity_plan.target_utilization)
     if not setting.engine_resources:  # nothing described yet: an empty plan, not an error
         empty = np.zeros((setting.dates.size, 0))

@@ -14,7 +14,7 @@ from capacity.selectors.loading import _Setting
 from capacity.selectors.results import INTRADAY_PROFILE, ErlangBands, ThrottleRow
 
 
-def throttle_rows(plan: engine.CapacityPlan) -> list[ThrottleRow]:
+def throttle_rows(plan: engine.LoadPlan) -> list[ThrottleRow]:
     """Working days where some resource cannot take the orders due at the target
     utilisation: the binding resource's largest intake that day."""
     limit = plan.max_orders()
@@ -57,7 +57,7 @@ def erlang_bands(resource: Resource, demand: engine.Demand) -> ErlangBands | Non
     )
 
 
-def _summary_rows(plan: engine.CapacityPlan) -> list[dict]:
+def _summary_rows(plan: engine.LoadPlan) -> list[dict]:
     frame = plan.summary()
     return [
         {key: (None if isinstance(v, float) and np.isnan(v) else v) for key, v in row.items()}

@@ -102,7 +102,7 @@ class BusyCase:
 @dataclass(frozen=True)
 class PeakReport:
     period: Period
-    plan: engine.CapacityPlan
+    plan: engine.LoadPlan
     demand: engine.Demand
     resources: list[ResourceReport]
     stock: list[StockRow]
@@ -170,6 +170,6 @@ class Outlook:
     """The next weeks as the capacity engine sees them: for signals and dashboards."""
 
     period: Period
-    plan: engine.CapacityPlan
+    plan: engine.LoadPlan
     stock: list[StockRow]
     campaigns: list[Campaign]
