@@ -1,27 +1,21 @@
 """Thin Celery adapters over :mod:`forecasting.services`: ids in, fetch, return early if gone.
 
-Soft and hard time limits and JSON serialisation come from ``plannerist/settings.py``.
+Retry policy: :mod:`plannerist.tasks`; soft and hard time limits and JSON serialisation come
+from ``plannerist/settings.py``.
 """
 
 from __future__ import annotations
 
 import zoneinfo
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from forecasting import services, sources
 from plannerist.models import Organization
-
-# Lost connections, lock timeouts, serialisation failures: worth another try later.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+from plannerist.tasks import retrying_task
 
 
-@shared_task(
-    bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True, max_retries=5,
-)
+@retrying_task(bind=True, reject_on_worker_lost=True)
 def refit_forecast(self, organization_id: int) -> int | None:
     """Refit one organisation from its actuals and campaigns; returns its days of history.
     A refit that started after this one was requested (e.g. ``seed_demo``'s own) has read
@@ -41,6 +35,6 @@ def refit_forecast(self, organization_id: int) -> int | None:
     return None if forecast is None else forecast.history_days
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+@retrying_task()
 def nightly_refit() -> int:
     return services.all_refit_request()

@@ -22,7 +22,6 @@ from kpis.engine import (
     MARGIN_KPIS,
     MIN_COST_COVERAGE,
     KpiDefinition,
-    period_start_of,
 )
 from kpis.forms import kpi_label
 
@@ -274,11 +273,6 @@ def pair_status(sides: tuple[PairSide, PairSide]) -> str:
     if not any(judged):
         return "bad"
     return "mixed"
-
-
-def current_period_start(day: dt.date, period: str) -> dt.date:
-    """The first day of the period ``day`` falls in, by the engine's own rule."""
-    return period_start_of(day, period)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Thin Celery adapters over :mod:`kpis.services`: ids in, fetch, return early if gone.
 
-Soft and hard time limits and JSON serialisation come from ``plannerist/settings.py``
-(``CELERY_TASK_SOFT_TIME_LIMIT``, ``CELERY_TASK_TIME_LIMIT``).
+The retry policy is :mod:`plannerist.tasks`' (the import batches retry by hand, to fail the
+batch once retries run out). Soft and hard time limits and JSON serialisation come from
+``plannerist/settings.py`` (``CELERY_TASK_SOFT_TIME_LIMIT``, ``CELERY_TASK_TIME_LIMIT``).
 """
 
 from __future__ import annotations
@@ -10,33 +11,27 @@ from collections.abc import Callable
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from kpis import services
 from kpis.models import ImportBatch
 from plannerist.models import Organization
-
-# Lost connections, lock timeouts, serialisation failures: worth another try later.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+from plannerist.tasks import TRANSIENT_ERRORS, retrying_task
 
 
-@shared_task(
-    bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True, max_retries=5,
-)
+@retrying_task(bind=True, reject_on_worker_lost=True)
 def recompute_kpis(self, organization_id: int) -> int | None:
     if not Organization.objects.filter(pk=organization_id).exists():
         return None
     return services.kpis_recompute(organization_id=organization_id)
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+@retrying_task()
 def sweep_stale() -> int:
     return services.stale_recompute_sweep()
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+@retrying_task()
 def nightly_recompute() -> int:
     return services.all_recompute_request()
 
@@ -73,7 +68,7 @@ def _batch_work(task, work: Callable[..., ImportBatch | None], batch_id: int) ->
     return None if batch is None else batch.orders
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+@retrying_task()
 def expire_imports() -> tuple[int, int]:
     """Unconfirmed previews older than a day are deleted; lost runs are failed."""
     return services.import_batches_expire(now=timezone.now())

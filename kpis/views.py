@@ -36,7 +36,7 @@ def kpi_list(request: HttpRequest, access: Access) -> HttpResponse:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
     org = access.organization
     period = form.chosen()
-    current_start = pages.current_period_start(org.today(), period)
+    current_start = engine.period_start_of(org.today(), period)
     table = selectors.kpi_table(org.id, period=period, count=PERIODS_SHOWN + 1)
     targets = selectors.targets_of(org.id)
     span = selectors.actuals_span(org.id)

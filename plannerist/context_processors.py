@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from plannerist.selectors import memberships_of
 
-# Sections of an organisation, in navigation order; a section appears once its URL exists.
+# Sections of an organisation, in navigation order (every one has its URL).
 SECTIONS = [
     ("dashboard", _("Dashboard")),
     ("campaigns:list", _("Campaigns")),
@@ -22,13 +22,9 @@ def shell(request: HttpRequest) -> dict:
     access = getattr(request, "access", None)
     if access is None:
         return {}
-    nav = []
-    for name, label in SECTIONS:
-        try:
-            url = reverse(name, kwargs={"org_slug": access.organization.slug})
-        except NoReverseMatch:
-            continue
-        nav.append({"url": url, "label": label, "active": False})
+    slug = access.organization.slug
+    nav = [{"url": reverse(name, kwargs={"org_slug": slug}), "label": label, "active": False}
+           for name, label in SECTIONS]
     # The section is the longest URL the path starts with (Reviews lives under KPIs).
     matching = [item for item in nav if request.path.startswith(item["url"])]
     if matching:

@@ -33,10 +33,10 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
     from campaigns.models import Campaign
     from kpis import charts, pages
     from kpis import selectors as kpis
-    from kpis.engine import KPI_PAIRS
+    from kpis.engine import KPI_PAIRS, period_start_of
 
     org = access.organization
-    current = pages.current_period_start(today, period)
+    current = period_start_of(today, period)
     table = kpis.kpi_table(org.id, period=period, count=PAIR_PERIODS + 1)
     span = kpis.actuals_span(org.id)
     done, _ = pages.complete_periods(table, current, period=period, span=span)

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from .orders import (
     PER_ORDER_KEYS,
@@ -102,23 +101,6 @@ class Evaluation:
             "roi": json_number(self.roi),
             "verdict": str(self.verdict),
         }
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per variant (the arrays flattened in C order): a sweep as a table."""
-        columns = {
-            "margin_per_order_baseline": self.per_order_baseline.margin,
-            "margin_per_order_campaign": self.per_order_campaign.margin,
-            "incremental_orders": self.incremental.orders,
-            "incremental_revenue": self.incremental.revenue,
-            "incremental_margin": self.incremental.margin,
-            "break_even_uplift": self.break_even_uplift,
-            "roi": self.roi,
-            "verdict": self.verdict,
-        }
-        shape = self.shape
-        return pd.DataFrame(
-            {name: np.broadcast_to(value, shape).ravel() for name, value in columns.items()}
-        )
 
 
 def campaign_margin(

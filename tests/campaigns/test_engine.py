@@ -251,13 +251,6 @@ def test_waterfall_steps_add_up_to_the_margin():
     assert sum(amount for _, amount in steps[:-1]) == pytest.approx(steps[-1][1])
 
 
-def test_a_sweep_becomes_one_row_per_variant():
-    campaign = example_campaign(mechanic=Mechanic.percent_off([0.1, 0.2, 0.3]))
-    frame = evaluate(example_order(), 300.0, campaign).to_frame()
-    assert len(frame) == 3
-    assert frame["incremental_margin"].is_monotonic_decreasing
-
-
 # The classic discount table: break_even_uplift = d / (m − d) ----------------------------
 
 
