@@ -1,7 +1,8 @@
 """Reads for campaigns: ORM rows turned into the economics engine's inputs, and its results.
 
 The what-if partial, the campaign list, the scenario comparison and the Celery jobs all
-evaluate a campaign through :func:`campaign_economics`, so they show the same numbers.
+evaluate a campaign through :func:`campaign_economics`, so they show the same numbers; the
+evaluation from values is :func:`campaigns.engine.economics.evaluate_plan` (pure).
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ import pandas as pd
 
 from campaigns import engine
 from campaigns.engine.baseline import weekday_averages
-from campaigns.engine.orders import json_number
+from campaigns.engine.economics import (  # the selectors' results, named here for their callers
+    Baseline,
+    CampaignEconomics,
+    best_row,
+    evaluate_plan,
+    summary_row,
+)
 from campaigns.models import (
     Campaign,
     Channel,
@@ -30,34 +37,7 @@ from campaigns.sources import daily_orders
 from forecasting.selectors import forecast_days
 from plannerist.models import Organization
 
-UPLIFT_GRID = np.linspace(-0.2, 3.0, 65)
-DEPTH_GRIDS = {
-    "rate": np.linspace(0.0, 0.6, 61),
-    "get_discount": np.linspace(0.0, 1.0, 51),
-}
 BASELINE_WEEKS = 8
-
-
-@dataclass(frozen=True)
-class Baseline:
-    orders: float
-    source: str  # "typed", "forecast", "forecast_partial", "actuals" or "missing"
-
-
-@dataclass(frozen=True)
-class CampaignEconomics:
-    evaluation: engine.Evaluation
-    risk: engine.Risk
-    uplift_curve: engine.Curve
-    discount_curve: engine.Curve
-    baseline: Baseline
-    in_scope_share: float
-    products_in_scope: int
-    planned_depth: float  # the plan's value of the discount curve's parameter
-
-    @property
-    def uncertain(self) -> bool:
-        return float(np.ptp(self.risk.incremental_margin)) > 0.0
 
 
 def catalogue_frame(organization: Organization) -> pd.DataFrame:
@@ -156,14 +136,6 @@ def in_scope_mask(plan: PromotionPlan, catalogue: pd.DataFrame, product_ids: Ite
     return np.ones(len(catalogue), dtype=bool)
 
 
-def baseline_from_actuals(history: pd.Series, start: dt.date, end: dt.date) -> float | None:
-    """Sum over the period of each day's weekday average over the history (None if empty)."""
-    if history.empty:
-        return None
-    days = pd.date_range(start, end, freq="D")
-    return float(weekday_averages(history)[days.day_of_week].sum())
-
-
 def _history_window(start: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
     """The weeks of actuals a campaign starting on ``start`` takes its baseline from, none
     after the organisation's ``today``."""
@@ -225,36 +197,11 @@ def campaign_economics(
     profile = cost_profile_for(channel) if profile is None else profile
     order = order_inputs(organization, profile, catalogue)
     inputs = campaign_inputs(plan)
-    mask = in_scope_mask(plan, catalogue, product_ids)
-    orders = baseline.orders
-    if plan.scope == Scope.CATALOGUE:
-        scoped = engine.ScopedOrders(in_scope=order, out_of_scope=None, in_scope_share=1.0)
-    elif catalogue["weight"].to_numpy()[mask].sum() > 0:
-        scoped = engine.scoped_inputs(catalogue.assign(in_scope=mask), order)
-    else:  # nothing in scope sells: the campaign changes no order, it only costs
-        scoped = engine.ScopedOrders(in_scope=order, out_of_scope=order, in_scope_share=0.0)
-    evaluation = engine.evaluate_scoped(scoped, orders, inputs)
-    share, in_scope_order = scoped.in_scope_share, scoped.in_scope
-    in_scope_orders = orders * share
     low = plan.uplift_low if plan.uplift_low is not None else plan.uplift
     high = plan.uplift_high if plan.uplift_high is not None else plan.uplift
-    risk = engine.monte_carlo(
-        in_scope_order, in_scope_orders, inputs, uplift_low=float(low), uplift_high=float(high)
-    )
-    mechanic = inputs.mechanic.with_depth(0.0)
-    depths = DEPTH_GRIDS.get(mechanic.depth_parameter)
-    if depths is None:  # amount off: up to the average unit price
-        depths = np.linspace(0.0, max(float(in_scope_order.unit_price), 1.0), 61)
-    return CampaignEconomics(
-        evaluation=evaluation,
-        risk=risk,
-        uplift_curve=engine.uplift_curve(in_scope_order, in_scope_orders, inputs, UPLIFT_GRID),
-        discount_curve=engine.discount_curve(in_scope_order, in_scope_orders, inputs, depths),
-        baseline=baseline,
-        in_scope_share=share,
-        products_in_scope=int(mask.sum()),
-        planned_depth=float(getattr(inputs.mechanic, mechanic.depth_parameter))
-        if inputs.mechanic.type == mechanic.type else 0.0,
+    return evaluate_plan(
+        order, inputs, baseline, catalogue=catalogue, in_scope=in_scope_mask(plan, catalogue, product_ids),
+        whole_catalogue=plan.scope == Scope.CATALOGUE, uplift_low=float(low), uplift_high=float(high),
     )
 
 
@@ -290,22 +237,6 @@ class ScenarioComparison:
     best: int | None  # the row with the best margin after the cost to deliver, if it earns money
 
 
-def _summary(name: str, economics: CampaignEconomics, **extra) -> dict:
-    ev = economics.evaluation
-    return {
-        "name": name,
-        "margin_per_order": float(ev.per_order_campaign.margin),
-        "orders": float(ev.campaign.orders),
-        "revenue": float(ev.campaign.revenue),
-        "incremental_margin": float(ev.incremental.margin),
-        "break_even_uplift": json_number(ev.break_even_uplift),
-        "roi": json_number(ev.roi),
-        "verdict": str(ev.verdict),
-        "probability_of_loss": float(economics.risk.probability_of_loss),
-        **extra,
-    }
-
-
 def scenario_comparison(
     campaign: Campaign, *, cost_to_deliver: Callable[[PromotionPlan], float | None] | None = None
 ) -> ScenarioComparison:
@@ -325,20 +256,9 @@ def scenario_comparison(
         economics = plan_economics(plan, campaign=campaign, product_ids=[p.pk for p in plan.products.all()], **shared)
         cost = cost_to_deliver(plan) if cost_to_deliver is not None else None
         margin = float(economics.evaluation.incremental.margin)
-        rows.append(_summary(plan.name, economics, scenario=scenario, cost_to_deliver=cost,
+        rows.append(summary_row(plan.name, economics, scenario=scenario, cost_to_deliver=cost,
                              margin_after_delivery=None if cost is None else margin - cost))
-    return ScenarioComparison(rows=rows, best=_best(rows))
-
-
-def _best(rows: list[dict]) -> int | None:
-    def earned(row: dict) -> float:
-        after = row["margin_after_delivery"]
-        return row["incremental_margin"] if after is None else after
-
-    if not rows:
-        return None
-    best = max(range(len(rows)), key=lambda i: earned(rows[i]))
-    return best if earned(rows[best]) > 0 else None
+    return ScenarioComparison(rows=rows, best=best_row(rows))
 
 
 def campaign_rows(organization: Organization) -> list[dict]:
@@ -369,5 +289,5 @@ def campaign_rows(organization: Organization) -> list[dict]:
             catalogue=catalogue, profile=profile,
             baseline=baseline_for(organization, typed, campaign.start, campaign.end, history=history, forecast=forecast),
         )
-        rows.append(_summary(campaign.name, economics, campaign=campaign))
+        rows.append(summary_row(campaign.name, economics, campaign=campaign))
     return rows
