@@ -299,6 +299,17 @@ class SignalThresholds(models.Model):
         return f"{self.organization} signal thresholds"
 
 
+SEVERITY_ORDER = ("stop", "adjust", "amplify")  # Signal.Action's values, the most pressing first
+
+
+def by_severity() -> models.Case:
+    """An ordering expression: stop, then adjust, then amplify (anything else last)."""
+    return models.Case(
+        *(models.When(action=action, then=models.Value(rank)) for rank, action in enumerate(SEVERITY_ORDER)),
+        default=models.Value(len(SEVERITY_ORDER)), output_field=models.IntegerField(),
+    )
+
+
 class Signal(models.Model):
     """One open signal from the last recompute: what to do, who owns it, and the evidence."""
 
@@ -324,7 +335,7 @@ class Signal(models.Model):
     raised_at = models.DateTimeField(_("raised at"))
 
     class Meta:
-        ordering = ["organization", "action", "rule", "subject"]
+        ordering = ["organization", by_severity(), "rule", "subject"]
         indexes = [models.Index(fields=["organization", "rule"])]
 
     def __str__(self) -> str:

@@ -7,10 +7,9 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from django.db.models import Case, IntegerField, Value, When
 
 from kpis import rules
-from kpis.models import KpiTarget, Signal, SignalThresholds
+from kpis.models import KpiTarget, Signal, SignalThresholds, by_severity
 from plannerist.models import Organization
 
 
@@ -123,14 +122,9 @@ def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt
 
 def open_signals(organization_id: int, *, limit: int | None = None) -> list[Signal]:
     """The organisation's open signals, the most pressing first: stop, then adjust, then
-    amplify, the order ``Signal.Action`` declares them in (at most ``limit`` of them)."""
-    actions = Signal.Action.values
-    severity = Case(
-        *(When(action=action, then=Value(rank)) for rank, action in enumerate(actions)),
-        default=Value(len(actions)), output_field=IntegerField(),
-    )
+    amplify (:func:`kpis.models.by_severity`) (at most ``limit`` of them)."""
     signals = (Signal.objects.filter(organization_id=organization_id).select_related("campaign")
-               .order_by(severity, "rule", "subject", "id"))
+               .order_by(by_severity(), "rule", "subject", "id"))
     return list(signals if limit is None else signals[:limit])
 
 
