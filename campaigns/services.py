@@ -41,7 +41,7 @@ TRANSITIONS = {
     (Status.LIVE, Status.STOPPED): can_edit_campaigns,
     (Status.APPROVED, Status.STOPPED): can_approve_campaigns,
 }
-_AUDITED_FIELDS = ["name", "objective", "status", *(f for f in ECONOMIC_FIELDS if f != "products")]
+AUDITED_FIELDS = ["name", "objective", "status", *(f for f in ECONOMIC_FIELDS if f != "products")]
 # Going back a step: whoever does it for someone else's campaign says why.
 SEND_BACKS = {(Status.PLANNED, Status.DRAFT), (Status.APPROVED, Status.PLANNED)}
 
@@ -92,7 +92,7 @@ def campaign_save(*, campaign: Campaign, products: list, by: Membership) -> Camp
     campaign.products.set(products)
     changes = [("created", "", campaign.name)] if before is None else [
         (field, _text(getattr(before, field)), _text(getattr(campaign, field)))
-        for field in _AUDITED_FIELDS
+        for field in AUDITED_FIELDS
         if getattr(before, field) != getattr(campaign, field)
     ]
     if before is not None and before_products != after_products:

@@ -12,7 +12,7 @@ import pandas as pd
 from campaigns.models import Campaign, Mechanic, PromotionPlan, Scope
 from campaigns.selectors import in_scope_mask
 from capacity import engine
-from capacity.selectors.loading import _Setting
+from capacity.selectors.loading import CapacitySetting
 from capacity.selectors.results import StockRow
 
 
@@ -48,7 +48,7 @@ def units_per_campaign_order(campaign: Campaign, units: float) -> float | None:
 
 
 def engine_campaign(
-    campaign: PromotionPlan, setting: _Setting, *, period: tuple[dt.date, dt.date] | None = None
+    campaign: PromotionPlan, setting: CapacitySetting, *, period: tuple[dt.date, dt.date] | None = None
 ) -> engine.Campaign:
     """A campaign, or a scenario run over ``period`` (its campaign's dates), for the engine."""
     def optional(value) -> float | None:
@@ -66,8 +66,8 @@ def engine_campaign(
     )
 
 
-def _demand(
-    setting: _Setting, campaigns: Sequence[Campaign], extra: Sequence[engine.Campaign] = ()
+def setting_demand(
+    setting: CapacitySetting, campaigns: Sequence[Campaign], extra: Sequence[engine.Campaign] = ()
 ) -> engine.Demand:
     """The baseline with ``campaigns`` and the engine campaigns ``extra`` (a scenario)."""
     return engine.daily_demand(
@@ -78,7 +78,7 @@ def _demand(
     )
 
 
-def _plan(setting: _Setting, demand: engine.Demand) -> engine.LoadPlan:
+def setting_load_plan(setting: CapacitySetting, demand: engine.Demand) -> engine.LoadPlan:
     target = float(setting.capacity_plan.target_utilization)
     if not setting.engine_resources:  # nothing described yet: an empty plan, not an error
         empty = np.zeros((setting.dates.size, 0))
@@ -97,7 +97,7 @@ def _plan(setting: _Setting, demand: engine.Demand) -> engine.LoadPlan:
 # ---------------------------------------------------------------- stock
 
 
-def sku_units(setting: _Setting, campaigns: Sequence[Campaign], demand: engine.Demand) -> np.ndarray:
+def sku_units(setting: CapacitySetting, campaigns: Sequence[Campaign], demand: engine.Demand) -> np.ndarray:
     """Units sold per day (rows) of each active product (columns, the catalogue's order):
     baseline units by the sales mix, each campaign's extra units within its scope."""
     weights = setting.catalogue["weight"].to_numpy()
@@ -120,8 +120,8 @@ def sku_units(setting: _Setting, campaigns: Sequence[Campaign], demand: engine.D
     return units
 
 
-def _stock(
-    setting: _Setting, campaigns: Sequence[Campaign], demand: engine.Demand
+def setting_stock(
+    setting: CapacitySetting, campaigns: Sequence[Campaign], demand: engine.Demand
 ) -> tuple[engine.StockLevels, list[StockRow]]:
     columns = {pid: k for k, pid in enumerate(setting.catalogue["id"].tolist())}
     per_sku = sku_units(setting, campaigns, demand)

@@ -10,7 +10,7 @@ import numpy as np
 from capacity import engine
 from capacity.engine.erlang import staffing_by_band
 from capacity.models import Resource, StaffMember
-from capacity.selectors.loading import _Setting
+from capacity.selectors.loading import CapacitySetting
 from capacity.selectors.results import INTRADAY_PROFILE, ErlangBands, ThrottleRow
 
 
@@ -57,7 +57,7 @@ def erlang_bands(resource: Resource, demand: engine.Demand) -> ErlangBands | Non
     )
 
 
-def _summary_rows(plan: engine.LoadPlan) -> list[dict]:
+def summary_rows(plan: engine.LoadPlan) -> list[dict]:
     frame = plan.summary()
     return [
         {key: (None if isinstance(v, float) and np.isnan(v) else v) for key, v in row.items()}
@@ -65,7 +65,7 @@ def _summary_rows(plan: engine.LoadPlan) -> list[dict]:
     ]
 
 
-def _booked(setting: _Setting) -> tuple[np.ndarray, np.ndarray]:
+def booked_hours_cost(setting: CapacitySetting) -> tuple[np.ndarray, np.ndarray]:
     """Hours and cost per day (rows) and resource (columns) of the freelancers and planned
     overtime booked in the period."""
     shape = (setting.dates.size, len(setting.resources))

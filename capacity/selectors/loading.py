@@ -25,7 +25,7 @@ PLANNED_STATUSES = (Campaign.Status.PLANNED, Campaign.Status.APPROVED, Campaign.
 
 
 @dataclass(frozen=True)
-class _Setting:
+class CapacitySetting:
     """Everything but the campaigns, loaded once for a period (the stock on first use: a
     campaign's cost to deliver does not read it)."""
 
@@ -133,9 +133,9 @@ def _staff_columns(
     )
 
 
-def _setting(
+def capacity_setting(
     organization: Organization, start: dt.date, end: dt.date, today: dt.date, *, catalogue: pd.DataFrame | None = None
-) -> _Setting:
+) -> CapacitySetting:
     """``catalogue``: the active products already read by the caller (at least ``id``,
     ``category`` and ``weight``), which saves reading them again."""
     dates = engine.period_dates(start, end)
@@ -194,7 +194,7 @@ def _setting(
             columns=["id", "category", "weight"],
         )
     catalogue = catalogue[["id", "category", "weight"]].astype({"weight": "float64"})
-    return _Setting(
+    return CapacitySetting(
         organization=organization,
         dates=dates,
         capacity_plan=plan,

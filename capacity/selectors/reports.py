@@ -11,9 +11,14 @@ import pandas as pd
 
 from campaigns.models import Campaign, PromotionPlan
 from capacity import engine
-from capacity.selectors.demand import _demand, _plan, _stock, engine_campaign
-from capacity.selectors.derived import _booked, _summary_rows, erlang_bands, throttle_rows
-from capacity.selectors.loading import _setting, campaigns_in
+from capacity.selectors.demand import (
+    engine_campaign,
+    setting_demand,
+    setting_load_plan,
+    setting_stock,
+)
+from capacity.selectors.derived import booked_hours_cost, erlang_bands, summary_rows, throttle_rows
+from capacity.selectors.loading import campaigns_in, capacity_setting
 from capacity.selectors.results import (
     BusyCase,
     CampaignCapacityCost,
@@ -32,23 +37,23 @@ def peak_report(organization: Organization, period: Period, *, today: dt.date) -
     """The holiday-peak check: load against capacity, stock, intake advice, live staffing."""
     from capacity.advice import recommendations
 
-    setting = _setting(organization, period.start, period.end, today)
+    setting = capacity_setting(organization, period.start, period.end, today)
     campaigns = campaigns_in(organization, period.start, period.end, include_drafts=period.include_drafts)
     busy_case = None
     if period.busy_case and setting.busy_base_orders is not None:
-        expected = _plan(setting, _demand(setting, campaigns))
+        expected = setting_load_plan(setting, setting_demand(setting, campaigns))
         setting = dataclasses.replace(setting, base_orders=setting.busy_base_orders)
-    demand = _demand(setting, campaigns)
-    plan = _plan(setting, demand)
+    demand = setting_demand(setting, campaigns)
+    plan = setting_load_plan(setting, demand)
     if period.busy_case and setting.busy_base_orders is not None:
         busy_case = BusyCase(
             extra_orders=float(plan.orders.sum() - expected.orders.sum()),
             extra_hours=float(plan.extra_hours.sum() - expected.extra_hours.sum()),
             extra_cost=float(plan.extra_cost.sum() - expected.extra_cost.sum()),
         )
-    levels, stock_rows = _stock(setting, campaigns, demand)
-    summaries = _summary_rows(plan)
-    booked_hours, booked_cost = _booked(setting)
+    levels, stock_rows = setting_stock(setting, campaigns, demand)
+    summaries = summary_rows(plan)
+    booked_hours, booked_cost = booked_hours_cost(setting)
     reports = [
         ResourceReport(
             resource=resource,
@@ -111,16 +116,16 @@ def campaign_capacity_cost(
     # A typed campaign holds its (already loaded) organisation; a scenario's is its campaign's.
     organization = plan.organization if isinstance(plan, Campaign) else saved.organization
     start, end = own[0], own[1] + BACKLOG_TAIL
-    setting = _setting(organization, start, end, today or organization.today(), catalogue=catalogue)
+    setting = capacity_setting(organization, start, end, today or organization.today(), catalogue=catalogue)
     others = [
         c for c in campaigns_in(organization, start, end, include_drafts=False)
         if saved is None or c.pk != saved.pk
     ]
     this = engine_campaign(plan, setting, period=own)
-    baseline = _plan(setting, _demand(setting, []))
-    without = _plan(setting, _demand(setting, others))
-    with_it = _plan(setting, _demand(setting, others, [this]))
-    booked_hours, booked_cost = _booked(setting)
+    baseline = setting_load_plan(setting, setting_demand(setting, []))
+    without = setting_load_plan(setting, setting_demand(setting, others))
+    with_it = setting_load_plan(setting, setting_demand(setting, others, [this]))
+    booked_hours, booked_cost = booked_hours_cost(setting)
     efficiency = np.array([float(r.efficiency) for r in setting.resources])
     booked_share = engine.booked_cost_share(
         booked_cost,
@@ -148,10 +153,10 @@ def deliverable_orders(organization: Organization, start: dt.date, end: dt.date,
     capacity minutes over the minutes an order of the usual mix costs it; the day's figure
     is the bottleneck among the resources working that day (0 when none works). Empty when
     no resource is described (capacity unknown, not zero)."""
-    setting = _setting(organization, start, end, today)
+    setting = capacity_setting(organization, start, end, today)
     if not setting.engine_resources:
         return pd.Series(dtype="float64")
-    plan = _plan(setting, _demand(setting, []))
+    plan = setting_load_plan(setting, setting_demand(setting, []))
     with np.errstate(divide="ignore", invalid="ignore"):
         per_resource = np.where(
             plan.working & (plan.work_per_order > 0), plan.capacity_minutes / plan.work_per_order, np.nan
@@ -165,8 +170,8 @@ def deliverable_orders(organization: Organization, start: dt.date, end: dt.date,
 def outlook(organization: Organization, *, today: dt.date, weeks: int) -> Outlook:
     """Load against capacity and stock over ``weeks`` from today, planned campaigns only."""
     period = Period(today, today + dt.timedelta(weeks=weeks) - dt.timedelta(days=1))
-    setting = _setting(organization, period.start, period.end, today)
+    setting = capacity_setting(organization, period.start, period.end, today)
     campaigns = campaigns_in(organization, period.start, period.end, include_drafts=False)
-    demand = _demand(setting, campaigns)
-    _, stock_rows = _stock(setting, campaigns, demand)
-    return Outlook(period=period, plan=_plan(setting, demand), stock=stock_rows, campaigns=campaigns)
+    demand = setting_demand(setting, campaigns)
+    _, stock_rows = setting_stock(setting, campaigns, demand)
+    return Outlook(period=period, plan=setting_load_plan(setting, demand), stock=stock_rows, campaigns=campaigns)

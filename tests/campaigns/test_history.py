@@ -8,7 +8,7 @@ import pytest
 
 from campaigns.history import DATE_FIELDS, MONEY_FIELDS, NUMBER_FIELDS, SHARE_FIELDS, value_text
 from campaigns.models import Campaign, CampaignChange
-from campaigns.services import _AUDITED_FIELDS
+from campaigns.services import AUDITED_FIELDS
 from plannerist.models import Role
 from tests import factories
 
@@ -39,6 +39,6 @@ def test_a_value_the_log_cannot_read_is_shown_as_it_was_kept():
 
 
 def test_every_audited_number_and_date_has_its_format():
-    numeric = {f for f in _AUDITED_FIELDS if Campaign._meta.get_field(f).get_internal_type()
+    numeric = {f for f in AUDITED_FIELDS if Campaign._meta.get_field(f).get_internal_type()
                in {"DecimalField", "PositiveSmallIntegerField", "IntegerField", "DateField"}}
     assert numeric <= SHARE_FIELDS | MONEY_FIELDS | NUMBER_FIELDS | DATE_FIELDS
