@@ -34,7 +34,8 @@ from campaigns.models import (
     Scope,
 )
 from campaigns.sources import daily_orders
-from forecasting.selectors import forecast_days
+from forecasting.engine.promotions import Campaign as PastCampaign
+from forecasting.selectors import forecast_days, promotion_memory
 from plannerist.models import Organization
 
 BASELINE_WEEKS = 8
@@ -180,6 +181,20 @@ def baseline_for(
     if not covered.any():
         return Baseline(float(average.sum()), "actuals")
     return Baseline(float(np.where(covered, stored.to_numpy(), average).sum()), "forecast_partial")
+
+
+POOLED_MINIMUM = 2  # past campaigns of a kind before their pooled uplift pre-fills a new one
+
+
+def pooled_uplift(organization: Organization, mechanic: str, rate: float | None) -> dict | None:
+    """The stored promotion memory's pooled uplift of this kind of campaign (its mechanic and
+    depth band, docs/forecasting.md § 3) — ``uplift``, ``uplift_lo80``, ``uplift_hi80``, ``n`` —
+    when at least :data:`POOLED_MINIMUM` past campaigns measured it; None otherwise (one query)."""
+    band = PastCampaign(name="", period=None, mechanic=mechanic, depth=rate).depth_band
+    for pooled in promotion_memory(organization.id)["pooled"]:
+        if pooled.get("mechanic") == mechanic and pooled.get("depth_band") == band and (pooled.get("n") or 0) >= POOLED_MINIMUM:
+            return pooled
+    return None
 
 
 def campaign_economics(

@@ -20,7 +20,7 @@ from campaigns.forms import (
     StatusForm,
 )
 from campaigns.history import history_rows
-from campaigns.models import Campaign, Channel, Product, PromotionSettings, Scenario
+from campaigns.models import Campaign, Channel, Mechanic, Product, PromotionSettings, Scenario
 from campaigns.sources import delivery_cost
 from plannerist.tenancy import Access, can_comment, can_edit_campaigns, can_edit_costs, org_view
 
@@ -109,8 +109,14 @@ def campaign_detail(request: HttpRequest, access: Access, campaign: Campaign) ->
 def _campaign_page(request: HttpRequest, access: Access, campaign: Campaign) -> HttpResponse:
     if request.method == "POST":
         access.require(can_edit_campaigns)
-    form = CampaignForm(request.POST or None, instance=campaign, organization=access.organization,
-                        initial=None if campaign.pk else {"uplift": Decimal("0.3"), "discount_rate": Decimal("0.2")})
+    initial, prefill = None, None
+    if not campaign.pk:
+        initial = {"uplift": Decimal("0.3"), "discount_rate": Decimal("0.2")}
+        prefill = selectors.pooled_uplift(access.organization, Mechanic.PERCENT_OFF, float(initial["discount_rate"]))
+        if prefill is not None:  # the uplift of past campaigns of this kind, and its interval
+            initial.update({field: Decimal(str(round(float(prefill[key]), 4))) for field, key in (
+                ("uplift", "uplift"), ("uplift_low", "uplift_lo80"), ("uplift_high", "uplift_hi80"))})
+    form = CampaignForm(request.POST or None, instance=campaign, organization=access.organization, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.campaign_save(campaign=form.save(commit=False),
@@ -120,7 +126,8 @@ def _campaign_page(request: HttpRequest, access: Access, campaign: Campaign) -> 
         else:
             messages.success(request, _("Campaign saved."))
             return redirect("campaigns:detail", org_slug=access.organization.slug, campaign_id=saved.pk)
-    context = {"form": form, "campaign": campaign, "can_edit": access.can(can_edit_campaigns)}
+    context = {"form": form, "campaign": campaign, "can_edit": access.can(can_edit_campaigns),
+               "uplift_prefill": None if prefill is None or form.is_bound else prefill["n"]}
     if campaign.pk and not form.is_bound:
         context.update(_result(access, selectors.economics_of(campaign), campaign))
         context.update(_approval(access, campaign))

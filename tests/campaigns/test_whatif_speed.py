@@ -149,3 +149,38 @@ def test_the_whatif_baseline_is_the_stored_forecast_read_not_fitted(
     baseline = longer.context["economics"].baseline
     assert baseline.source == "forecast_partial"
     assert baseline.orders == pytest.approx(390 + 10 * 7)
+
+
+def _memory(org, n: int):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from forecasting.models import Forecast
+
+    pooled = [{"mechanic": "percent_off", "depth_band": "15-30", "n": n,
+               "uplift": 0.42, "uplift_lo80": 0.18, "uplift_hi80": 0.66},
+              {"mechanic": "percent_off", "depth_band": ">30", "n": 5,
+               "uplift": 0.9, "uplift_lo80": 0.5, "uplift_hi80": 1.3}]
+    Forecast.objects.create(organization=org, fitted_at=timezone.now(), fitted_for=dt.date(2026, 11, 1),
+                            method="seasonal_naive", history_days=400, promotions={"campaigns": [], "pooled": pooled})
+
+
+def test_a_new_campaign_is_prefilled_with_the_pooled_uplift_of_its_kind_from_two_campaigns(org, owner, client_for):
+    """Issue 14: a new campaign (20 % off: the 15–30 % band) takes the expected, low and high
+    uplift of its kind when at least two past campaigns measured it, and says so."""
+    _memory(org, n=3)
+    response = client_for(owner).get(f"/o/{org.slug}/campaigns/new/")
+    form = response.context["form"]
+    assert [form.initial[f] for f in ("uplift", "uplift_low", "uplift_high")] == [
+        Decimal("0.42"), Decimal("0.18"), Decimal("0.66")]
+    html = response.content.decode().replace("&#x27;", "'")
+    assert 'id="uplift-prefill"' in html and "sur la base de 3 campagnes" in html  # the org is French
+
+
+def test_one_past_campaign_of_a_kind_prefills_nothing(org, owner, client_for):
+    _memory(org, n=1)
+    response = client_for(owner).get(f"/o/{org.slug}/campaigns/new/")
+    assert response.context["form"].initial["uplift"] == Decimal("0.3")
+    assert response.context["form"].initial.get("uplift_low") != Decimal("0.18")
+    assert 'id="uplift-prefill"' not in response.content.decode()
