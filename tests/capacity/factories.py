@@ -6,7 +6,6 @@ import datetime as dt
 import itertools
 from decimal import Decimal as D
 
-from campaigns.models import Product
 from capacity.models import Absence, Automation, Replenishment, Resource, StaffMember, StockItem
 from plannerist.models import Organization
 
@@ -26,17 +25,10 @@ def make_staff(resource: Resource, hours=WEEKDAYS_8H, **fields) -> StaffMember:
     return StaffMember.objects.create(resource=resource, hours_per_weekday=list(hours), **fields)
 
 
-def make_product(org: Organization, **fields) -> Product:
-    number = next(_seq)
-    fields.setdefault("units_per_month", D("100"))
-    return Product.objects.create(
-        organization=org, sku=fields.pop("sku", f"STOCK-SKU-{number}"), name=fields.pop("name", f"Candle {number}"),
-        price=D("29"), unit_cost=D("6"), **fields,
-    )
-
-
 def make_stock_item(org: Organization, **fields) -> StockItem:
-    product = fields.pop("product", None) or make_product(org)
+    from tests.factories import make_product  # one make_product; here with a stock's monthly volume
+
+    product = fields.pop("product", None) or make_product(org, units_per_month=D("100"), price=D("29"))
     return StockItem.objects.create(organization=org, product=product, **fields)
 
 

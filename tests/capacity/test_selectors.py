@@ -14,7 +14,8 @@ from campaigns.models import Campaign, Channel, Mechanic, Scope
 from capacity import selectors
 from capacity.models import Absence, CapacityPlan, Replenishment
 from kpis.models import DailyActual
-from tests.capacity.factories import make_product, make_resource, make_staff, make_stock_item
+from tests.capacity.factories import make_resource, make_staff, make_stock_item
+from tests.factories import make_product
 
 SAT, SUN, MON, TUE = (dt.date(2026, 11, 14) + dt.timedelta(days=i) for i in range(4))
 TODAY = dt.date(2026, 11, 1)
@@ -109,8 +110,8 @@ def test_a_two_for_one_doubles_the_units_of_its_extra_orders(shop):
 
 def test_a_campaign_on_part_of_the_catalogue_lifts_only_its_share(shop):
     make_staff(make_resource(shop))
-    promoted = make_product(shop, units_per_month=D("25"))
-    make_product(shop, units_per_month=D("75"))
+    promoted = make_product(shop, units_per_month=D("25"), price=D("29"))
+    make_product(shop, units_per_month=D("75"), price=D("29"))
     campaign = _campaign(shop, Campaign.Status.PLANNED, scope=Scope.PRODUCTS)
     campaign.products.set([promoted])
     report = _report(shop, SAT, MON)
@@ -174,7 +175,7 @@ def test_the_uci_shop_gets_no_order_planned_on_its_seven_saturdays(org):
 def test_stock_runs_out_from_the_products_share_and_is_replenished(shop):
     make_staff(make_resource(shop))
     first = make_stock_item(shop, on_hand=D("12"), lead_time_days=2)  # half of the units: 5 a day
-    second = make_stock_item(shop, on_hand=D("12"), product=make_product(shop))
+    second = make_stock_item(shop, on_hand=D("12"), product=make_product(shop, units_per_month=D("100"), price=D("29")))
     Replenishment.objects.create(stock_item=second, date=MON, units=D("10"))
     report = _report(shop, SAT, TUE)
     rows = {row.item.pk: row for row in report.stock}

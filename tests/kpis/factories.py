@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from kpis.models import DailyActual, DiscountCode, KpiSnapshot
+from kpis.models import DailyActual, KpiSnapshot
 from sales.readers import OrderFile
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,10 +23,6 @@ UCI_COLUMNS = (
 
 def sample(name: str) -> OrderFile:
     return OrderFile.from_path(DATA / name)
-
-
-def make_discount_code(organization, campaign, code: str) -> DiscountCode:
-    return DiscountCode.objects.create(organization=organization, campaign=campaign, code=code)
 
 
 def csv_file(name: str, text: str) -> OrderFile:

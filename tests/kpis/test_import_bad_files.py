@@ -27,8 +27,8 @@ from kpis import services
 from kpis.models import DailyActual, ImportBatch, ImportedOrder, KpiSnapshot, RecomputeState
 from plannerist.csv_safe import to_safe_csv
 from sales.readers import OrderFile, RowError, template_xlsx
-from tests.factories import make_campaign
-from tests.kpis.factories import GENERIC_HEADER, csv_file, make_discount_code, sample, tiny_shop
+from tests.factories import make_campaign, make_discount_code
+from tests.kpis.factories import GENERIC_HEADER, csv_file, sample, tiny_shop
 
 COLUMNS = GENERIC_HEADER.strip().split(";")
 TILL_MAPPING = {
@@ -487,13 +487,13 @@ def test_order_ids_another_organisation_imported_are_new_orders_here(org, other_
 @pytest.mark.django_db
 def test_another_organisations_discount_code_links_no_order(org, other_org):
     their_campaign = make_campaign(other_org)
-    make_discount_code(other_org, their_campaign, "PROMO")
+    make_discount_code(other_org, campaign=their_campaign, code="PROMO")
     services.orders_import(organization=org, files=[tiny_shop()], format="generic")
     assert ImportedOrder.objects.get(organization=org, order_id="A3").discount_code == "promo"
     assert not ImportedOrder.objects.filter(campaign__isnull=False).exists()
     assert not DailyActual.objects.filter(campaign__isnull=False).exists()
     ours = make_campaign(org)
-    make_discount_code(org, ours, "PROMO")
+    make_discount_code(org, campaign=ours, code="PROMO")
     again = csv_file("again.csv", GENERIC_HEADER + row(order_id="A5", discount_code="Promo"))
     services.orders_import(organization=org, files=[again], format="generic")
     assert ImportedOrder.objects.get(organization=org, order_id="A5").campaign == ours

@@ -19,8 +19,8 @@ from kpis.models import (
 )
 from kpis.services.products import NewProduct
 from kpis.services.products import missing_products_add as _missing_products_add
-from tests.factories import make_campaign, make_channel, make_product
-from tests.kpis.factories import GENERIC_HEADER, csv_file, make_discount_code, sample, tiny_shop
+from tests.factories import make_campaign, make_channel, make_discount_code, make_product
+from tests.kpis.factories import GENERIC_HEADER, csv_file, sample, tiny_shop
 
 ORDER_VALUES = ("order_id", "ordered_at", "customer_key", "units", "paid_incl_vat",
                 "discounts", "refunds", "cancelled", "campaign_id", "batch_id")
@@ -102,7 +102,7 @@ def test_a_dry_run_reads_everything_and_writes_nothing(org):
 @pytest.mark.django_db
 def test_imported_days_become_organisation_totals_and_campaign_rows(org):
     campaign = make_campaign(org)
-    make_discount_code(org, campaign, "PROMO")
+    make_discount_code(org, campaign=campaign, code="PROMO")
     import_tiny(org)
     totals = {a.date: a for a in DailyActual.objects.filter(organization=org, campaign=None, channel=None)}
     assert [totals[d].orders for d in sorted(totals)] == [2, 1, 1]
@@ -153,7 +153,7 @@ def test_snapshot_kpis_match_a_hand_calculation(org):
     make_channel(org, packaging_cost=Decimal("2.00"), shipping_cost=Decimal("3.00"))
     campaign = make_campaign(org, channel=make_channel(org, packaging_cost=Decimal("2.00"),
                                                       shipping_cost=Decimal("3.00")))
-    make_discount_code(org, campaign, "PROMO")
+    make_discount_code(org, campaign=campaign, code="PROMO")
     make_product(org, sku="S", unit_cost=Decimal("0"))  # the catalogue knows the product: no goods cost
     import_tiny(org)
     services.kpis_recompute(organization_id=org.id)
