@@ -15,7 +15,15 @@ import pandas as pd
 from django.db.models import Min, OuterRef, Subquery
 
 from campaigns.engine import french_rules as rules
-from campaigns.models import Campaign, Mechanic, Product, ProductPrice, PromotionPlan, PromotionSettings, Scope
+from campaigns.models import (
+    Campaign,
+    Mechanic,
+    Product,
+    ProductPrice,
+    PromotionPlan,
+    PromotionSettings,
+    Scope,
+)
 from plannerist.models import Organization
 
 # Mechanics that lower the price of a product (free shipping lowers no product's price).

@@ -1,6 +1,14 @@
-"""Issue 13's floors: an app imports only apps on lower floors (function-local imports count),
-and the pure engines import no Django. Checked for the apps already on their floor; an app
-joins ``CHECKED`` once its upward imports are gone (plannerist, kpis, reviews: in progress)."""
+"""Issue 13's floors: data flows one way and imports follow it.
+
+plannerist (the foundation) → sales → forecasting → campaigns → capacity → kpis → reviews →
+cockpit. An app imports only apps on lower floors — function-local imports included — so no
+two apps import each other, and the foundation imports no feature app. The pure packages
+(every ``<app>/engine/`` and ``sales/readers/``) import no Django and no other app.
+
+What the redesign has not reached yet is listed in ``PENDING``, file by file, with the apps it
+still imports upward: a new upward import anywhere fails, and so does a listed one that is
+gone (take it off the list), so the list only shrinks and always says what is left.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +19,23 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FLOORS = ["plannerist", "sales", "forecasting", "campaigns", "capacity", "kpis", "reviews", "cockpit"]
-CHECKED = ["sales", "forecasting", "campaigns", "capacity"]
-PURE = ["campaigns/engine", "capacity/engine", "forecasting/engine", "sales/readers"]
+# Not yet on its floor (issue 13, still open): the dashboard and the portfolio live in the
+# foundation until the cockpit app exists; the demo seeding and the organisation's deletion ask
+# the feature apps directly.
+PENDING_APPS = {"cockpit"}
+PENDING = {
+    "plannerist/demo_apps.py": {"campaigns", "capacity", "kpis"},
+    "plannerist/selectors.py": {"campaigns", "kpis", "reviews"},
+    "plannerist/services.py": {"campaigns"},
+    "plannerist/views.py": {"kpis"},
+}
+PURE = sorted(
+    [str(p.relative_to(ROOT)) for p in ROOT.glob("*/engine") if p.parent.name in FLOORS] + ["sales/readers"]
+)
 
 
-def _imports(folder: pathlib.Path):
-    """(file:line, module) of every absolute import under ``folder``, at any depth."""
+def _imports(folder: pathlib.Path, root: pathlib.Path = ROOT):
+    """(file, line, module) of every absolute import under ``folder``, at any depth."""
     for path in sorted(folder.rglob("*.py")):
         if "migrations" in path.parts:
             continue
@@ -28,28 +47,53 @@ def _imports(folder: pathlib.Path):
             else:
                 continue
             for name in names:
-                yield f"{path.relative_to(ROOT)}:{node.lineno}", name
+                yield str(path.relative_to(root)), node.lineno, name
 
 
-@pytest.mark.parametrize("app", CHECKED)
-def test_an_app_imports_only_apps_on_lower_floors(app):
+def _upward(app: str, root: pathlib.Path = ROOT):
     above = set(FLOORS[FLOORS.index(app) + 1:])
-    upward = [f"{where} imports {name}" for where, name in _imports(ROOT / app) if name.split(".")[0] in above]
-    assert upward == [], f"{app} may import only {FLOORS[:FLOORS.index(app)]}: " + "; ".join(upward)
+    return [(f, line, name) for f, line, name in _imports(root / app, root) if name.split(".")[0] in above]
 
 
-@pytest.mark.parametrize("package", [p for p in PURE if (ROOT / p).is_dir()])
-def test_a_pure_engine_imports_no_django_and_no_app(package):
+def test_every_app_is_on_a_floor():
+    apps = {p.parent.name for p in ROOT.glob("*/apps.py")}
+    assert apps - set(FLOORS) == set(), "an app without a floor: add it to FLOORS"
+    assert set(FLOORS) - apps - {"plannerist"} == PENDING_APPS
+
+
+@pytest.mark.parametrize("app", [a for a in FLOORS if (ROOT / a).is_dir()])
+def test_an_app_imports_only_apps_on_lower_floors(app):
+    upward = [
+        f"{f}:{line} imports {name}"
+        for f, line, name in _upward(app)
+        if name.split(".")[0] not in PENDING.get(f, set())
+    ]
+    assert upward == [], f"{app} may import only {FLOORS[:FLOORS.index(app)] or 'no feature app'}:\n" + "\n".join(upward)
+
+
+def test_what_is_pending_is_still_true():
+    found: dict[str, set[str]] = {}
+    for app in FLOORS:
+        if (ROOT / app).is_dir():
+            for f, _, name in _upward(app):
+                found.setdefault(f, set()).add(name.split(".")[0])
+    stale = {f: sorted(apps - found.get(f, set())) for f, apps in PENDING.items() if apps - found.get(f, set())}
+    assert stale == {}, f"no longer imported upward, take them off PENDING: {stale}"
+
+
+@pytest.mark.parametrize("package", PURE)
+def test_a_pure_package_imports_no_django_and_no_other_app(package):
     own = package.replace("/", ".")
-    impure = [f"{where} imports {name}" for where, name in _imports(ROOT / package)
-              if name.split(".")[0] in {"django", *FLOORS} and not (name == own or name.startswith(own + "."))]
-    assert impure == [], "; ".join(impure)
+    impure = [
+        f"{f}:{line} imports {name}"
+        for f, line, name in _imports(ROOT / package)
+        if name.split(".")[0] in {"django", *FLOORS} and not (name == own or name.startswith(own + "."))
+    ]
+    assert impure == [], "\n".join(impure)
 
 
-def test_the_check_finds_an_upward_import(tmp_path, monkeypatch):
-    """The scan sees a function-local import (so a failure above would name it)."""
+def test_the_scan_finds_a_function_local_upward_import(tmp_path):
     module = tmp_path / "campaigns" / "views.py"
     module.parent.mkdir()
     module.write_text("def f():\n    from capacity.selectors import x\n")
-    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
-    assert list(_imports(tmp_path / "campaigns")) == [("campaigns/views.py:2", "capacity.selectors")]
+    assert _upward("campaigns", tmp_path) == [("campaigns/views.py", 2, "capacity.selectors")]
