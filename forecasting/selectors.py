@@ -31,3 +31,13 @@ def promotion_memory(organization_id: int) -> dict:
     mechanic and depth band, as the last refit stored them; empty lists before any refit."""
     stored = Forecast.objects.filter(organization_id=organization_id).values_list("promotions", flat=True).first()
     return {"campaigns": [], "pooled": [], **(stored or {})}
+
+
+def measured_campaign(organization_id: int, campaign_id: int) -> dict | None:
+    """The promotion memory's entry of a finished campaign whose counterfactual it measured
+    (``baseline_orders`` over its days, its ``uplift`` and ``dip_share``), or None: not in the
+    memory, too little history, or still in progress (one query)."""
+    for entry in promotion_memory(organization_id)["campaigns"]:
+        if entry.get("id") == campaign_id and entry.get("baseline_orders") is not None and entry.get("projected") is None:
+            return entry
+    return None

@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from campaigns.models import Campaign
 from campaigns.selectors import economics_of
+from forecasting.selectors import measured_campaign
 from kpis import charts, engine, pages, selectors, services
 from kpis.forms import (
     DiscountCodeForm,
@@ -224,12 +225,17 @@ def campaign_review(request: HttpRequest, access: Access, campaign: Campaign) ->
     economics = economics_of(campaign)
     days = selectors.campaign_days(campaign, today=today)
     planned = pages.planned_figures(campaign, economics, today=today)
-    table = engine.post_mortem(planned, days, baseline_orders=float(economics.baseline.orders))
+    # Measured against what its days would have done without it (the stored counterfactual,
+    # docs/forecasting.md § 3) when the promotion memory holds it; else against the plan's baseline.
+    measured = measured_campaign(access.organization.id, campaign.pk) if campaign.end < today else None
+    baseline_orders = float(measured["baseline_orders"]) if measured else float(economics.baseline.orders)
+    table = engine.post_mortem(planned, days, baseline_orders=baseline_orders)
     return render(request, "kpis/campaign_review.html", {
         "campaign": campaign,
         "rows": pages.post_mortem_rows(table),
         "days": len(days),
         "planned_days": planned["days"],
+        "counterfactual": measured is not None, "baseline_orders": baseline_orders,
         "chart": charts.post_mortem(days, planned, currency=access.organization.currency),
         "attributed": selectors.kpi_table(access.organization.id, period="month", count=24,
                                           scope="campaign", scope_id=str(campaign.pk))["orders"].sum(),

@@ -479,6 +479,34 @@ def test_the_post_mortem_puts_the_plan_beside_what_happened(org, owner, client_f
     assert "80.0%" in html and "50.0%" in html and 'id="post-mortem"' in html
 
 
+def test_the_post_mortem_measures_a_remembered_campaign_against_its_counterfactual(org, owner, client_for):
+    from forecasting.models import Forecast
+    from tests.factories import make_channel, make_product
+
+    make_product(org)
+    start = timezone.localdate() - dt.timedelta(days=9)
+    campaign = make_campaign(org, channel=make_channel(org), start=start, end=start + dt.timedelta(days=3),
+                             baseline_orders=D("40"), uplift=D("0.3"))
+    for k in range(4):
+        DailyActual.objects.create(organization=org, date=start + dt.timedelta(days=k), orders=D("18"),
+                                   paid_incl_vat=D("720"))
+    services.kpis_recompute(organization_id=org.id)
+    review = url(org, f"campaigns/{campaign.pk}/")
+    plan_side = client_for(owner, **EN).get(review).content.decode()
+    # Nothing remembered yet: 72 ÷ 40 − 1 = +80 %, against the plan's baseline, saying so.
+    assert "80.0%" in plan_side and "measured against the plan's baseline: 40 orders" in plan_side
+    # The refit measured it: its days would have done 48 orders without it, so 72 ÷ 48 − 1 = +50 %.
+    Forecast.objects.create(organization=org, fitted_at=timezone.now(), fitted_for=org.today(), method="holt_winters",
+                            history_days=400, promotions={"campaigns": [
+                                {"id": campaign.pk, "name": campaign.name, "orders": 72, "baseline_orders": 48.0,
+                                 "uplift": 0.5, "dip_share": 0.0, "projected": None}], "pooled": []})
+    measured = client_for(owner, **EN).get(review).content.decode()
+    assert "50.0%" in measured and "80.0%" not in measured and "30.0%" in measured
+    assert "against the counterfactual of the campaign's days: 48 orders" in measured
+    french = client_for(owner).get(review).content.decode()
+    assert "contrefactuel des jours de la campagne : 48 commandes" in french
+
+
 # ---------------------------------------------------------------- recomputes after edits elsewhere
 
 
