@@ -36,6 +36,30 @@ def test_operations_sees_the_margin_and_capacity_evidence_beside_the_approve_but
     assert "Comment (required to send it back)" in html
 
 
+def test_the_approval_evidence_says_the_baseline_comes_from_the_stored_forecast(org, shop, people):  # noqa: F811
+    import datetime as dt
+
+    from forecasting.models import ForecastDay
+
+    start = org.today() + dt.timedelta(days=10)
+    days = [start + dt.timedelta(days=d) for d in range(10)]
+    ForecastDay.objects.bulk_create(
+        ForecastDay(organization=org, date=day, orders=20.0 + i, orders_lo80=5.0, orders_hi80=40.0)
+        for i, day in enumerate(days))
+    campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.PLANNED, owner=people["marketing"],
+                                       baseline_orders=None, start=days[0], end=days[-1])
+    html = people["o"].get(f"/o/{org.slug}/campaigns/{campaign.pk}/").content.decode()
+    approval = html[html.index('id="approval"'):html.index('id="comments"')]
+    # 20 + 21 + … + 29 = 245 orders, the forecast's, beside the approve button.
+    assert 'value="approved"' in approval and 'id="approval-baseline"' in approval
+    assert "Baseline: 245 orders over the period, from your stored forecast." in approval
+    typed = factories.make_campaign(org, channel=shop, status=Campaign.Status.PLANNED, owner=people["marketing"],
+                                    baseline_orders=Decimal("300"), start=days[0], end=days[-1])
+    html = people["o"].get(f"/o/{org.slug}/campaigns/{typed.pk}/").content.decode()
+    approval = html[html.index('id="approval"'):html.index('id="comments"')]
+    assert "Baseline: 300 orders over the period (typed)." in approval and "stored forecast" not in approval
+
+
 def test_sending_back_needs_a_comment_that_goes_to_the_proposer(org, shop, people):  # noqa: F811
     campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.PLANNED, owner=people["marketing"])
     refused = people["o"].post(status_url(org, campaign), {"status": "draft", "comment": "  "}, follow=True)
