@@ -34,6 +34,7 @@ from campaigns.models import (
     Scope,
 )
 from campaigns.sources import daily_orders
+from forecasting.engine.promotions import DIP_DAYS
 from forecasting.engine.promotions import Campaign as PastCampaign
 from forecasting.selectors import forecast_days, promotion_memory
 from plannerist.models import Organization
@@ -195,6 +196,36 @@ def pooled_uplift(organization: Organization, mechanic: str, rate: float | None)
         if pooled.get("mechanic") == mechanic and pooled.get("depth_band") == band and (pooled.get("n") or 0) >= POOLED_MINIMUM:
             return pooled
     return None
+
+
+def _kind(mechanic: str, rate: float | None) -> tuple[str, str | None]:
+    """A campaign's mechanic and depth band as the promotion memory pools them (the depth of a
+    percentage off only, as ``kpis.forecast_history`` gives it to the refit)."""
+    depth = rate if mechanic == Mechanic.PERCENT_OFF else None
+    return mechanic, PastCampaign(name="", period=None, mechanic=mechanic, depth=depth).depth_band
+
+
+def pooled_dip(organization: Organization, mechanic: str, rate: float | None) -> dict | None:
+    """What past finished campaigns of this kind gave back in the days after them (their dip,
+    docs/forecasting.md § 3), pooled as Σ orders given back ÷ Σ incremental orders: ``share``
+    and ``n``, when at least :data:`POOLED_MINIMUM` of them were measured with extra orders;
+    ``days`` after; None otherwise (two queries at most)."""
+    measured = {entry["id"]: entry for entry in promotion_memory(organization.id)["campaigns"]
+                if entry.get("id") is not None and entry.get("projected") is None
+                and entry.get("dip_share") is not None and entry.get("baseline_orders") is not None}
+    if len(measured) < POOLED_MINIMUM:
+        return None
+    kind = _kind(mechanic, rate)
+    past = Campaign.objects.filter(organization=organization, pk__in=list(measured)).values_list(
+        "pk", "mechanic", "discount_rate")
+    same = [measured[pk] for pk, m, r in past if _kind(m, None if r is None else float(r)) == kind]
+    extra = np.array([float(e["orders"]) - float(e["baseline_orders"]) for e in same])
+    dips = np.array([float(e["dip_share"]) for e in same])
+    gained = extra > 0
+    if gained.sum() < POOLED_MINIMUM:
+        return None
+    return {"share": float((dips[gained] * extra[gained]).sum() / extra[gained].sum()), "n": int(gained.sum()),
+            "days": DIP_DAYS}
 
 
 def campaign_economics(

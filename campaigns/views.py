@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from campaigns import charts, law, selectors, services
+from campaigns.engine.economics import margin_net_of_dip
 from campaigns.forms import (
     CampaignForm,
     ChannelForm,
@@ -71,10 +72,21 @@ def _result(access: Access, economics: selectors.CampaignEconomics, plan, replac
         "risk": economics.risk,
         "plan": plan,
         "break_even": None if ev.break_even_uplift != ev.break_even_uplift else float(ev.break_even_uplift),
+        **_dip(access, ev, plan),
         "waterfall": charts.waterfall(ev, currency),
         "uplift_chart": charts.curve(economics.uplift_curve, expected=float(plan.uplift), currency=currency),
         "depth_chart": charts.curve(economics.discount_curve, expected=economics.planned_depth, currency=currency),
     }
+
+
+def _dip(access: Access, ev, plan) -> dict:
+    """The share of their extra orders that past campaigns of this kind gave back after them,
+    and the incremental margin net of it (the break-even sentence says it when > 0)."""
+    rate = None if plan.discount_rate is None else float(plan.discount_rate)
+    dip = selectors.pooled_dip(access.organization, plan.mechanic, rate)
+    if dip is None or dip["share"] <= 0:
+        return {"dip": None}
+    return {"dip": dip, "margin_net_of_dip": margin_net_of_dip(ev, dip["share"])}
 
 
 def _form_result(access: Access, form: CampaignForm | ScenarioForm, campaign: Campaign | None,

@@ -112,3 +112,10 @@ def best_row(rows: list[dict]) -> int | None:
         return None
     best = max(range(len(rows)), key=lambda i: earned(rows[i]))
     return best if earned(rows[best]) > 0 else None
+
+
+def margin_net_of_dip(evaluation, dip_share: float) -> float:
+    """The incremental margin less the orders given back after the campaign (``dip_share`` of
+    its incremental orders), each a full-price order's margin that the baseline would have made."""
+    given_back = dip_share * float(evaluation.incremental.orders)
+    return float(evaluation.incremental.margin) - given_back * float(evaluation.per_order_baseline.margin)

@@ -8,6 +8,7 @@ import pytest
 
 from campaigns.models import Campaign, CostProfile, Scenario
 from plannerist.models import Role
+from plannerist.templatetags.plannerist import money0
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +231,52 @@ def test_the_list_reads_the_actuals_once_whatever_the_number_of_untyped_campaign
         response = client.get(f"/o/{org.slug}/campaigns/")
     # 12 orders a day over the 20 days of each campaign, +50 %: 360 orders each.
     assert [row["orders"] for row in response.context["rows"]] == [pytest.approx(360)] * 6
+
+
+def _remember(org, entries):
+    """A stored refit whose promotion memory measured ``entries``: (campaign, orders,
+    counterfactual, dip share)."""
+    from django.utils import timezone
+
+    from forecasting.models import Forecast
+
+    Forecast.objects.update_or_create(organization=org, defaults={
+        "fitted_at": timezone.now(), "fitted_for": org.today(), "method": "holt_winters", "history_days": 400,
+        "promotions": {"pooled": [], "campaigns": [
+            {"id": c.pk, "name": c.name, "orders": orders, "baseline_orders": base, "uplift": orders / base - 1,
+             "dip_share": dip, "projected": None} for c, orders, base, dip in entries]}})
+
+
+def test_the_break_even_sentence_says_what_past_campaigns_of_the_kind_gave_back(org, owner, shop, client_for):
+    import datetime as dt
+
+    past = dict(channel=shop, start=dt.date(2025, 11, 1), end=dt.date(2025, 11, 7), status="finished")
+    twenty_a = factories.make_campaign(org, discount_rate=Decimal("0.20"), **past)
+    twenty_b = factories.make_campaign(org, discount_rate=Decimal("0.25"), **past)
+    shipping = factories.make_campaign(org, mechanic="free_shipping", discount_rate=Decimal("0"), **past)
+    client = client_for(owner)
+
+    def whatif():
+        response = client.post(f"/o/{org.slug}/campaigns/whatif/", plan_data(shop), HTTP_HX_REQUEST="true",
+                               HTTP_ACCEPT_LANGUAGE="en")
+        return response, response.content.decode()
+
+    # One campaign of the kind: nothing pooled, nothing said.
+    _remember(org, [(twenty_a, 150, 100.0, 0.2), (shipping, 200, 100.0, 0.9)])
+    assert 'id="dip-sentence"' not in whatif()[1]
+    # Two (15–30 % off): 50 extra orders of which 10 given back, 100 of which 50: 60 ÷ 150 = 40 %;
+    # the free-shipping campaign's 90 % is another kind's.
+    _remember(org, [(twenty_a, 150, 100.0, 0.2), (twenty_b, 300, 200.0, 0.5), (shipping, 200, 100.0, 0.9)])
+    response, html = whatif()
+    assert "gave back about 40% of their extra orders in the 14 days after" in html.replace("\xa0", "")
+    ev = response.context["ev"]
+    # 300 × 50 % = 150 extra orders, 40 % of them given back at a full-price order's margin.
+    net = float(ev.incremental.margin) - 0.4 * 150 * float(ev.per_order_baseline.margin)
+    assert response.context["margin_net_of_dip"] == pytest.approx(net)
+    assert float(ev.per_order_baseline.margin) > 0 and response.context["margin_net_of_dip"] < float(ev.incremental.margin)
+    assert f"net of that dip is {money0(net, 'EUR')}" in html
+    french = client.post(f"/o/{org.slug}/campaigns/whatif/", plan_data(shop), HTTP_HX_REQUEST="true").content.decode()
+    assert "ont rendu environ 40" in french
+    # Nothing given back: no sentence.
+    _remember(org, [(twenty_a, 150, 100.0, 0.0), (twenty_b, 300, 200.0, 0.0)])
+    assert 'id="dip-sentence"' not in whatif()[1] and "Needs" in whatif()[1]

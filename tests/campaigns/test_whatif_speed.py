@@ -52,7 +52,7 @@ def test_the_whatif_partial_carries_its_summary_with_the_same_figures(org, owner
 # once (the catalogue for the economics and the capacity, the channel's costs with the channel)
 # and the stock, which the cost to deliver does not use, is not read. In a test each of the
 # form's four constraint checks also opens and releases a savepoint: 23 + 8 statements.
-WHATIF_READS = 24  # + the stored forecast's days of the period (issue 14)
+WHATIF_READS = 25  # + the stored forecast's days of the period and its promotion memory (the dip, issue 14)
 WHATIF_STATEMENTS = WHATIF_READS + 8
 
 
