@@ -253,8 +253,9 @@ class RecomputeState(models.Model):
 
 
 class KpiTarget(models.Model):
-    """The organisation's target for one KPI (per week or month alike: KPIs are ratios or
-    per-period amounts the page compares with the same period's value)."""
+    """The organisation's target for one KPI. A ratio's target holds for any period; an
+    amount's (orders, revenue, margin: ``ADDITIVE_KPIS``) is set per week and scaled to the
+    period's length where it is compared (:func:`kpis.pages.target_for`)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="kpi_targets")
     kpi = models.CharField(_("KPI"), max_length=40)

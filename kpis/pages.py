@@ -1,7 +1,9 @@
 """What the KPI pages show, shaped for the templates: rows, labels, the plan's figures.
 
-No arithmetic beyond picking and comparing: the figures come from the snapshots and the
-engines (:mod:`kpis.engine`, :mod:`campaigns.selectors`).
+The figures come from the snapshots and the engines (:mod:`kpis.engine`,
+:mod:`campaigns.engine`); what is computed here is presentation only: weekly targets scaled to
+the period, changes against the previous period, a plan's utilisation of its capacity, and
+where the calendar's bars and ticks sit.
 """
 
 from __future__ import annotations

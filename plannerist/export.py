@@ -33,7 +33,9 @@ from plannerist.csv_safe import escape_cell
 from plannerist.models import Membership, Organization, User
 
 FORMAT_NAME = "plannerist-organisation-export"
-FORMAT_VERSION = 1
+# 2: the weekly reviews' tables are named after the app that holds them now
+# (reviews.weeklyreview, reviews.reviewdecision; kpis.… in version 1).
+FORMAT_VERSION = 2
 MEMBER_FIELDS = ("id", "email", "first_name", "last_name")
 _SPOOL_BYTES = 8 * 1024 * 1024
 

@@ -1,8 +1,10 @@
 """Validation of JSON-shaped input documents, shared by the engines' contracts.
 
-Pure Python (no Django): the command-line contracts, the Celery jobs and the forms all
-refuse bad input with an :class:`InputError` that names the offending field by its path
-in the document (``order.unit_price``, ``resources[2].hours_per_weekday[5]``).
+Pure Python (no Django): the command-line contracts (``simulate``, ``capacity``, ``erlang``,
+``forecast``, ``promo_history``) refuse bad input with an :class:`InputError` that names the
+offending field by its path in the document (``order.unit_price``,
+``resources[2].hours_per_weekday[5]``). The forms share only the bounds below
+(:mod:`plannerist.fields`), and give their errors as Django form errors.
 """
 
 from __future__ import annotations

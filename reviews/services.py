@@ -4,14 +4,19 @@ reviewed, decisions."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
 from kpis.rules import last_complete_week
 from plannerist.models import Organization, User
+from plannerist.tasks import TRANSIENT_ERRORS
 from reviews.models import ReviewDecision, WeeklyReview
 from reviews.summary import review_summary
+
+logger = logging.getLogger(__name__)
 
 
 class ReviewLocked(Exception):
@@ -74,9 +79,19 @@ def decision_set_done(*, decision: ReviewDecision, done: bool) -> ReviewDecision
 def review_drafts_prepare(*, now: dt.datetime) -> int:
     """The Monday job: a draft of the previous ISO week, by each organisation's own today at
     ``now``, for every organisation that has none yet; returns how many were made (running
-    it twice makes none the second time)."""
+    it twice makes none the second time).
+
+    One organisation whose draft fails (its data breaks the summary) is logged and skipped,
+    in its own savepoint, so that the others still get theirs; a database that is unreachable
+    (:data:`plannerist.tasks.TRANSIENT_ERRORS`) stops the job, which the task retries."""
     made = 0
     for organization in Organization.objects.order_by("pk"):
         week_start = last_complete_week(organization.today(now))
-        made += review_draft_get_or_create(organization=organization, week_start=week_start)[1]
+        try:
+            with transaction.atomic():
+                made += review_draft_get_or_create(organization=organization, week_start=week_start)[1]
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            logger.exception("weekly review draft of %s for %s failed", organization.slug, week_start)
     return made

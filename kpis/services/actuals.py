@@ -13,7 +13,7 @@ from django.db import transaction
 from forecasting.services import refit_request
 from kpis import engine, selectors
 from kpis.models import MONEY_QUANTUM, DailyActual
-from kpis.services._common import _decimal
+from kpis.services.common import as_decimal
 from kpis.services.recompute import recompute_request
 from plannerist.models import Organization
 
@@ -62,12 +62,12 @@ def _actual_values(row) -> dict[str, Decimal | None]:
     if row is None:
         return {field: (None if field == "order_to_ship_hours" else Decimal("0")) for field in _ACTUAL_ORDER_FIELDS}
     values = {
-        field: _decimal(getattr(row, field), MONEY_QUANTUM if field in _MONEY_FIELDS else "0.01")
+        field: as_decimal(getattr(row, field), MONEY_QUANTUM if field in _MONEY_FIELDS else "0.01")
         for field in _ACTUAL_ORDER_FIELDS
     }
     # The model keeps the average; the engine gives the sum over shipped orders.
     values["order_to_ship_hours"] = (
-        _decimal(row.order_to_ship_hours / row.orders_shipped) if row.orders_shipped > 0 else None
+        as_decimal(row.order_to_ship_hours / row.orders_shipped) if row.orders_shipped > 0 else None
     )
     return values
 

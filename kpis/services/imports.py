@@ -30,8 +30,8 @@ from django.utils import timezone
 
 from kpis import selectors
 from kpis.models import MONEY_QUANTUM, ImportBatch, ImportedOrder
-from kpis.services._common import _chunks, _decimal, _zone
 from kpis.services.actuals import daily_actuals_rebuild
+from kpis.services.common import as_decimal, in_chunks, time_zone
 from kpis.services.prices import imported_prices_record
 from kpis.services.products import imported_lines_replace
 from kpis.services.recompute import recompute_request
@@ -562,7 +562,7 @@ def _save_import(
     incoming = _order_rows(organization, orders, format)
     existing = {
         order.order_id: order
-        for chunk in _chunks(list(incoming))
+        for chunk in in_chunks(list(incoming))
         for order in ImportedOrder.objects.filter(organization=organization, order_id__in=chunk)
     }
     created, changed, touched_days = [], [], set()
@@ -571,14 +571,14 @@ def _save_import(
         if order is None:
             created.append((order_id, values))
         elif any(getattr(order, field) != value for field, value in values.items()):
-            touched_days.add(timezone.localtime(order.ordered_at, _zone(tz)).date())
+            touched_days.add(timezone.localtime(order.ordered_at, time_zone(tz)).date())
             for field, value in values.items():
                 setattr(order, field, value)
             order.batch = batch
             changed.append(order)
         else:
             continue
-        touched_days.add(timezone.localtime(values["ordered_at"], _zone(tz)).date())
+        touched_days.add(timezone.localtime(values["ordered_at"], time_zone(tz)).date())
     insert_rows(
         ImportedOrder, ["organization_id", "order_id", "batch_id", *_ORDER_FIELDS],
         ([organization.id, order_id, batch.pk, *(values[f] for f in _ORDER_FIELDS)] for order_id, values in created),
@@ -627,11 +627,11 @@ def _order_rows(organization: Organization, orders: pd.DataFrame, format: str) -
             "campaign_id": codes.get(code.strip().casefold()),
             "discount_code": code[:64],
             "customer_key": order.customer_key if isinstance(order.customer_key, str) else None,
-            "units": _decimal(order.units, "0.001"),
-            "paid_incl_vat": _decimal(order.order_total, MONEY_QUANTUM),
-            "discounts": _decimal(order.discount_amount, MONEY_QUANTUM),
-            "refunds": _decimal(order.refunded_amount, MONEY_QUANTUM),
-            "shipping_incl_vat": _decimal(order.shipping_incl_vat, MONEY_QUANTUM),
+            "units": as_decimal(order.units, "0.001"),
+            "paid_incl_vat": as_decimal(order.order_total, MONEY_QUANTUM),
+            "discounts": as_decimal(order.discount_amount, MONEY_QUANTUM),
+            "refunds": as_decimal(order.refunded_amount, MONEY_QUANTUM),
+            "shipping_incl_vat": as_decimal(order.shipping_incl_vat, MONEY_QUANTUM),
             "cancelled": bool(order.cancelled),
             "is_adjustment": bool(order.is_adjustment_order),
             "shipped_at": None if shipped_at[i] is None else shipped_at[i].astimezone(dt.UTC),

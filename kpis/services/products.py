@@ -12,7 +12,7 @@ from django.db import transaction
 
 from campaigns.models import Product
 from kpis.models import MONEY_QUANTUM, ImportBatch, ImportedLine
-from kpis.services._common import _chunks, _decimal
+from kpis.services.common import as_decimal, in_chunks
 from kpis.services.recompute import recompute_request
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization
@@ -25,12 +25,12 @@ def imported_lines_replace(*, organization: Organization, orders: pd.DataFrame, 
     if orders.empty or "products" not in orders.columns:
         return 0
     order_ids = [str(order_id) for order_id in orders["order_id"]]
-    for chunk in _chunks(order_ids):
+    for chunk in in_chunks(order_ids):
         ImportedLine.objects.filter(organization=organization, order_id__in=chunk).delete()
     days = pd.to_datetime(orders["ordered_at"]).dt.date.tolist()
     sale = (~orders["cancelled"].astype(bool) & ~orders["is_adjustment_order"].astype(bool)).tolist()
     rows = (
-        [organization.id, batch.pk, order_id, day, product, _decimal(units, "0.001"), _decimal(amount, MONEY_QUANTUM), is_sale]
+        [organization.id, batch.pk, order_id, day, product, as_decimal(units, "0.001"), as_decimal(amount, MONEY_QUANTUM), is_sale]
         for order_id, day, is_sale, products in zip(order_ids, days, sale, orders["products"], strict=True)
         for product, units, amount in products
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kpis import selectors
 from kpis.models import KpiSnapshot, RecomputeState, Signal
-from kpis.services._common import _chunks, _zone
+from kpis.services.common import in_chunks, time_zone
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization
 from plannerist.publish import publish
@@ -40,7 +40,7 @@ def kpis_recompute(*, organization_id: int) -> int:
     # commit, so a second recompute of the same organisation waits here and then reads the
     # first one's data and more (tests/faults/test_concurrent_recomputes.py).
     RecomputeState.objects.filter(pk=state.pk).update(pending=False)
-    today = timezone.localdate(started, _zone(organization.timezone))
+    today = timezone.localdate(started, time_zone(organization.timezone))
     kpis = selectors.organisation_kpis(organization, today=today)
     look = selectors.capacity_outlook(organization, today=today)
     forecast = selectors.forecast_rows(look)
@@ -53,7 +53,7 @@ def kpis_recompute(*, organization_id: int) -> int:
     changed = [key for key, value in fresh.items() if key not in stored or not _same(stored[key][1], value)]
     _snapshots_upsert(organization.id, [(key, fresh[key]) for key in changed], started)
     gone = [pk for key, (pk, _value) in stored.items() if key not in fresh]
-    for chunk in _chunks(gone):
+    for chunk in in_chunks(gone):
         KpiSnapshot.objects.filter(pk__in=chunk).delete()
     findings = selectors.signal_findings(organization, kpis, today=today, look=look)
     signals_replace(organization=organization, findings=findings, raised_at=started)

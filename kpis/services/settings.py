@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from kpis.models import DiscountCode, ImportedOrder, KpiTarget, SignalThresholds
-from kpis.services._common import _zone
 from kpis.services.actuals import daily_actuals_rebuild
+from kpis.services.common import time_zone
 from kpis.services.recompute import recompute_request
 from plannerist.models import Organization
 
@@ -55,6 +55,6 @@ def _attribute_orders(organization: Organization, code: str, campaign_id: int | 
     if not stamps:
         return
     orders.update(campaign_id=campaign_id)
-    zone = _zone(organization.timezone)
+    zone = time_zone(organization.timezone)
     daily_actuals_rebuild(organization=organization, days=sorted({timezone.localtime(s, zone).date() for s in stamps}))
     recompute_request(organization=organization)

@@ -47,13 +47,17 @@ def test_solopreneur_plans_a_promo_and_sees_margin_and_break_even_move_as_she_ty
 
     form = page.locator("#plan-form")
     start = dt.date.today() + dt.timedelta(days=45)
-    with page.expect_response(whatif_with(discount_rate="10", uplift="30")) as first:
+    # She types her own uplift and its range over what the shop's past campaigns pre-filled
+    # (the low bound first, so that the form is never low > expected while she types).
+    with page.expect_response(whatif_with(discount_rate="10", uplift="30", uplift_low="20", uplift_high="45")) as first:
         form.locator("#id_name").fill("Soldes d'hiver")
         form.locator("#id_channel").select_option(index=1)
         form.locator("#id_start").fill(start.isoformat())
         form.locator("#id_end").fill((start + dt.timedelta(days=6)).isoformat())
         form.locator("#id_mechanic").select_option("percent_off")
         form.locator("#id_discount_rate").fill("10")
+        form.locator("#id_uplift_low").fill("20")
+        form.locator("#id_uplift_high").fill("45")
         form.locator("#id_uplift").fill("30")
     assert first.value.ok, first.value.status
     wait_for_htmx(page)

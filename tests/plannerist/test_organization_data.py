@@ -66,6 +66,7 @@ def test_the_json_export_holds_every_row_of_the_organisation_and_none_of_another
     owner = factories.make_member(org, Role.OWNER)
     data = json.loads(download(client_for(owner), org, "json"))
     assert data["format"] == "plannerist-organisation-export" and data["organization"]["slug"] == org.slug
+    assert data["version"] == 2 and {"reviews.weeklyreview", "reviews.reviewdecision"} <= set(data["tables"])
     assert "OTHER-ORG-9d2c" not in json.dumps(data) and other_org.name not in json.dumps(data)
 
     foreign = other_org_ids(other_org)

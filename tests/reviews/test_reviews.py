@@ -165,6 +165,21 @@ def test_the_monday_job_drafts_the_previous_iso_week_for_every_organisation_once
     assert sorted(drafts) == [("concurrent", dt.date(2026, 11, 16)), ("lumiere", dt.date(2026, 11, 16))]
 
 
+def test_one_organisation_whose_draft_fails_does_not_stop_the_others(org, other_org, monkeypatch, caplog):
+    monday = dt.datetime(2026, 11, 23, 6, tzinfo=dt.UTC)
+    made = review_services.review_draft_get_or_create
+
+    def breaks_for_lumiere(*, organization, week_start):
+        if organization.slug == "lumiere":
+            raise ZeroDivisionError("a summary that breaks")
+        return made(organization=organization, week_start=week_start)
+
+    monkeypatch.setattr(review_services, "review_draft_get_or_create", breaks_for_lumiere)
+    assert review_services.review_drafts_prepare(now=monday) == 1
+    assert list(WeeklyReview.objects.values_list("organization__slug", flat=True)) == ["concurrent"]
+    assert "lumiere" in caplog.text and "failed" in caplog.text
+
+
 def test_the_monday_task_calls_the_service_with_today_and_is_scheduled_on_monday_at_six(org, week):
     assert tasks.prepare_review_drafts() == 1
     assert tasks.prepare_review_drafts() == 0

@@ -1,4 +1,4 @@
-"""Helpers shared by the KPI services' modules."""
+"""Helpers shared by the KPI services' modules: amounts as Decimal, a time zone by name, a list in chunks."""
 
 from __future__ import annotations
 
@@ -7,18 +7,18 @@ from decimal import Decimal
 import pandas as pd
 
 
-def _decimal(value: object, quantum: str = "0.01") -> Decimal:
+def as_decimal(value: object, quantum: str = "0.01") -> Decimal:
     if value is None or pd.isna(value):
         return Decimal("0")
     return Decimal(repr(float(value))).quantize(Decimal(quantum))
 
 
-def _zone(tz: str):
+def time_zone(tz: str):
     import zoneinfo
 
     return zoneinfo.ZoneInfo(tz)
 
 
-def _chunks(values: list, size: int = 2000):
+def in_chunks(values: list, size: int = 2000):
     for i in range(0, len(values), size):
         yield values[i : i + size]
