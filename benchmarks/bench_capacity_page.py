@@ -2,7 +2,7 @@
 
 Run from the repository root: ``python benchmarks/bench_capacity_page.py [--requests N]``.
 
-Seeds the demo (``plannerist.demo.seed()``) into a fresh temporary SQLite database, logs in
+Seeds the demo (``cockpit.demo.seed()``) into a fresh temporary SQLite database, logs in
 as the operations lead of Lumière & Cire and requests ``/o/lumiere-et-cire/capacity/``
 (default period: the next 8 weeks, with the Black Friday and Christmas campaigns) N times
 with the Django test client, full page and htmx partial. Prints the median and the 95th
@@ -40,18 +40,10 @@ TARGET_MS = 150.0
 
 
 def seed_demo() -> None:
-    from campaigns import demo as campaigns_demo
-    from capacity import demo as capacity_demo
-    from capacity.models import Resource
-    from plannerist import demo
+    from cockpit import demo
 
     call_command("migrate", verbosity=0)
-    organizations = demo.seed()
-    # Until plannerist/demo_apps.py calls the apps' seeders, seed them here (idempotent).
-    if not Resource.objects.exists():
-        for organization in organizations:
-            campaigns_demo.seed(organization)
-            capacity_demo.seed(organization)
+    demo.seed()  # the organisations, their users and every app's rows
 
 
 def timings(client: Client, url: str, count: int, **headers) -> list[float]:
@@ -77,7 +69,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
     seed_demo()
-    from plannerist.demo import USERS
+    from cockpit.demo import USERS
     from plannerist.models import User
 
     client = Client()

@@ -69,8 +69,8 @@ def main() -> int:
     setup_demo()
     from django.test import Client
 
+    from cockpit.demo import USERS
     from kpis.services import kpis_recompute
-    from plannerist.demo import USERS
     from plannerist.models import Organization, User
 
     shop = Organization.objects.get(slug="lumiere-et-cire")

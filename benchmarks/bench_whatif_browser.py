@@ -64,7 +64,7 @@ def _setup(db: str | None) -> None:
     django.setup()
     call_command("migrate", verbosity=0)
     if fresh:
-        from plannerist import demo
+        from cockpit import demo
 
         demo.seed()
 
@@ -98,7 +98,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from campaigns.models import Campaign
-    from plannerist import demo
+    from cockpit import demo
 
     campaign = Campaign.objects.filter(organization__slug="lumiere-et-cire", mechanic="percent_off",
                                        status="approved").order_by("start", "pk").first()

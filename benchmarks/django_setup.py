@@ -22,7 +22,7 @@ def setup_demo() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from plannerist import demo
+    from cockpit import demo
 
     demo.seed()
 

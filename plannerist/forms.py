@@ -25,19 +25,6 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class PortfolioForm(forms.Form):
-    """The portfolio's filters (GET)."""
-
-    q = forms.CharField(required=False, max_length=100, label=_("Organisation"))
-    status = forms.ChoiceField(required=False, label=_("Show"), choices=[
-        ("", _("all")), ("attention", _("needing attention")),
-    ])
-    sort = forms.ChoiceField(required=False, label=_("Sort by"), choices=[
-        ("name", _("name")), ("signals", _("open signals")), ("due", _("decisions due")),
-        ("review", _("oldest review first")),
-    ])
-
-
 class ThrottledLoginMixin:
     """Refuse a login while its (username, address) pair or its address is locked; count the failures.
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kpis",
     "forecasting",
     "reviews",
+    "cockpit",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,6 @@ admin.site.login_form = ThrottledAdminAuthenticationForm  # the admin's login is
 handler500 = "plannerist.middleware.server_error"  # a lost database answers 503, not 500
 
 org_patterns = [
-    path("", views.dashboard, name="dashboard"),
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
@@ -25,7 +24,7 @@ org_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("cockpit.urls")),  # the portfolio and the dashboard (/o/<slug>/)
     path("healthz/", health.healthz, name="healthz"),
     path("healthz/db/", health.healthz_db, name="healthz_db"),
     # Before django.contrib.auth.urls, whose "login" it replaces.

@@ -13,19 +13,16 @@ from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kpis.forms import PeriodForm
 from plannerist import export, selectors, services
 from plannerist.forms import (
     ExportForm,
     InviteForm,
     OrganizationDeleteForm,
-    PortfolioForm,
     RoleForm,
     ThrottledAuthenticationForm,
 )
@@ -78,43 +75,6 @@ class ProductPasswordResetDoneView(PasswordResetDoneView):
         if not email_sending():  # nothing was sent: never say it was
             return redirect("password_reset")
         return super().get(request, *args, **kwargs)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The portfolio: every organisation of the user, what needs attention first."""
-    form = PortfolioForm(request.GET)
-    if not form.is_valid():
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-    rows = selectors.portfolio(
-        request.user, now=timezone.now(), query=form.cleaned_data["q"],
-        status=form.cleaned_data["status"], sort=form.cleaned_data["sort"] or "name",
-    )
-    context = {"rows": rows, "form": form, "pairs": _pair_titles(), "invitations": selectors.invitations_for(request.user)}
-    if request.htmx:
-        return render(request, "plannerist/home.html#portfolio", context)
-    return render(request, "plannerist/home.html", context)
-
-
-def _pair_titles() -> list[tuple[str, str]]:
-    from kpis.engine import KPI_DEFINITIONS, KPI_PAIRS
-    from kpis.forms import kpi_label
-
-    labels = {d.key: kpi_label(d) for d in KPI_DEFINITIONS}
-    return [(labels[a], labels[b]) for a, b in KPI_PAIRS]
-
-
-@org_view()
-def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
-    """The three KPI pairs for the chosen period, the campaign calendar, the load against
-    capacity for the next weeks and the open signals; the period swaps in place (htmx)."""
-    form = PeriodForm(request.GET)
-    if not form.is_valid():
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-    context = selectors.dashboard_context(access, period=form.chosen(), today=access.organization.today())
-    if request.htmx:
-        return render(request, "plannerist/dashboard.html#pairs", context)
-    return render(request, "plannerist/dashboard.html", context)
 
 
 @org_view(methods=("GET", "POST"))

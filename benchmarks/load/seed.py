@@ -31,8 +31,9 @@ def main() -> None:
     django.setup()
     from django.db import transaction
 
+    from cockpit.demo import seed_apps
     from kpis.models import KpiSnapshot
-    from plannerist import demo_apps, services
+    from plannerist import services
     from plannerist.models import Membership, Organization, Role
 
     def account(email: str):
@@ -54,7 +55,7 @@ def main() -> None:
             if KpiSnapshot.objects.filter(organization=organization).exists():
                 continue
             start = time.perf_counter()
-            demo_apps.seed_apps(organization, like=population.TEMPLATE)
+            seed_apps(organization, like=population.TEMPLATE)
         print(f"seeded {slug} like {population.TEMPLATE} in {time.perf_counter() - start:.1f} s", flush=True)
     print(f"{count} organisations ready; their owners and {population.CONSULTANT_EMAIL} can log in")
 

@@ -1,6 +1,6 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-The demo businesses (``plannerist.demo.seed()``, about 25 s) are seeded ONCE for this folder,
+The demo businesses (``cockpit.demo.seed()``, about 25 s) are seeded ONCE for this folder,
 then copied aside with SQLite's backup API; each test gets its own pristine copy (restored in
 a few milliseconds) in the transactional test database, which pytest-django empties again
 after the test, so the rest of the suite never sees the demo rows. On another database
@@ -71,7 +71,7 @@ def demo_snapshot(django_db_setup, django_db_blocker):
     from django.core.management import call_command
     from django.db import connection
 
-    from plannerist import demo
+    from cockpit import demo
 
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
         yield None
@@ -94,7 +94,7 @@ def demo_data(demo_snapshot, transactional_db, live_server):
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
-    from plannerist import demo
+    from cockpit import demo
 
     if demo_snapshot is None:
         demo.seed()

@@ -5,7 +5,7 @@ screenshot.
 A new journey is a few lines (see test_reviews.py, the consultant's weekly review)::
 
     def test_owner_changes_a_target(page):
-        log_in_as(page, "owner")                   # a key of plannerist.demo.USERS
+        log_in_as(page, "owner")                   # a key of cockpit.demo.USERS
         page.goto(page_path("kpis"))
         ...
         screenshot(page, "kpi-targets")            # var/screenshots/kpi-targets.fr.png
@@ -25,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from plannerist import demo
+from cockpit import demo
 
 ORG = "lumiere-et-cire"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -102,7 +102,7 @@ def arrived(page: Page, url: str | re.Pattern[str]) -> None:
 
 
 def log_in_as(page: Page, who: str) -> None:
-    """``who`` is a key of ``plannerist.demo.USERS``: owner, marketing, operations, consultant,
+    """``who`` is a key of ``cockpit.demo.USERS``: owner, marketing, operations, consultant,
     viewer, owner2."""
     log_in(page, demo.USERS[who].email)
 

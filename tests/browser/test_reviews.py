@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from plannerist import demo
+from cockpit import demo
 from tests.browser.helpers import (
     ORG,
     arrived,

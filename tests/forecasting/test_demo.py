@@ -11,7 +11,7 @@ from django.utils import timezone
 from forecasting import services, tasks
 from forecasting.models import Forecast, RefitState
 from kpis.models import DailyActual
-from plannerist import demo
+from cockpit import demo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from plannerist import demo
 from plannerist.models import Membership, Organization, Role, User
 
 
@@ -33,17 +32,6 @@ def test_create_org_refuses_a_taken_slug(db):
     call_command("create_org", "x", "--name", "X")
     with pytest.raises(CommandError, match="slug"):
         call_command("create_org", "x", "--name", "Y")
-
-
-def test_seed_demo_is_idempotent(db, capsys):
-    call_command("seed_demo")
-    counts = (Organization.objects.count(), User.objects.count(), Membership.objects.count())
-    call_command("seed_demo")
-    assert (Organization.objects.count(), User.objects.count(), Membership.objects.count()) == counts
-    out = capsys.readouterr().out
-    assert "camille@lumiere-cire.fr" in out and demo.DEMO_PASSWORD in out
-    consultant = User.objects.get(email="sophie@conseil-plannerist.fr")
-    assert consultant.memberships.count() == 2
 
 
 @pytest.mark.parametrize(("value", "included"), [("no", False), ("yes", True)])

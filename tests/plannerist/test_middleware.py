@@ -11,7 +11,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import IntegrityError, InterfaceError, OperationalError, ProgrammingError
 from django.http import HttpResponse
 
-from plannerist import selectors
+from cockpit import selectors
 from plannerist.middleware import RETRY_AFTER_SECONDS, DatabaseUnavailableMiddleware
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -193,3 +193,16 @@ def test_only_an_owner_deletes_the_organisation(role, org, client_for):
     assert page.status_code == 200 and 'name="confirm"' not in page.content.decode()
     assert client.post(f"/o/{org.slug}/delete/", {"confirm": org.slug}).status_code == 403
     assert Organization.objects.filter(pk=org.pk).exists()
+
+
+def test_a_campaign_protecting_its_channel_goes_first_and_is_counted(org):
+    from plannerist import services
+
+    campaign = factories.make_campaign(org)  # its channel is PROTECTed while a campaign uses it
+    assert "campaigns.campaign" in {t.name for t in services._protecting_tables()}
+
+    deleted = services.organization_delete(organization=org)
+
+    assert deleted["campaigns.Campaign"] == 1 and deleted["campaigns.Channel"] >= 1 and deleted["plannerist.Organization"] == 1
+    assert 0 not in deleted.values()
+    assert not type(campaign).objects.filter(pk=campaign.pk).exists()

@@ -3,7 +3,7 @@
 "Lumière & Cire" is a candle and home-fragrance shop selling online from Lyon: its owner
 is a solopreneur helped by a marketing freelancer and an operations lead, and advised by a
 consultant who also advises "Savonnerie du Marais". Each app adds its own demo rows
-through ``seed(organization)`` functions called from here.
+through its ``seed(organization)`` function, called from ``seed_apps`` in dependency order.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from campaigns import demo as campaigns_demo
+from capacity import demo as capacity_demo
+from kpis import demo as kpis_demo
 from plannerist.models import Membership, Organization, Role, User
 
 DEMO_PASSWORD = "demo-plannerist"  # demo data only; seed_demo refuses to run in production
@@ -63,10 +66,16 @@ def _user(key: str) -> User:
     return user
 
 
+def seed_apps(organization: Organization, *, like: str | None = None) -> None:
+    """Each app's demo rows, in dependency order (catalogue, campaigns, capacity, then actuals
+    and KPIs). ``like`` gives the organisation the rows of that demo business (the load test's shops)."""
+    campaigns_demo.seed(organization, like=like)
+    capacity_demo.seed(organization, like=like)
+    kpis_demo.seed(organization, like=like)
+
+
 @transaction.atomic
 def seed() -> list[Organization]:
-    from plannerist.demo_apps import seed_apps
-
     organizations = []
     for slug, spec in ORGANIZATIONS.items():
         organization, _ = Organization.objects.update_or_create(

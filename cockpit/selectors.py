@@ -1,0 +1,133 @@
+"""Reads for the cockpit: the portfolio of the user's organisations and an organisation's dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Max
+
+from campaigns.models import Campaign
+from kpis import charts, pages
+from kpis import selectors as kpis
+from kpis.engine import KPI_PAIRS, period_start_of
+from kpis.forms import PERIODS
+from kpis.models import RecomputeState, Signal
+from kpis.rules import last_complete_week
+from plannerist.models import User
+from plannerist.selectors import memberships_of
+from plannerist.tenancy import Access
+from reviews.models import ReviewDecision, WeeklyReview
+
+PAIR_PERIODS = 8
+CALENDAR_WEEKS_BEFORE = 4
+CALENDAR_WEEKS_AFTER = 8
+DASHBOARD_SIGNALS = 8  # the most pressing; the KPI page lists them all
+
+
+def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
+    """Everything the organisation's dashboard shows, read from the snapshots (constant
+    number of queries whatever the number of campaigns, resources or periods)."""
+
+    org = access.organization
+    current = period_start_of(today, period)
+    table = kpis.kpi_table(org.id, period=period, count=PAIR_PERIODS + 1)
+    span = kpis.actuals_span(org.id)
+    done, _ = pages.complete_periods(table, current, period=period, span=span)
+    targets = kpis.targets_of(org.id)
+    pairs = []
+    for k, (a, b) in enumerate(KPI_PAIRS):
+        sides = (pages.pair_side(a, done, targets, period=period), pages.pair_side(b, done, targets, period=period))
+        pairs.append({"sides": sides, "status": pages.pair_status(sides),
+                      "chart": charts.pair(done, sides, currency=org.currency, div_id=f"pair-{k}")})
+    start, end = today - dt.timedelta(weeks=CALENDAR_WEEKS_BEFORE), today + dt.timedelta(weeks=CALENDAR_WEEKS_AFTER)
+    campaigns = access.scoped(Campaign).filter(start__lte=end, end__gte=start).only(
+        "id", "name", "status", "start", "end", "mechanic", "organization_id")
+    weeks, load = pages.load_rows(kpis.forecast_table(org.id, since=today))
+    return {
+        "period": period,
+        "period_choices": PERIODS,
+        "period_label": done.index[-1] if len(done) else None,
+        "partial": pages.partial_period(table, current, period=period, span=span),
+        "missing_count": kpis.missing_product_count(org.id),
+        "pairs": pairs,
+        "calendar": pages.calendar_rows(campaigns, start, end),
+        "calendar_months": pages.calendar_months(start, end),
+        "today_left": round(100 * (today - start).days / ((end - start).days + 1), 2),
+        "load_weeks": weeks,
+        "load": load,
+        "load_chart": charts.load(weeks, load),
+        "signals": kpis.open_signals(org.id, limit=DASHBOARD_SIGNALS),
+        "signals_total": kpis.signal_count(org.id),
+        "state": kpis.recompute_state(org.id),
+    }
+
+
+def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = "", sort: str = "name") -> list[dict]:
+    """Every organisation of the user with a traffic light per KPI pair (last complete ISO
+    week against its targets), open signals, the last review and what is due, each by its
+    own today at ``now``. A constant number of queries whatever the number of organisations."""
+    memberships = [m for m in memberships_of(user) if query.casefold() in m.organization.name.casefold()]
+    ids = [m.organization_id for m in memberships]
+    today_of = {m.organization_id: m.organization.today(now) for m in memberships}
+    spans = kpis.actuals_spans(ids)
+    # Each organisation's last week its data covers whole: a week holding a day is no week.
+    week_of = {org_id: pages.last_whole_week(last_complete_week(today_of[org_id]), spans.get(org_id)) for org_id in ids}
+    starts = sorted({start for week in week_of.values() for start in (week - dt.timedelta(weeks=1), week)})
+    values: dict[tuple[int, str], dict[dt.date, float | None]] = {}
+    for org_id, start, kpi, value in kpis.pair_snapshots(ids, period="week", starts=starts):
+        values.setdefault((org_id, kpi), {})[start] = value
+    targets = kpis.targets_of_many(ids)
+    signals = dict(Signal.objects.filter(organization_id__in=ids).values("organization_id").annotate(n=Count("id"))
+                   .values_list("organization_id", "n"))
+    states = {s.organization_id: s for s in RecomputeState.objects.filter(organization_id__in=ids)}
+    reviews = review_overview(today_of)
+    rows = []
+    for m in memberships:
+        org_id = m.organization_id
+        week = week_of[org_id]
+        weeks = [week - dt.timedelta(weeks=1), week]
+        lights = []
+        for a, b in KPI_PAIRS:
+            sides = tuple(
+                pages.side_of(key, [values.get((org_id, key), {}).get(w) for w in weeks], targets[org_id],
+                              period="week", last_start=week)
+                for key in (a, b)
+            )
+            lights.append({"sides": sides, "status": pages.pair_status(sides)})
+        rows.append({
+            "membership": m, "organization": m.organization, "lights": lights, "signals": signals.get(org_id, 0),
+            "state": states.get(org_id), "red": sum(light["status"] == "bad" for light in lights),
+            **reviews.get(org_id, {"last_review": None, "due": 0, "overdue": 0}),
+        })
+    if status == "attention":
+        rows = [r for r in rows if r["red"] or r["signals"] or r["overdue"]]
+    keys = {
+        "name": lambda r: r["organization"].name.casefold(),
+        "signals": lambda r: (-r["signals"], -r["red"], r["organization"].name.casefold()),
+        "review": lambda r: (r["last_review"] is not None, r["last_review"] or dt.datetime.min.replace(tzinfo=dt.UTC)),
+        "due": lambda r: (-r["overdue"], -r["due"], r["organization"].name.casefold()),
+    }
+    return sorted(rows, key=keys.get(sort, keys["name"]))
+
+
+def review_overview(today_of: dict[int, dt.date]) -> dict[int, dict]:
+    """Per organisation (id → its today): when it was last reviewed, open decisions due
+    within a week and overdue (two queries)."""
+    organization_ids = list(today_of)
+
+    last = dict(WeeklyReview.objects.filter(organization_id__in=organization_ids, reviewed_at__isnull=False)
+                .values("organization_id").annotate(last=Max("reviewed_at")).values_list("organization_id", "last"))
+    due: dict[int, dict[str, int]] = {org_id: {"due_soon": 0, "overdue": 0} for org_id in organization_ids}
+    for org_id, day, n in (ReviewDecision.objects.filter(review__organization_id__in=organization_ids, done=False)
+                           .values("review__organization_id", "due").annotate(n=Count("id"))
+                           .values_list("review__organization_id", "due", "n")):
+        if day is None:
+            continue
+        today = today_of[org_id]
+        due[org_id]["due_soon"] += n if day <= today + dt.timedelta(days=7) else 0
+        due[org_id]["overdue"] += n if day < today else 0
+    return {
+        org_id: {"last_review": last.get(org_id), "due": due.get(org_id, {}).get("due_soon", 0),
+                 "overdue": due.get(org_id, {}).get("overdue", 0)}
+        for org_id in organization_ids
+    }
