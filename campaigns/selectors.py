@@ -191,9 +191,9 @@ def pooled_uplift(organization: Organization, mechanic: str, rate: float | None)
     """The stored promotion memory's pooled uplift of this kind of campaign (its mechanic and
     depth band, docs/forecasting.md § 3) — ``uplift``, ``uplift_lo80``, ``uplift_hi80``, ``n`` —
     when at least :data:`POOLED_MINIMUM` past campaigns measured it; None otherwise (one query)."""
-    band = PastCampaign(name="", period=None, mechanic=mechanic, depth=rate).depth_band
+    kind = _kind(mechanic, rate)
     for pooled in promotion_memory(organization.id)["pooled"]:
-        if pooled.get("mechanic") == mechanic and pooled.get("depth_band") == band and (pooled.get("n") or 0) >= POOLED_MINIMUM:
+        if (pooled.get("mechanic"), pooled.get("depth_band")) == kind and (pooled.get("n") or 0) >= POOLED_MINIMUM:
             return pooled
     return None
 
