@@ -42,7 +42,7 @@ demo: translations
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@echo "\nOpen http://127.0.0.1:8000/ and log in with one of the accounts above.\n"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 EMAIL_URL=$${EMAIL_URL:-console://} $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: the whole suite, on the embedded default and on PostgreSQL + Redis
 ## (the browser tests, tests/browser/, run in the embedded pass only: `-m "not browser"` after)
@@ -105,7 +105,7 @@ audit: install-audit
 
 serve: translations
 	$(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 EMAIL_URL=$${EMAIL_URL:-console://} $(PY) manage.py runserver 127.0.0.1:8000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -124,18 +124,25 @@ AUTH_PASSWORD_VALIDATORS = [
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For: login throttling
 # then counts failures per client address rather than per proxy (plannerist/throttle.py).
 PLANNERIST_TRUSTED_PROXIES = env.integer("PLANNERIST_TRUSTED_PROXIES", 0)
-# E-mail: none is sent until a mail server is configured (EMAIL_HOST). Until then the
-# password-reset page says to ask an owner for a link, and owners pass links on themselves.
-EMAIL_HOST = env.string("EMAIL_HOST", "")
-PLANNERIST_EMAIL_SENDING = bool(EMAIL_HOST)
-if PLANNERIST_EMAIL_SENDING:
-    EMAIL_PORT = env.integer("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", True)
-    DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", f"Plannerist <noreply@{EMAIL_HOST}>")
-else:
+# E-mail: EMAIL_URL (smtp://…, smtps://…, console://) or EMAIL_HOST and its companions
+# (plannerist/env.py). Unset, no mail is sent: the pages say how to get each link instead
+# (an owner passes it on), and plannerist.mail.sending_configured() is False.
+_EMAIL = env.email("EMAIL_URL")
+PLANNERIST_EMAIL_SENDING = _EMAIL is not None
+if _EMAIL is None:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+else:
+    EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+    EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = _EMAIL.get("EMAIL_TIMEOUT")
+_MAIL_DOMAIN = _EMAIL.get("EMAIL_HOST", "localhost") if _EMAIL else "localhost"
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", f"Plannerist <noreply@{_MAIL_DOMAIN}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

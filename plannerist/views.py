@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from plannerist import export, selectors, services
+from plannerist import export, mail, selectors, services
 from plannerist.forms import (
     ExportForm,
     InviteForm,
@@ -49,8 +49,8 @@ class ThrottledLoginView(LoginView):
 
 
 def email_sending() -> bool:
-    """Whether the site can send mail (a mail server is configured: ``EMAIL_HOST``)."""
-    return settings.PLANNERIST_EMAIL_SENDING
+    """Whether the site can send mail: ``plannerist.mail.sending_configured()`` (one rule)."""
+    return mail.sending_configured()
 
 
 class ProductPasswordResetView(PasswordResetView):
@@ -195,14 +195,22 @@ def organization_delete(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 def _announce_invitation(request: HttpRequest, invitation: Invitation, token: str) -> None:
-    """The same words whether or not the e-mail has an account: the owner learns nothing of it.
-    No mail server is assumed: the owner passes the link on."""
+    """Mail the invitation when a mail server is configured, and tell the owner the link either
+    way, in the same words whether or not the e-mail has an account: the owner learns nothing of it."""
     link = request.build_absolute_uri(reverse("invitation_open", kwargs={"token": token}))
-    messages.success(request, _(
-        "%(email)s is invited as %(role)s. Send them this link, valid for %(days)s days; they join "
-        "once they accept: %(link)s"
-    ) % {"email": invitation.email, "role": invitation.get_role_display(), "days": Invitation.VALID_FOR.days,
-         "link": link})
+    days = Invitation.VALID_FOR.days
+    mailed = mail.send("mail/invitation", to=[invitation.email], language=invitation.organization.language, context={
+        "organization": invitation.organization, "role": invitation.get_role_display(), "link": link, "days": days,
+        "inviter": request.user.get_full_name() or request.user.email,
+    })
+    if mailed:
+        text = _("%(email)s is invited as %(role)s: an e-mail with the link is on its way. You may also send them "
+                 "the link yourself, valid for %(days)s days; they join once they accept: %(link)s")
+    else:
+        text = _("%(email)s is invited as %(role)s. Send them this link, valid for %(days)s days; they join "
+                 "once they accept: %(link)s")
+    messages.success(request, text % {"email": invitation.email, "role": invitation.get_role_display(),
+                                      "days": days, "link": link})
 
 
 def _password_link(request: HttpRequest, user: User) -> str:

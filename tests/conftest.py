@@ -48,3 +48,13 @@ def _broker_tried_again():
     """A broker failure one test provokes does not pause the next test's publishes."""
     yield
     publish.resume()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 receiving the mail this test sends (``tests/mail.py``):
+    ``smtp_server.messages`` are the messages received; ``refuse(n)``, ``stop()`` make it fail."""
+    from tests.mail import running_smtp_server
+
+    with running_smtp_server(settings) as server:
+        yield server

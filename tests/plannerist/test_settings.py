@@ -38,6 +38,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess:
         ("DATABASE_URL", "postgres://localhost:notaport/db"),
         ("CELERY_BROKER_URL", "amqp://guest@localhost//"),
         ("CELERY_TASK_TIME_LIMIT", "three minutes"),
+        ("EMAIL_URL", "imap://mail.example.com"),
     ],
 )
 def test_a_malformed_environment_value_stops_start_up_naming_it(name, value):
