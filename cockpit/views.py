@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cockpit import selectors
+from cockpit.first_run import first_run_state
 from cockpit.forms import PortfolioForm
 from kpis.engine import KPI_DEFINITIONS, KPI_PAIRS
 from kpis.forms import PeriodForm, kpi_label
@@ -46,4 +47,5 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
     context = selectors.dashboard_context(access, period=form.chosen(), today=access.organization.today())
     if request.htmx:
         return render(request, "cockpit/dashboard.html#pairs", context)
+    context["first_run"] = first_run_state(access.organization)  # the guide's checklist until done
     return render(request, "cockpit/dashboard.html", context)

@@ -34,3 +34,18 @@ document.addEventListener("DOMContentLoaded", function () {
   syncPlanFields(form);
   form.addEventListener("change", function () { syncPlanFields(form); });
 });
+
+// A cost preset (payment provider, carrier, marketplace) fills the fields it names with its
+// published values; the person then changes them to theirs (no-JS: the "Apply" button).
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  if (!select.hasAttribute || !select.hasAttribute("data-preset") || !select.form) { return; }
+  var option = select.options[select.selectedIndex];
+  var values = option && option.getAttribute("data-values");
+  if (!values) { return; }
+  var parsed = JSON.parse(values);
+  Object.keys(parsed).forEach(function (name) {
+    var input = select.form.querySelector("[name='" + name + "']");
+    if (input) { input.value = parsed[name]; input.dispatchEvent(new Event("input", { bubbles: true })); }
+  });
+});

@@ -74,6 +74,7 @@ def fill_every_table(org: Organization) -> None:
         Scenario,
     )
     from capacity.models import CapacityPlan
+    from cockpit.models import FirstRun, SampleBusiness
     from kpis.models import (
         DailyActual,
         ImportBatch,
@@ -119,6 +120,8 @@ def fill_every_table(org: Organization) -> None:
                           subject=f"{campaign.name}: margin per order fell", evidence={"campaign": campaign.name},
                           campaign=campaign, raised_at=timezone.now())
     _fill_forecast(org, campaign)
+    FirstRun.objects.get_or_create(organization=org, defaults={"business_confirmed_at": timezone.now()})
+    SampleBusiness.objects.get_or_create(organization=org, defaults={"added_by": owner})
     empty = [t.name for t in org_tables() if not t.rows(org).exists()]
     assert not empty, f"tests/plannerist/org_data.py makes no row of {empty}: add one"
 
