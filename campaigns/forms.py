@@ -131,6 +131,8 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
+        if not self.instance.pk:  # a new product starts from the organisation's rate
+            self.initial["vat_rate"] = organization.vat_rate
         bound_inputs(self)
 
     def clean_sku(self):
@@ -145,6 +147,23 @@ class ChannelForm(forms.ModelForm):
     class Meta:
         model = Channel
         fields = ["name", "kind"]
+
+
+# One line of help per cost field: what to type, where to find it.
+COST_HELP = {
+    "units_per_order": _("Average number of items in one order (your order export says it: units ÷ orders)."),
+    "shipping_fee": _("What the customer pays for delivery, incl. VAT (0 when shipping is free)."),
+    "shipping_cost": _("What the carrier charges you per order, excl. VAT (your carrier's price for a typical parcel)."),
+    "packaging_cost": _("Box, filling, tape and label of one order, excl. VAT."),
+    "payment_fee_rate": _("The payment provider's percentage of each order (Stripe, PayPal, SumUp…)."),
+    "payment_fee_fixed": _("The provider's fixed fee per payment, e.g. 0.25 €."),
+    "commission_rate": _("A marketplace's commission on each sale (0 on your own shop)."),
+    "return_rate": _("Share of orders sent back: returned orders ÷ orders."),
+    "return_cost": _("What one return costs you: the return label and the time to check the goods."),
+    "return_recovery": _("Share of returned goods you can sell again (100 % if they come back as new)."),
+    "support_contacts": _("Customer messages per order: e-mails and calls ÷ orders (0.1 = one in ten orders)."),
+    "support_cost_per_contact": _("What answering one message costs: minutes spent × hourly cost."),
+}
 
 
 class CostProfileForm(forms.ModelForm):
@@ -163,6 +182,8 @@ class CostProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, text in COST_HELP.items():
+            self.fields[name].help_text = text
         bound_inputs(self)
 
 

@@ -139,7 +139,8 @@ def _campaign_page(request: HttpRequest, access: Access, campaign: Campaign) -> 
             messages.success(request, _("Campaign saved."))
             return redirect("campaigns:detail", org_slug=access.organization.slug, campaign_id=saved.pk)
     context = {"form": form, "campaign": campaign, "can_edit": access.can(can_edit_campaigns),
-               "uplift_prefill": None if prefill is None or form.is_bound else prefill["n"]}
+               "uplift_prefill": None if prefill is None or form.is_bound else prefill["n"],
+               "no_channel": not campaign.pk and not access.scoped(Channel).exists()}
     if campaign.pk and not form.is_bound:
         context.update(_result(access, selectors.economics_of(campaign), campaign))
         context.update(_approval(access, campaign))
