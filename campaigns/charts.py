@@ -92,3 +92,23 @@ def scenario_bars(names: list[str], margins: list[float], best: int | None, curr
     layout["shapes"] = [_zero_line()]
     alt = "; ".join(f"{n}: {m:.0f} {currency}" for n, m in zip(names, margins, strict=True))
     return to_html({"data": [trace], "layout": layout}, div_id="chart-scenarios", alt=alt)
+
+
+def in_flight(days, *, div_id: str = "chart-in-flight") -> str:
+    """A live campaign's orders day by day against its counterfactual (the days still to come:
+    the counterfactual alone). ``days``: ``forecasting.engine.inflight.InFlight.days``."""
+    x = [day.date().isoformat() for day in days.index]
+    baseline = [round(float(v), 2) for v in days["baseline"]]
+    actual = [None if v != v else round(float(v), 2) for v in days["actual"]]
+    traces = [
+        {"type": "scatter", "mode": "lines", "name": plotly_text(_("Without the campaign (counterfactual)")),
+         "x": x, "y": baseline, "line": {"color": PALETTE["baseline"], "dash": "dot"}},
+        {"type": "bar", "name": plotly_text(_("Actual orders")), "x": x, "y": actual,
+         "marker": {"color": PALETTE["campaign"]}},
+    ]
+    layout = base_layout(title=_("Orders per day against the counterfactual"), y_title=_("orders"), height=300)
+    alt = "; ".join(
+        f"{day}: {'—' if a is None else round(a)} / {round(b)}" for day, a, b in zip(x, actual, baseline, strict=True)
+    )
+    return to_html({"data": traces, "layout": layout}, div_id=div_id,
+                   alt=_("Actual / counterfactual orders per day: %(days)s") % {"days": alt})

@@ -162,6 +162,56 @@ def _campaigns(organization: Organization, channels: dict, products: dict, today
         scope_categories=["Fondants"], baseline_orders=D("60"), uplift=D("0.40"), ad_spend=D("80"),
     )
     _law_campaigns(organization, shop, products, today)
+    _loyalty_campaign(organization, shop, today)
+    _statuses_from_dates(organization, today)
+
+
+# A campaign live whatever the day the demo is seeded: started this many days before today
+# (enough days with actuals for its in-flight pace, ``forecasting.engine.inflight.MIN_DAYS``).
+LOYALTY_DAYS_BEFORE, LOYALTY_DAYS = 5, 14
+
+
+def _loyalty_campaign(organization: Organization, shop: Channel, today: dt.date) -> None:
+    """A fortnight's −10 % for the newsletter's subscribers, started five days before today: the
+    demo always has a live campaign whose days so far the in-flight projection reads."""
+    start = today - dt.timedelta(days=LOYALTY_DAYS_BEFORE)
+    _campaign(
+        organization, "Offre fidélité −10 %", objective="Les abonnés de la lettre d'information : −10 % sur tout.",
+        channel=shop, start=start, end=start + dt.timedelta(days=LOYALTY_DAYS - 1), status=Campaign.Status.LIVE,
+        mechanic=Mechanic.PERCENT_OFF, discount_rate=D("0.10"), scope=Scope.CATALOGUE, baseline_orders=None,
+        uplift=D("0.20"), uplift_low=D("0.10"), uplift_high=D("0.30"), ad_spend=D("120"),
+    )
+
+
+def status_on(status: str, start: dt.date, end: dt.date, today: dt.date) -> str:
+    """The status a demo campaign planned as ``status`` has on ``today``: one that ended before
+    today finished, one running today live (a campaign is planned, approved, then runs), one
+    to come keeps its own. A draft is an idea: it never runs (see :func:`_statuses_from_dates`)."""
+    if status in (Campaign.Status.DRAFT, Campaign.Status.STOPPED):
+        return status
+    if end < today:
+        return Campaign.Status.FINISHED
+    if start <= today:
+        return Campaign.Status.LIVE
+    return Campaign.Status.APPROVED if status == Campaign.Status.LIVE else status
+
+
+def _statuses_from_dates(organization: Organization, today: dt.date) -> None:
+    """Every demo campaign's status matches its dates on ``today`` (:func:`status_on`); a draft
+    whose days have begun moves a year on, so that it is still an idea for later."""
+    for campaign in Campaign.objects.filter(organization=organization):
+        if campaign.status == Campaign.Status.DRAFT and campaign.start <= today:
+            years = today.year - campaign.start.year + 1
+            campaign.start, campaign.end = _years_on(campaign.start, years), _years_on(campaign.end, years)
+            Campaign.objects.filter(pk=campaign.pk).update(start=campaign.start, end=campaign.end)
+            continue
+        status = status_on(campaign.status, campaign.start, campaign.end, today)
+        if status != campaign.status:
+            Campaign.objects.filter(pk=campaign.pk).update(status=status)
+
+
+def _years_on(day: dt.date, years: int) -> dt.date:
+    return day.replace(year=day.year + years) if (day.month, day.day) != (2, 29) else dt.date(day.year + years, 3, 1)
 
 
 def _last_year_campaigns(organization: Organization, shop: Channel, year: int, mothers_day: dt.date, rentree: dt.date) -> None:

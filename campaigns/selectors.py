@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from campaigns import engine
-from campaigns.engine.baseline import weekday_averages
 from campaigns.engine.economics import (  # the selectors' results, named here for their callers
     Baseline,
     CampaignEconomics,
@@ -36,10 +35,14 @@ from campaigns.models import (
 from campaigns.sources import daily_orders
 from forecasting.engine.promotions import DIP_DAYS
 from forecasting.engine.promotions import Campaign as PastCampaign
-from forecasting.selectors import forecast_days, promotion_memory
+from forecasting.selectors import (
+    BASELINE_WEEKS,
+    baseline_days,
+    forecast_days,
+    history_window,
+    promotion_memory,
+)
 from plannerist.models import Organization
-
-BASELINE_WEEKS = 8
 
 
 def catalogue_frame(organization: Organization) -> pd.DataFrame:
@@ -139,10 +142,8 @@ def in_scope_mask(plan: PromotionPlan, catalogue: pd.DataFrame, product_ids: Ite
 
 
 def _history_window(start: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The weeks of actuals a campaign starting on ``start`` takes its baseline from, none
-    after the organisation's ``today``."""
-    history_end = min(start - dt.timedelta(days=1), today)
-    return history_end - dt.timedelta(weeks=BASELINE_WEEKS) + dt.timedelta(days=1), history_end
+    """The weeks of actuals a campaign starting on ``start`` takes its weekday average from."""
+    return history_window(start, today, BASELINE_WEEKS)
 
 
 def baseline_for(
@@ -154,34 +155,21 @@ def baseline_for(
     history: pd.Series | None = None,
     forecast: pd.DataFrame | None = None,
 ) -> Baseline:
-    """The typed baseline, else the stored forecast's orders of each day of the period
-    (docs/forecasting.md § 2: nothing is fitted here), the days it does not hold (before any
-    refit, beyond its horizon, already past) at the actuals' weekday averages. ``source`` says
-    which: "forecast" (every day), "forecast_partial", "actuals" (no forecast day), "missing".
-    ``history`` (daily orders covering the window) and ``forecast`` (``forecast_days`` covering
-    the period) save the queries when many campaigns are listed."""
+    """The typed baseline, else the period's baseline orders from forecasting's one helper
+    (:func:`forecasting.selectors.baseline_days`: the stored forecast's days, the weekday
+    average where it holds none; nothing is fitted here). ``source`` says which: "forecast"
+    (every day), "forecast_partial", "actuals" (no forecast day), "missing". ``history``
+    (daily orders covering the window) and ``forecast`` (``forecast_days`` covering the
+    period) save the queries when many campaigns are listed."""
     if typed is not None:
         return Baseline(float(typed), "typed")
     if start is None or end is None or end < start:
         return Baseline(0.0, "missing")
-    if forecast is None:
-        forecast = forecast_days(organization.id, start=start, end=end)
-    days = pd.date_range(start, end, freq="D")
-    stored = forecast["orders"].reindex(days)
-    covered = stored.notna().to_numpy()
-    if covered.all():
-        return Baseline(float(stored.sum()), "forecast")
-    first, last = _history_window(start, organization.today())
-    if history is None:
-        history = daily_orders(organization, first, last)
-    else:
-        history = history[(history.index >= pd.Timestamp(first)) & (history.index <= pd.Timestamp(last))]
-    if history.empty:
-        return Baseline(0.0, "missing") if not covered.any() else Baseline(float(stored.sum()), "forecast_partial")
-    average = np.asarray(weekday_averages(history)[days.day_of_week], dtype="float64")
-    if not covered.any():
-        return Baseline(float(average.sum()), "actuals")
-    return Baseline(float(np.where(covered, stored.to_numpy(), average).sum()), "forecast_partial")
+    found = baseline_days(
+        organization.id, start, end, today=organization.today(), weeks=BASELINE_WEEKS, forecast=forecast,
+        history=history if history is not None else (lambda first, last: daily_orders(organization, first, last)),
+    )
+    return Baseline(found.total, found.source)
 
 
 POOLED_MINIMUM = 2  # past campaigns of a kind before their pooled uplift pre-fills a new one
@@ -191,14 +179,14 @@ def pooled_uplift(organization: Organization, mechanic: str, rate: float | None)
     """The stored promotion memory's pooled uplift of this kind of campaign (its mechanic and
     depth band, docs/forecasting.md § 3) — ``uplift``, ``uplift_lo80``, ``uplift_hi80``, ``n`` —
     when at least :data:`POOLED_MINIMUM` past campaigns measured it; None otherwise (one query)."""
-    kind = _kind(mechanic, rate)
+    kind = campaign_kind(mechanic, rate)
     for pooled in promotion_memory(organization.id)["pooled"]:
         if (pooled.get("mechanic"), pooled.get("depth_band")) == kind and (pooled.get("n") or 0) >= POOLED_MINIMUM:
             return pooled
     return None
 
 
-def _kind(mechanic: str, rate: float | None) -> tuple[str, str | None]:
+def campaign_kind(mechanic: str, rate: float | None) -> tuple[str, str | None]:
     """A campaign's mechanic and depth band as the promotion memory pools them (the depth of a
     percentage off only, as ``kpis.forecast_history`` gives it to the refit)."""
     depth = rate if mechanic == Mechanic.PERCENT_OFF else None
@@ -209,16 +197,12 @@ def pooled_dip(organization: Organization, mechanic: str, rate: float | None) ->
     """What past finished campaigns of this kind gave back in the days after them (their dip,
     docs/forecasting.md § 3), pooled as Σ orders given back ÷ Σ incremental orders: ``share``
     and ``n``, when at least :data:`POOLED_MINIMUM` of them were measured with extra orders;
-    ``days`` after; None otherwise (two queries at most)."""
-    measured = {entry["id"]: entry for entry in promotion_memory(organization.id)["campaigns"]
-                if entry.get("id") is not None and entry.get("projected") is None
-                and entry.get("dip_share") is not None and entry.get("baseline_orders") is not None}
-    if len(measured) < POOLED_MINIMUM:
-        return None
-    kind = _kind(mechanic, rate)
-    past = Campaign.objects.filter(organization=organization, pk__in=list(measured)).values_list(
-        "pk", "mechanic", "discount_rate")
-    same = [measured[pk] for pk, m, r in past if _kind(m, None if r is None else float(r)) == kind]
+    ``days`` after; None otherwise. One query: the refit stores each entry's ``mechanic`` and
+    ``depth_band`` beside it (an entry stored before it did counts as no kind until the next refit)."""
+    kind = campaign_kind(mechanic, rate)
+    same = [entry for entry in promotion_memory(organization.id)["campaigns"]
+            if entry.get("projected") is None and entry.get("dip_share") is not None
+            and entry.get("baseline_orders") is not None and (entry.get("mechanic"), entry.get("depth_band")) == kind]
     extra = np.array([float(e["orders"]) - float(e["baseline_orders"]) for e in same])
     dips = np.array([float(e["dip_share"]) for e in same])
     gained = extra > 0

@@ -21,6 +21,7 @@ from campaigns.forms import (
     StatusForm,
 )
 from campaigns.history import history_rows
+from campaigns.in_flight import live_projection
 from campaigns.models import Campaign, Channel, Mechanic, Product, PromotionSettings, Scenario
 from campaigns.sources import delivery_cost
 from plannerist.tenancy import Access, can_comment, can_edit_campaigns, can_edit_costs, org_view
@@ -145,6 +146,9 @@ def _campaign_page(request: HttpRequest, access: Access, campaign: Campaign) -> 
         context.update(_result(access, selectors.economics_of(campaign), campaign))
         context.update(_approval(access, campaign))
         context["scenarios"] = campaign.scenarios.all()
+        live = live_projection(campaign, today=access.organization.today())
+        if live is not None:
+            context.update(live=live, live_chart=charts.in_flight(live.pace.days))
     elif form.is_bound or not campaign.pk:
         if form.is_valid():
             context.update(_form_result(access, form, None, campaign if campaign.pk else None))

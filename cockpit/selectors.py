@@ -57,6 +57,7 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
         "load": load,
         "load_chart": charts.load(weeks, load),
         "signals": kpis.open_signals(org.id, limit=DASHBOARD_SIGNALS),
+        "paces": kpis.stored_paces(org.id),
         "signals_total": kpis.signal_count(org.id),
         "state": kpis.recompute_state(org.id),
     }

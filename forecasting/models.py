@@ -69,3 +69,24 @@ class RefitState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} refit {'pending' if self.pending else 'idle'}"
+
+
+class CounterfactualDay(models.Model):
+    """A finished or live campaign's day as the last refit saw it without the campaign: the
+    orders the shop would have had (docs/forecasting.md § 3's counterfactual). Days up to the
+    refit's history are the promotion memory's model (fitted without any campaign day); days
+    from the refit's first forecast day are the stored forecast's baseline. ``campaign_id`` is
+    the campaign's id (no key: campaigns sit a floor above); a refit replaces them all."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="counterfactual_days")
+    campaign_id = models.PositiveBigIntegerField(_("campaign"))
+    date = models.DateField(_("date"))
+    orders = models.FloatField(_("orders"))
+
+    class Meta:
+        ordering = ["campaign_id", "date"]
+        constraints = [models.UniqueConstraint("organization", "campaign_id", "date",
+                                               name="one_counterfactual_day_per_campaign")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} campaign {self.campaign_id} {self.date}"

@@ -2,8 +2,9 @@
 
 :func:`forecast_refit` takes values (the history and the campaigns come from
 :mod:`forecasting.sources`, passed by the task), fits outside any transaction, then replaces
-the stored forecast in one. :func:`refit_request` queues one refit after commit, debounced
-like the KPI recompute (``kpis.services.recompute_request``).
+the stored forecast in one, and then sends ``plannerist.changes.inputs_changed`` (kpis queues
+its recompute on it: refit, then recompute). :func:`refit_request` queues one refit after
+commit, debounced like the KPI recompute (``kpis.services.recompute_request``).
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from forecasting.engine import (
     supported_countries,
 )
 from forecasting.engine.promotions import DIP_DAYS, MIN_BASELINE_DAYS
-from forecasting.models import HORIZON_DAYS, Forecast, ForecastDay, RefitState
+from forecasting.models import HORIZON_DAYS, CounterfactualDay, Forecast, ForecastDay, RefitState
 from forecasting.sources import CampaignWindow
 from plannerist.bulk import insert_rows
+from plannerist.changes import inputs_changed_send
 from plannerist.models import Organization
 from plannerist.publish import publish
 
@@ -48,6 +50,8 @@ class Fit:
     backtest: dict
     notes: list[dict]
     promotions: dict
+    # (campaign id, day, orders): each measured campaign's counterfactual day by day
+    counterfactual: tuple[tuple[int, dt.date, float], ...] = ()
 
 
 def history_series(history: pd.DataFrame, *, before: dt.date) -> pd.Series:
@@ -93,22 +97,37 @@ def fit(
     backtest = {**contract, "folds": result.backtest.folds if result.backtest else 0,
                 "horizon": result.backtest.horizon if result.backtest else 0}
     notes += [{"code": note.code, "values": dict(note.values)} for note in result.notes]
+    memory, counterfactual = promotion_memory(series, campaigns, country=country, forecast=result.days)
     return Fit(
         days=result.days, method=result.method, history_days=result.history_days,
         first_history_day=series.index[0].date(), last_history_day=series.index[-1].date(),
-        backtest=backtest, notes=notes, promotions=promotion_memory(series, campaigns, country=country),
+        backtest=backtest, notes=notes, promotions=memory, counterfactual=counterfactual,
     )
 
 
-def promotion_memory(series: pd.Series, campaigns: Sequence[CampaignWindow], *, country: str) -> dict:
-    """§ 3 for the campaigns measurable on ``series``, each with its id; empty when too short."""
+def promotion_memory(
+    series: pd.Series, campaigns: Sequence[CampaignWindow], *, country: str, forecast: pd.DataFrame | None = None
+) -> tuple[dict, tuple[tuple[int, dt.date, float], ...]]:
+    """§ 3 for the campaigns measurable on ``series``, each entry with its ``id``, ``mechanic``
+    and ``depth_band`` (what the pooling grouped it by: the page reads a kind's dip from the
+    entries alone); empty when too short. And each measured campaign's counterfactual day by
+    day: the memory's model up to the history's end, then ``forecast``'s baseline (the stored
+    forecast, fitted without the campaigns' days) on the days it holds."""
     measurable = [c for c in campaigns if c.start >= series.index[0].date()]
     if len(series) < MIN_BASELINE_DAYS or not measurable:
-        return {"campaigns": [], "pooled": []}
-    memory = promotion_history(series, engine_campaigns(measurable, series), country=country, dip_days=DIP_DAYS).as_dict()
-    for window, row in zip(measurable, memory["campaigns"], strict=True):
-        row["id"] = window.id
-    return memory
+        return {"campaigns": [], "pooled": []}, ()
+    history = promotion_history(series, engine_campaigns(measurable, series), country=country, dip_days=DIP_DAYS)
+    memory = history.as_dict()
+    rows: list[tuple[int, dt.date, float]] = []
+    for window, row, measured in zip(measurable, memory["campaigns"], history.campaigns, strict=True):
+        row.update(id=window.id, mechanic=measured.campaign.mechanic, depth_band=measured.campaign.depth_band)
+        if window.id is None or measured.counterfactual is None:
+            continue
+        daily = measured.counterfactual
+        if forecast is not None and not forecast.empty:
+            daily = forecast["orders"].reindex(daily.index).fillna(daily)
+        rows.extend((window.id, day.date(), float(value)) for day, value in daily.items())
+    return memory, tuple(rows)
 
 
 def forecast_refit(
@@ -133,6 +152,11 @@ def forecast_store(*, organization: Organization, result: Fit | None, today: dt.
     state, _ = RefitState.objects.get_or_create(organization=organization)
     RefitState.objects.select_for_update().filter(pk=state.pk).first()
     ForecastDay.objects.filter(organization=organization).delete()
+    CounterfactualDay.objects.filter(organization=organization).delete()
+    # The baselines, the capacity outlook and the live campaigns' paces rest on the forecast:
+    # whoever derives figures from it (kpis' recompute) queues its work after this commit, so a
+    # recompute that ran before this refit (after the same import) is done again on it.
+    inputs_changed_send(sender="forecasting", organization=organization)
     if result is None:
         Forecast.objects.filter(organization=organization).delete()
         return None
@@ -150,6 +174,10 @@ def forecast_store(*, organization: Organization, result: Fit | None, today: dt.
         ForecastDay, ["organization_id", "date", "orders", "orders_lo80", "orders_hi80"],
         zip([organization.id] * len(days), days.index.date, *(days[c].astype(float).tolist() for c in
             ("orders", "orders_lo80", "orders_hi80")), strict=True),
+    )
+    insert_rows(
+        CounterfactualDay, ["organization_id", "campaign_id", "date", "orders"],
+        ((organization.id, *row) for row in result.counterfactual),
     )
     return forecast
 

@@ -44,7 +44,8 @@ CODES = {"Fête des mères −15 %": "MAMAN15", "Rentrée : diffuseurs −10 %":
          "Black Friday : 2 pour 1": "BF2POUR1", "Noël −20 %": "NOEL20",
          "Black Friday de l'an dernier : 2 pour 1": "BF2POUR1-AN1", "Noël de l'an dernier −20 %": "NOEL20-AN1",
          "Fête des mères de l'an dernier −15 %": "MAMAN15-AN1", "Rentrée de l'an dernier : diffuseurs −10 %": "RENTREE10-AN1"}
-REALISED = 0.8  # share of the planned uplift the finished campaigns really got
+REALISED = 0.8  # share of the planned uplift the finished campaigns really got (and the live ones so far)
+RAN = (Campaign.Status.FINISHED, Campaign.Status.LIVE)  # whose days (before today) the history holds
 DIP_SHARE = 0.3  # share of a campaign's extra orders given back over the DIP_DAYS after it
 DIP_DAYS = 14
 
@@ -119,7 +120,7 @@ def _orders_csv(organization: Organization, today: dt.date, shop: str) -> bytes:
     prices = {p[0]: float(p[1]) for p in products}
     weights = np.array([float(p[2]) for p in products])
     weights = weights / weights.sum()
-    campaigns = list(Campaign.objects.filter(organization=organization, status=Campaign.Status.FINISHED))
+    campaigns = list(Campaign.objects.filter(organization=organization, status__in=RAN))
     last_week_start = today - dt.timedelta(days=today.weekday() + 7)
     customers = 0
     lines = [";".join(c.name for c in TEMPLATE_COLUMNS)]
@@ -166,7 +167,7 @@ def _typed_figures(organization: Organization, today: dt.date, shop: str) -> Non
     _per_day, _basket, spend, hours = SHOPS[shop]
     rng = np.random.default_rng(zlib.crc32(organization.slug.encode()) + 1)
     totals = {a.date: a for a in DailyActual.objects.filter(organization=organization, campaign=None, channel=None)}
-    campaigns = list(Campaign.objects.filter(organization=organization, status=Campaign.Status.FINISHED))
+    campaigns = list(Campaign.objects.filter(organization=organization, status__in=RAN))
     changed = []
     for day in _days(today, shop):
         actual = totals.get(day) or DailyActual(organization=organization, date=day)

@@ -343,6 +343,25 @@ class Signal(models.Model):
         return f"{self.organization} {self.rule} {self.subject}"
 
 
+class CampaignPace(models.Model):
+    """A live campaign's pace as the last recompute read it: its days so far against the stored
+    counterfactual and its projected end (``kpis.rules.CampaignPace`` as a dict: days, uplift
+    with its interval, the plan's, projected orders, revenue and margin after the cost to
+    deliver, None where unknown). The dashboard reads these rows; the recompute replaces them."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="campaign_paces")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="paces")
+    figures = models.JSONField(_("figures"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["organization", "campaign"]
+        constraints = [models.UniqueConstraint("organization", "campaign", name="one_pace_per_campaign")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} pace of {self.campaign_id}"
+
+
 class ImportedLine(models.Model):
     """What an imported order sold, per product: what margins rest on.
 

@@ -46,6 +46,36 @@ class CampaignWindow:
 
 
 @dataclasses.dataclass(frozen=True)
+class CampaignPace:
+    """A live campaign's days so far against its counterfactual and its projected end
+    (``campaigns.in_flight.live_projection``): uplifts are of the shop's orders; the margins are
+    the projected incremental margin after the cost to deliver, with its 80 % interval (None:
+    unknown, and no verdict rests on a guess); ``enough``: at least ``min_days`` days with actuals."""
+
+    id: int
+    name: str
+    days_elapsed: int
+    days_total: int
+    min_days: int
+    enough: bool
+    uplift: float | None
+    uplift_lo80: float | None
+    uplift_hi80: float | None
+    planned_uplift: float
+    margin: float | None
+    margin_lo80: float | None
+    margin_hi80: float | None
+    # What the dashboard shows beside the rule's inputs (the projected end; None: unknown).
+    orders: float | None = None
+    orders_lo80: float | None = None
+    orders_hi80: float | None = None
+    baseline_total: float | None = None
+    revenue: float | None = None
+    cost_to_deliver: float | None = None
+    unknown: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class StockOut:
     sku: str
     date: dt.date
@@ -64,6 +94,7 @@ class Finding:
 RULES: tuple[str, ...] = (
     "margin_negative", "campaign_margin_negative", "margin_falling", "utilisation_over",
     "cac_over_target", "roas_amplify", "return_spike", "stockout_before_campaign_end",
+    "campaign_pace_stop", "campaign_pace_amplify",
 )  # fmt: skip
 
 
@@ -81,6 +112,7 @@ def evaluate(
     resources: Sequence[ResourceOutlook] = (),
     campaigns: Sequence[CampaignWindow] = (),
     stockouts: Sequence[StockOut] = (),
+    paces: Sequence[CampaignPace] = (),
 ) -> list[Finding]:
     """Every rule's findings. ``weekly`` holds ``scope, scope_id, period_start, kpi, value``
     for ISO weeks (``scope_id`` of a campaign is its id as a string)."""
@@ -94,6 +126,7 @@ def evaluate(
     findings += _roas(org, week, targets, resources, thresholds)
     findings += _returns(org, week, thresholds)
     findings += _stockouts(campaigns, stockouts, today)
+    findings += _paces(paces, resources, thresholds)
     return findings
 
 
@@ -229,4 +262,30 @@ def _stockouts(
                  "products": [{"sku": out.sku, "stockout_date": out.date.isoformat()} for out in outs]},
                 campaign_id=campaign.id,
             ))  # fmt: skip
+    return findings
+
+
+def _paces(paces: Sequence[CampaignPace], resources: Sequence[ResourceOutlook], t: Thresholds) -> list[Finding]:
+    """A live campaign's pace, once it has ``min_days`` days with actuals and a known margin:
+    stop when the projected incremental margin after the cost to deliver lies below 0 over its
+    whole 80 % interval; amplify when it lies above 0 over its whole interval, the uplift so far
+    beats the plan's and every resource has headroom (its busiest day below
+    ``headroom_utilisation``; unknown capacity is no headroom)."""
+    peaks = [r.peak_utilisation for r in resources if not np.isnan(r.peak_utilisation)]
+    headroom = bool(peaks) and max(peaks) < t.headroom_utilisation
+    findings = []
+    for pace in paces:
+        if not pace.enough or pace.margin is None or pace.margin_lo80 is None or pace.margin_hi80 is None:
+            continue
+        evidence = {
+            "days": pace.days_elapsed, "days_total": pace.days_total, "min_days": pace.min_days,
+            "uplift": pace.uplift, "uplift_lo80": pace.uplift_lo80, "uplift_hi80": pace.uplift_hi80,
+            "planned_uplift": pace.planned_uplift, "margin": pace.margin, "margin_lo80": pace.margin_lo80,
+            "margin_hi80": pace.margin_hi80,
+        }
+        if pace.margin_hi80 < 0:
+            findings.append(Finding("campaign_pace_stop", "stop", "shared", pace.name, evidence, campaign_id=pace.id))
+        elif pace.margin_lo80 > 0 and pace.uplift is not None and pace.uplift > pace.planned_uplift and headroom:
+            findings.append(Finding("campaign_pace_amplify", "amplify", "marketing", pace.name,
+                                    {**evidence, "peak_utilisation": max(peaks)}, campaign_id=pace.id))
     return findings

@@ -4,7 +4,7 @@ reads the catalogue, the cost profile and the baseline, and calls :func:`evaluat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,29 @@ class CampaignEconomics:
         return float(np.ptp(self.risk.incremental_margin)) > 0.0
 
 
+def scoped_orders(order: OrderInputs, *, catalogue: pd.DataFrame, in_scope: np.ndarray, whole_catalogue: bool) -> ScopedOrders:
+    """The average order in and out of the promotion's scope (the whole order when it covers
+    the catalogue; nothing in scope when no product in it sells)."""
+    if whole_catalogue:
+        return ScopedOrders(in_scope=order, out_of_scope=None, in_scope_share=1.0)
+    if catalogue["weight"].to_numpy()[in_scope].sum() > 0:
+        return scoped_inputs(catalogue.assign(in_scope=in_scope), order)
+    return ScopedOrders(in_scope=order, out_of_scope=order, in_scope_share=0.0)
+
+
+def evaluate_at_pace(
+    scoped: ScopedOrders, inputs: CampaignInputs, baseline_orders: float, shop_uplifts: np.ndarray
+) -> Evaluation:
+    """The campaign's totals if the shop's orders over its period end ``shop_uplifts`` above
+    the counterfactual ``baseline_orders`` (vectorised over the uplifts). The shop's uplift is
+    carried by the orders in scope alone (those out of scope assumed unchanged): their uplift is
+    the shop's divided by the in-scope share; with nothing in scope the campaign only costs."""
+    share = scoped.in_scope_share
+    uplifts = np.asarray(shop_uplifts, dtype="float64")
+    in_scope = uplifts / share if share > 0 else np.zeros_like(uplifts)
+    return evaluate_scoped(scoped, baseline_orders, replace(inputs, uplift=in_scope))
+
+
 def evaluate_plan(
     order: OrderInputs,
     inputs: CampaignInputs,
@@ -57,12 +80,7 @@ def evaluate_plan(
     """Evaluate one plan: ``order`` is the catalogue's average order on the channel,
     ``in_scope`` the catalogue rows the promotion covers (all of them when ``whole_catalogue``)."""
     orders = baseline.orders
-    if whole_catalogue:
-        scoped = ScopedOrders(in_scope=order, out_of_scope=None, in_scope_share=1.0)
-    elif catalogue["weight"].to_numpy()[in_scope].sum() > 0:
-        scoped = scoped_inputs(catalogue.assign(in_scope=in_scope), order)
-    else:  # nothing in scope sells: the campaign changes no order, it only costs
-        scoped = ScopedOrders(in_scope=order, out_of_scope=order, in_scope_share=0.0)
+    scoped = scoped_orders(order, catalogue=catalogue, in_scope=in_scope, whole_catalogue=whole_catalogue)
     evaluation = evaluate_scoped(scoped, orders, inputs)
     share, in_scope_order = scoped.in_scope_share, scoped.in_scope
     in_scope_orders = orders * share

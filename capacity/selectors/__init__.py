@@ -27,7 +27,6 @@ from capacity.selectors.demand import (
 from capacity.selectors.derived import erlang_bands, throttle_rows
 from capacity.selectors.loading import (
     PLANNED_STATUSES,
-    baseline_from_actuals,
     campaigns_in,
     capacity_plan_of,
     resources_of,
@@ -68,7 +67,6 @@ __all__ = [
     "ResourceReport",
     "StockRow",
     "ThrottleRow",
-    "baseline_from_actuals",
     "campaign_capacity_cost",
     "campaigns_in",
     "capacity_plan_of",

@@ -12,13 +12,12 @@ import numpy as np
 import pandas as pd
 from django.db.models import Prefetch
 
-from campaigns.engine.baseline import weekday_averages
 from campaigns.models import Campaign, Product
 from campaigns.sources import daily_orders
 from capacity import engine
 from capacity.contract import public_holidays
 from capacity.models import CapacityPlan, Resource, StaffMember, StockItem
-from forecasting.selectors import forecast_days
+from forecasting.selectors import baseline_days
 from plannerist.models import Organization
 
 PLANNED_STATUSES = (Campaign.Status.PLANNED, Campaign.Status.APPROVED, Campaign.Status.LIVE)
@@ -74,42 +73,21 @@ def _weekday_profile(plan: CapacityPlan) -> list[float]:
     return [float(v) for v in profile]
 
 
-def baseline_from_actuals(
-    organization: Organization, dates: np.ndarray, weeks: int, today: dt.date
-) -> np.ndarray | None:
-    """Each day's weekday average of the orders of the ``weeks`` weeks before the period
-    (or before today, when the period starts later); None without any actual."""
-    first = dates[0].astype(dt.date)
-    history_end = min(first - dt.timedelta(days=1), today)
-    history_start = history_end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
-    history = daily_orders(organization, history_start, history_end)
-    if history.empty:
-        return None
-    return weekday_averages(history)[engine.weekday_index(dates)]
-
-
 def baseline_from_history(
     organization: Organization, dates: np.ndarray, weeks: int, today: dt.date
 ) -> tuple[np.ndarray | None, np.ndarray | None, str]:
-    """Each day's orders from the stored forecast (docs/forecasting.md § 2); the days it does
-    not hold (before any refit, beyond its horizon) at the weekday average of the ``weeks``
-    weeks before. Returns the expected baseline, the busy case's (the forecast's P90 on its
-    days; None without a forecast day) and what they rest on: "forecast" (every day),
-    "forecast_partial", "actuals" (no forecast day). The baselines are None without any actual."""
-    average = baseline_from_actuals(organization, dates, weeks, today)
+    """Each day's orders from forecasting's one baseline helper
+    (:func:`forecasting.selectors.baseline_days`: the stored forecast's days, the weekday
+    average of the ``weeks`` weeks before where it holds none). Returns the expected baseline,
+    the busy case's (the forecast's P90 on its days; None without a forecast day) and what they
+    rest on: "forecast", "forecast_partial", "actuals". The baselines are None when neither
+    the forecast nor the actuals hold anything."""
     first, last = dates[0].astype(dt.date), dates[-1].astype(dt.date)
-    stored = forecast_days(organization.id, start=first, end=last)
-    if stored.empty:
-        return average, None, "actuals"
-    wanted = pd.DatetimeIndex(dates.astype("datetime64[ns]"))
-    orders = stored["orders"].reindex(wanted).to_numpy()
-    high = stored["orders_hi80"].reindex(wanted).to_numpy()
-    covered = ~np.isnan(orders)
-    if covered.all():
-        return orders, high, "forecast"
-    if average is None:
+    found = baseline_days(organization.id, first, last, today=today, weeks=weeks,
+                          history=lambda start, end: daily_orders(organization, start, end))
+    if found.orders is None:
         return None, None, "actuals"
-    return np.where(covered, orders, average), np.where(covered, high, average), "forecast_partial"
+    return found.orders, None if found.source == "actuals" else found.busy, found.source
 
 
 def _staff_columns(

@@ -80,6 +80,9 @@ class CampaignMemory:
     projected: Projection | None
 
     last_day: pd.Timestamp = pd.Timestamp.max  # of the history measured on
+    # The counterfactual of every day of its period (the days after the history predicted by
+    # the same model); None when too little history to measure by.
+    counterfactual: pd.Series | None = None
 
     @property
     def finished(self) -> bool:
@@ -216,10 +219,24 @@ def promotion_history(
             dip_share = _dip_share(campaign, days, dip_days, campaigns, actual, fit, observed - counterfactual)
         if counterfactual is None:
             dip_share = None
-        memories.append(CampaignMemory(campaign, observed, counterfactual, uplift, lo, hi, dip_share, projected, last))
+        daily = None if counterfactual is None else _period_counterfactual(campaign.period, expected, model, training)
+        memories.append(CampaignMemory(campaign, observed, counterfactual, uplift, lo, hi, dip_share, projected, last,
+                                       daily))
     pooled = pool([m for m in memories if m.finished])
     memories = [_prior_projection(m, pooled) for m in memories]
     return PromotionHistory(tuple(memories), tuple(pooled))
+
+
+def _period_counterfactual(period: Period, expected: pd.Series, model, training: Training) -> pd.Series:
+    """The counterfactual of each day of ``period``: the history's fitted days, and beyond its
+    last day the same model's prediction (0 on closed days)."""
+    days = pd.date_range(period.start, period.end, freq="D")
+    values = expected.reindex(days)
+    later = values.isna().to_numpy()
+    if later.any():
+        ahead = days[later]
+        values[later] = np.where(training.closed_mask(ahead), 0.0, model.predict(ahead))
+    return values.astype("float64")
 
 
 def _dip_share(campaign, days, dip_days, campaigns, actual, fit, incremental) -> float:

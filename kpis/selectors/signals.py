@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kpis import rules
-from kpis.models import KpiTarget, Signal, SignalThresholds, by_severity
+from kpis.models import CampaignPace, KpiTarget, Signal, SignalThresholds, by_severity
 from plannerist.models import Organization
 
 
@@ -79,9 +79,12 @@ def forecast_rows(look) -> pd.DataFrame:
     return rows.assign(scope="forecast", period="week")[["scope", "scope_id", "period", "period_start", "kpi", "value"]]
 
 
-def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt.date, look) -> list[rules.Finding]:
-    """The rules over ``kpis`` (the engine's long form, as just computed) and the capacity
-    engine's outlook (None when the organisation describes no resource or stock item)."""
+def signal_findings(
+    organization: Organization, kpis: pd.DataFrame, *, today: dt.date, look, paces: list[rules.CampaignPace] | None = None
+) -> list[rules.Finding]:
+    """The rules over ``kpis`` (the engine's long form, as just computed), the capacity
+    engine's outlook (None when the organisation describes no resource or stock item) and the
+    live campaigns' ``paces`` (read here when not given: :func:`campaign_paces`)."""
     from campaigns.selectors import in_scope_mask
     from capacity.selectors import campaigns_in, scope_product_ids
 
@@ -117,7 +120,29 @@ def signal_findings(organization: Organization, kpis: pd.DataFrame, *, today: dt
     return rules.evaluate(
         weekly, today=today, targets=targets_of(organization.id), thresholds=rule_thresholds(thresholds),
         resources=resources, campaigns=windows, stockouts=stockouts,
+        paces=campaign_paces(organization, today=today) if paces is None else paces,
     )
+
+
+def campaign_paces(organization: Organization, *, today: dt.date) -> list[rules.CampaignPace]:
+    """Each live campaign's pace against its stored counterfactual, as the rules take it."""
+    from campaigns.in_flight import live_projections
+
+    paces = []
+    for p in live_projections(organization, today=today):
+        after = p.margin_after_delivery
+        paces.append(rules.CampaignPace(
+            id=p.campaign.pk, name=p.campaign.name, days_elapsed=p.pace.days_elapsed, days_total=p.pace.days_total,
+            min_days=p.min_days, enough=p.pace.enough, uplift=p.pace.uplift, uplift_lo80=p.pace.uplift_lo80,
+            uplift_hi80=p.pace.uplift_hi80, planned_uplift=p.planned_shop_uplift,
+            margin=None if after is None else after.expected, margin_lo80=None if after is None else after.lo80,
+            margin_hi80=None if after is None else after.hi80,
+            orders=None if p.orders is None else p.orders.expected, orders_lo80=None if p.orders is None else p.orders.lo80,
+            orders_hi80=None if p.orders is None else p.orders.hi80, baseline_total=p.pace.baseline_total,
+            revenue=None if p.revenue is None else p.revenue.expected, cost_to_deliver=p.cost_to_deliver,
+            unknown=p.unknown,
+        ))
+    return paces
 
 
 def open_signals(organization_id: int, *, limit: int | None = None) -> list[Signal]:
@@ -126,6 +151,12 @@ def open_signals(organization_id: int, *, limit: int | None = None) -> list[Sign
     signals = (Signal.objects.filter(organization_id=organization_id).select_related("campaign")
                .order_by(by_severity(), "rule", "subject", "id"))
     return list(signals if limit is None else signals[:limit])
+
+
+def stored_paces(organization_id: int) -> list[CampaignPace]:
+    """The live campaigns' paces the last recompute stored, with their campaign (one query)."""
+    return list(CampaignPace.objects.filter(organization_id=organization_id).select_related("campaign")
+                .order_by("campaign__start", "campaign_id"))
 
 
 def signal_count(organization_id: int) -> int:

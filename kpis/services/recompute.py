@@ -3,6 +3,7 @@ after every change and queued once; a sweep catches up what a lost message left 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kpis import selectors
-from kpis.models import KpiSnapshot, RecomputeState, Signal
+from kpis.models import CampaignPace, KpiSnapshot, RecomputeState, Signal
 from kpis.services.common import in_chunks, time_zone
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization
@@ -55,8 +56,10 @@ def kpis_recompute(*, organization_id: int) -> int:
     gone = [pk for key, (pk, _value) in stored.items() if key not in fresh]
     for chunk in in_chunks(gone):
         KpiSnapshot.objects.filter(pk__in=chunk).delete()
-    findings = selectors.signal_findings(organization, kpis, today=today, look=look)
+    paces = selectors.campaign_paces(organization, today=today)
+    findings = selectors.signal_findings(organization, kpis, today=today, look=look, paces=paces)
     signals_replace(organization=organization, findings=findings, raised_at=started)
+    paces_replace(organization=organization, paces=paces, computed_at=started)
     RecomputeState.objects.filter(pk=state.pk).update(last_computed_at=started, last_error="")
     RecomputeState.objects.filter(pk=state.pk, stale_since__lte=started).update(stale=False, stale_since=None)
     return len(fresh)
@@ -90,6 +93,15 @@ def signals_replace(*, organization: Organization, findings: Sequence, raised_at
             evidence=f.evidence, campaign_id=f.campaign_id, raised_at=raised_at,
         )
         for f in findings
+    )
+
+
+def paces_replace(*, organization: Organization, paces: Sequence, computed_at: dt.datetime) -> None:
+    """The organisation's stored campaign paces become ``paces`` (the last recompute's)."""
+    CampaignPace.objects.filter(organization=organization).delete()
+    CampaignPace.objects.bulk_create(
+        CampaignPace(organization=organization, campaign_id=p.id, figures=dataclasses.asdict(p), computed_at=computed_at)
+        for p in paces
     )
 
 

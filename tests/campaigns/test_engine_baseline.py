@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from campaigns.engine.baseline import weekday_averages
+from forecasting.engine.fallback import weekday_averages
 
 DATA = Path("/work/shared/data")
 UCI_DAILY = DATA / "online_retail_daily_2010-12-01_2011-12-09.csv"

@@ -238,13 +238,18 @@ def _remember(org, entries):
     counterfactual, dip share)."""
     from django.utils import timezone
 
+    from campaigns.selectors import campaign_kind
     from forecasting.models import Forecast
+
+    def kind(c) -> dict:  # as the refit stores it beside each entry
+        mechanic, band = campaign_kind(c.mechanic, float(c.discount_rate))
+        return {"mechanic": mechanic, "depth_band": band}
 
     Forecast.objects.update_or_create(organization=org, defaults={
         "fitted_at": timezone.now(), "fitted_for": org.today(), "method": "holt_winters", "history_days": 400,
         "promotions": {"pooled": [], "campaigns": [
             {"id": c.pk, "name": c.name, "orders": orders, "baseline_orders": base, "uplift": orders / base - 1,
-             "dip_share": dip, "projected": None} for c, orders, base, dip in entries]}})
+             "dip_share": dip, "projected": None, **kind(c)} for c, orders, base, dip in entries]}})
 
 
 def test_the_break_even_sentence_says_what_past_campaigns_of_the_kind_gave_back(org, owner, shop, client_for):
@@ -280,3 +285,21 @@ def test_the_break_even_sentence_says_what_past_campaigns_of_the_kind_gave_back(
     # Nothing given back: no sentence.
     _remember(org, [(twenty_a, 150, 100.0, 0.0), (twenty_b, 300, 200.0, 0.0)])
     assert 'id="dip-sentence"' not in whatif()[1] and "Needs" in whatif()[1]
+
+
+def test_the_pooled_dip_is_read_in_one_query_from_the_kinds_stored_beside_each_entry(
+    org, shop, django_assert_num_queries
+):
+    import datetime as dt
+
+    from campaigns.selectors import pooled_dip
+
+    past = dict(channel=shop, start=dt.date(2025, 11, 1), end=dt.date(2025, 11, 7), status="finished")
+    twenty_a = factories.make_campaign(org, discount_rate=Decimal("0.20"), **past)
+    twenty_b = factories.make_campaign(org, discount_rate=Decimal("0.25"), **past)
+    deep = factories.make_campaign(org, discount_rate=Decimal("0.40"), **past)
+    _remember(org, [(twenty_a, 150, 100.0, 0.2), (twenty_b, 300, 200.0, 0.5), (deep, 300, 100.0, 0.9)])
+    with django_assert_num_queries(1):
+        dip = pooled_dip(org, "percent_off", 0.2)
+    assert dip == {"share": pytest.approx(60 / 150), "n": 2, "days": 14}
+    assert pooled_dip(org, "percent_off", 0.4) is None  # one campaign of that band

@@ -101,6 +101,11 @@ def test_the_promotion_memory_is_stored_per_campaign_and_pooled(org):
     assert [c["id"] for c in memory["campaigns"]] == [7, 8]
     assert {"uplift", "uplift_lo80", "uplift_hi80", "dip_share", "baseline_orders"} <= set(memory["campaigns"][0])
     assert [(p["mechanic"], p["depth_band"], p["n"]) for p in memory["pooled"]] == [("percent_off", "15-30", 2)]
+    # Each entry says the kind it was pooled as: the page reads a kind's dip from the entries alone.
+    assert [(c["mechanic"], c["depth_band"]) for c in memory["campaigns"]] == [("percent_off", "15-30")] * 2
+    # Each measured campaign's counterfactual day by day (both finished: the memory's model).
+    stored = selectors.counterfactual_days(org.id, [7, 8])
+    assert [len(stored[7]), len(stored[8])] == [4, 7] and (stored[7] > 0).all()
 
 
 def test_the_promotion_memory_is_empty_before_any_refit(org):
@@ -262,3 +267,27 @@ def test_an_organisation_in_a_country_the_holidays_package_lacks_is_fitted_on_fr
     org = make_org(country="ZZ")
     forecast = refit(org)
     assert {"code": "country_not_supported", "values": {"country": "ZZ"}} in forecast.notes
+
+
+def test_an_import_recomputes_the_kpis_after_the_refit_not_only_before(
+    org, in_process, django_capture_on_commit_callbacks
+):
+    from kpis.models import RecomputeState
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert kpis_services.orders_import(organization=org, files=[tiny_shop()], format="generic").ok
+    forecast = Forecast.objects.get(organization=org)
+    state = RecomputeState.objects.get(organization=org)
+    # The import queued a recompute and a refit; the refit queued another recompute, which read its forecast.
+    assert state.last_computed_at > forecast.fitted_at and not state.stale and not state.pending
+
+
+def test_a_refit_alone_queues_one_recompute_after_its_commit(org, monkeypatch, django_capture_on_commit_callbacks):
+    from kpis import tasks as kpis_tasks
+
+    queued = []
+    monkeypatch.setattr(kpis_tasks.recompute_kpis, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        refit(org)
+        assert queued == []  # not before commit
+    assert queued == [org.id]

@@ -126,3 +126,48 @@ def test_thresholds_are_the_organisations():
     weekly = weeks({"margin_per_order": [10, 10, 10, 10, 8.5]})
     assert run(weekly) == []
     assert rules_of(run(weekly, thresholds=Thresholds(margin_drop=0.1))) == ["margin_falling"]
+
+
+# ------------------------------------------------------------------ a live campaign's pace
+
+
+def pace(**fields):
+    from kpis.rules import CampaignPace
+
+    values = dict(id=3, name="Noël", days_elapsed=4, days_total=10, min_days=3, enough=True, uplift=0.12,
+                  uplift_lo80=0.05, uplift_hi80=0.19, planned_uplift=0.40, margin=-180.0, margin_lo80=-260.0,
+                  margin_hi80=-90.0)
+    return CampaignPace(**{**values, **fields})
+
+
+ROOMY = [ResourceOutlook("Préparation", 0.6, None, 0)]
+
+
+def test_a_pace_whose_margin_interval_lies_below_zero_says_stop_with_its_evidence():
+    (finding,) = run(pd.DataFrame(columns=["scope", "scope_id", "period_start", "kpi", "value"]), paces=[pace()])
+    assert (finding.rule, finding.action, finding.campaign_id) == ("campaign_pace_stop", "stop", 3)
+    assert finding.evidence["days"] == 4 and finding.evidence["planned_uplift"] == 0.40
+    assert finding.evidence["margin"] == -180.0
+
+
+EMPTY = pd.DataFrame(columns=["scope", "scope_id", "period_start", "kpi", "value"])
+
+
+@pytest.mark.parametrize("fields", [
+    {"enough": False},  # under three days with actuals: no verdict
+    {"margin": None, "margin_lo80": None, "margin_hi80": None},  # cost unknown: no verdict on a guess
+    {"margin_hi80": 20.0},  # the interval holds zero
+])
+def test_no_pace_signal_without_enough_days_a_known_margin_or_a_clear_interval(fields):
+    assert run(EMPTY, paces=[pace(**fields)], resources=ROOMY) == []
+
+
+def test_a_pace_beating_the_plan_with_a_positive_margin_and_headroom_says_amplify():
+    good = pace(uplift=0.55, margin=900.0, margin_lo80=400.0, margin_hi80=1400.0)
+    (finding,) = run(EMPTY, paces=[good], resources=ROOMY)
+    assert (finding.rule, finding.action) == ("campaign_pace_amplify", "amplify")
+    assert finding.evidence["peak_utilisation"] == 0.6
+    assert run(EMPTY, paces=[good], resources=[ResourceOutlook("Préparation", 0.9, None, 0)]) == []  # no headroom
+    assert run(EMPTY, paces=[good]) == []  # capacity unknown: no headroom either
+    assert run(EMPTY, paces=[pace(uplift=0.30, margin=900.0, margin_lo80=400.0, margin_hi80=1400.0)],
+               resources=ROOMY) == []  # earns, but below its plan: keep

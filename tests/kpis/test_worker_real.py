@@ -216,3 +216,17 @@ def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs(org, other_org,
     assert real_worker.queue_length() == 0
     assert not KpiSnapshot.objects.filter(organization=org).exists()
     assert not RecomputeState.objects.filter(organization=org).exists()  # rolled back with it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_an_import_the_worker_recomputes_again_once_the_forecast_is_refitted(org, real_worker):
+    from forecasting.models import Forecast
+
+    seen = real_worker.received()
+    assert services.orders_import(organization=org, files=[tiny_shop()], format="generic").ok
+    # One recompute queued by the import, one by the refit that the import queued too.
+    real_worker.run_new_tasks(seen, count=2)
+    wait_for(real_worker.idle, timeout=TIMEOUT, what="the worker to finish its tasks")
+    forecast = Forecast.objects.get(organization=org)
+    stale, pending, computed_at, error = the_state(org)
+    assert (stale, pending, error) == (False, False, "") and computed_at > forecast.fitted_at
