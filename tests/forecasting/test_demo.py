@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from cockpit import demo
 from forecasting import services, tasks
 from forecasting.models import Forecast, RefitState
 from kpis.models import DailyActual
-from cockpit import demo
 
 pytestmark = pytest.mark.django_db
 
