@@ -46,7 +46,7 @@ class CampaignWindow:
 
 
 @dataclasses.dataclass(frozen=True)
-class CampaignPace:
+class LivePace:
     """A live campaign's days so far against its counterfactual and its projected end
     (``campaigns.in_flight.live_projection``): uplifts are of the shop's orders; the margins are
     the projected incremental margin after the cost to deliver, with its 80 % interval (None:
@@ -112,7 +112,7 @@ def evaluate(
     resources: Sequence[ResourceOutlook] = (),
     campaigns: Sequence[CampaignWindow] = (),
     stockouts: Sequence[StockOut] = (),
-    paces: Sequence[CampaignPace] = (),
+    paces: Sequence[LivePace] = (),
 ) -> list[Finding]:
     """Every rule's findings. ``weekly`` holds ``scope, scope_id, period_start, kpi, value``
     for ISO weeks (``scope_id`` of a campaign is its id as a string)."""
@@ -265,7 +265,7 @@ def _stockouts(
     return findings
 
 
-def _paces(paces: Sequence[CampaignPace], resources: Sequence[ResourceOutlook], t: Thresholds) -> list[Finding]:
+def _paces(paces: Sequence[LivePace], resources: Sequence[ResourceOutlook], t: Thresholds) -> list[Finding]:
     """A live campaign's pace, once it has ``min_days`` days with actuals and a known margin:
     stop when the projected incremental margin after the cost to deliver lies below 0 over its
     whole 80 % interval; amplify when it lies above 0 over its whole interval, the uplift so far

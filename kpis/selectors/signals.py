@@ -80,7 +80,7 @@ def forecast_rows(look) -> pd.DataFrame:
 
 
 def signal_findings(
-    organization: Organization, kpis: pd.DataFrame, *, today: dt.date, look, paces: list[rules.CampaignPace] | None = None
+    organization: Organization, kpis: pd.DataFrame, *, today: dt.date, look, paces: list[rules.LivePace] | None = None
 ) -> list[rules.Finding]:
     """The rules over ``kpis`` (the engine's long form, as just computed), the capacity
     engine's outlook (None when the organisation describes no resource or stock item) and the
@@ -124,14 +124,14 @@ def signal_findings(
     )
 
 
-def campaign_paces(organization: Organization, *, today: dt.date) -> list[rules.CampaignPace]:
+def campaign_paces(organization: Organization, *, today: dt.date) -> list[rules.LivePace]:
     """Each live campaign's pace against its stored counterfactual, as the rules take it."""
     from campaigns.in_flight import live_projections
 
     paces = []
     for p in live_projections(organization, today=today):
         after = p.margin_after_delivery
-        paces.append(rules.CampaignPace(
+        paces.append(rules.LivePace(
             id=p.campaign.pk, name=p.campaign.name, days_elapsed=p.pace.days_elapsed, days_total=p.pace.days_total,
             min_days=p.min_days, enough=p.pace.enough, uplift=p.pace.uplift, uplift_lo80=p.pace.uplift_lo80,
             uplift_hi80=p.pace.uplift_hi80, planned_uplift=p.planned_shop_uplift,
