@@ -43,7 +43,8 @@ def _page(request: HttpRequest, access: Access, key: str, template: str, context
           status: int = 200, state: FirstRunState | None = None) -> HttpResponse:
     state = state or first_run_state(access.organization)
     return render(request, template, {
-        "state": state, "step": state.step(key), "next_step": state.after(key), "can_edit": can_edit, **context,
+        "state": state, "step": state.step(key), "next_step": state.after(key), "can_edit": can_edit,
+        "can_skip_guide": access.can(can_manage_members), **context,
     }, status=status)
 
 
@@ -57,12 +58,14 @@ def _next(access: Access, key: str) -> HttpResponse:
 def first_run(request: HttpRequest, access: Access) -> HttpResponse:
     """The guide's overview: the five steps, what each fills, which are done."""
     state = first_run_state(access.organization)
-    return render(request, "cockpit/first_run/overview.html", {"state": state})
+    return render(request, "cockpit/first_run/overview.html",
+                  {"state": state, "can_skip_guide": access.can(can_manage_members)})
 
 
 @org_view(methods=("POST",))
 def first_run_skip(request: HttpRequest, access: Access) -> HttpResponse:
-    """Skip the guide (``resume=1``: take it up again)."""
+    """Skip the guide (``resume=1``: take it up again): for those who set the business up."""
+    access.require(can_manage_members)
     resume = request.POST.get("resume") == "1"
     services.first_run_skip(organization=access.organization, skipped=not resume)
     if resume:

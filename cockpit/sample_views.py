@@ -30,9 +30,9 @@ def sample_add(request: HttpRequest) -> HttpResponse:
 @org_view(methods=("POST",))
 def sample_remove(request: HttpRequest, access: Access) -> HttpResponse:
     """Remove the sample business (404 for a real organisation: nothing here removes one)."""
+    access.require(can_delete_organization)
     if not SampleBusiness.objects.filter(organization=access.organization).exists():
         raise Http404
-    access.require(can_delete_organization)
     services.sample_remove(organization=access.organization)
     messages.success(request, _("The sample business and all its data were removed."))
     return redirect("home")

@@ -13,7 +13,7 @@ from cockpit.forms import PortfolioForm
 from kpis.engine import KPI_DEFINITIONS, KPI_PAIRS
 from kpis.forms import PeriodForm, kpi_label
 from plannerist import selectors as plannerist_selectors
-from plannerist.tenancy import Access, org_view
+from plannerist.tenancy import Access, can_manage_members, org_view
 
 
 @login_required
@@ -48,4 +48,5 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
     if request.htmx:
         return render(request, "cockpit/dashboard.html#pairs", context)
     context["first_run"] = first_run_state(access.organization)  # the guide's checklist until done
+    context["can_skip_guide"] = access.can(can_manage_members)
     return render(request, "cockpit/dashboard.html", context)

@@ -38,7 +38,8 @@ BLOCKING_IMPACTS = ("serious", "critical")
 
 
 def campaign_detail_path(org: str) -> str:
-    """The approved Christmas campaign (percent off: the what-if shows its discount field)."""
+    """The first approved (not yet started) percent-off campaign of the demo, whichever it is on
+    today's date (the what-if shows its discount field)."""
     from campaigns.models import Campaign
 
     campaign = Campaign.objects.filter(organization__slug=org, mechanic="percent_off",

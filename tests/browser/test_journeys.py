@@ -169,7 +169,8 @@ def test_keyboard_only_what_if_with_visible_focus(page: Page):
         path=str(SCREENSHOTS / f"what-if-keyboard-focus.{lang}.png"))
     margin = page.locator("#result #margin-per-order")
     before = margin.inner_text()
-    expect(page.locator("#id_discount_rate")).to_have_value("20")
+    # The demo's next approved percent-off campaign depends on today's date: read its discount.
+    assert float(page.locator("#id_discount_rate").input_value()) < 35
 
     with page.expect_response(whatif_with(discount_rate="35")) as answer:
         page.keyboard.press("ControlOrMeta+a")

@@ -155,7 +155,7 @@ def test_the_dashboard_costs_the_same_queries_with_1_and_50_campaigns(org, owner
     for k in range(49):
         make_campaign(org, start=today + dt.timedelta(days=k % 20), end=today + dt.timedelta(days=k % 20 + 4))
     assert count_queries(client, f"/o/{org.slug}/") == one
-    assert one <= 14
+    assert one <= 15  # 15 since the live campaigns' pace rows (issue 14, in flight) are read
 
 
 # ---------------------------------------------------------------- portfolio

@@ -76,6 +76,7 @@ def fill_every_table(org: Organization) -> None:
     from capacity.models import CapacityPlan
     from cockpit.models import FirstRun, SampleBusiness
     from kpis.models import (
+        CampaignPace,
         DailyActual,
         ImportBatch,
         ImportedLine,
@@ -119,6 +120,8 @@ def fill_every_table(org: Organization) -> None:
     Signal.objects.create(organization=org, rule="margin_drop", action="adjust", side="marketing",
                           subject=f"{campaign.name}: margin per order fell", evidence={"campaign": campaign.name},
                           campaign=campaign, raised_at=timezone.now())
+    CampaignPace.objects.create(organization=org, campaign=campaign, figures={"days": 1, "uplift": 0.2},
+                                computed_at=timezone.now())
     _fill_forecast(org, campaign)
     FirstRun.objects.get_or_create(organization=org, defaults={"business_confirmed_at": timezone.now()})
     SampleBusiness.objects.get_or_create(organization=org, defaults={"added_by": owner})
@@ -127,7 +130,7 @@ def fill_every_table(org: Organization) -> None:
 
 
 def _fill_forecast(org: Organization, campaign) -> None:
-    from forecasting.models import Forecast, ForecastDay, RefitState
+    from forecasting.models import CounterfactualDay, Forecast, ForecastDay, RefitState
 
     today = timezone.localdate()
     Forecast.objects.create(
@@ -136,6 +139,7 @@ def _fill_forecast(org: Organization, campaign) -> None:
         promotions={"campaigns": [{"id": campaign.id, "name": campaign.name, "uplift": 0.3}], "pooled": []},
     )
     ForecastDay.objects.create(organization=org, date=today, orders=12.0, orders_lo80=8.0, orders_hi80=16.0)
+    CounterfactualDay.objects.create(organization=org, campaign_id=campaign.id, date=today, orders=10.0)
     RefitState.objects.get_or_create(organization=org)
 
 
