@@ -4,7 +4,8 @@
 //
 // A swap that brings back a chart already drawn (same id: the what-if on every keystroke)
 // keeps the drawn chart and gives it the new figure with Plotly.react, which redraws only
-// what changed, instead of a full Plotly.newPlot on a fresh div.
+// what changed, instead of a full Plotly.newPlot on a fresh div; a chart whose figure did not
+// change (most keystrokes move one or two of them) is kept as drawn, with no redraw at all.
 (function () {
   var drawn = {};  // id -> the chart div drawn in the content being swapped out
 
@@ -18,9 +19,11 @@
       var previous = div.id && drawn[div.id];
       if (previous && window.Plotly) {
         delete drawn[div.id];
+        var unchanged = previous.getAttribute("data-figure") === div.getAttribute("data-figure");
         previous.setAttribute("data-figure", div.getAttribute("data-figure"));
         previous.setAttribute("style", div.getAttribute("style") || "");
         div.replaceWith(previous);
+        if (unchanged) { return; }
         previous.setAttribute("data-drawing", "");
         Promise.resolve(Plotly.react(previous, figure.data || [], figure.layout || {}, config))
           .finally(function () { previous.removeAttribute("data-drawing"); });
