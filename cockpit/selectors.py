@@ -7,13 +7,14 @@ import datetime as dt
 from django.db.models import Count, Max
 
 from campaigns.models import Campaign
+from cockpit.engine import attention
 from kpis import charts, pages
 from kpis import selectors as kpis
 from kpis.engine import KPI_PAIRS, period_start_of
 from kpis.forms import PERIODS
-from kpis.models import RecomputeState, Signal
+from kpis.models import PeakOutlook, RecomputeState, Signal
 from kpis.rules import last_complete_week
-from plannerist.models import User
+from plannerist.models import Membership, User
 from plannerist.selectors import memberships_of
 from plannerist.tenancy import Access
 from reviews.models import ReviewDecision, WeeklyReview
@@ -63,10 +64,12 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
     }
 
 
-def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = "", sort: str = "name") -> list[dict]:
+def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = "", sort: str = "name") -> dict:
     """Every organisation of the user with a traffic light per KPI pair (last complete ISO
     week against its targets), open signals, the last review and what is due, each by its
-    own today at ``now``. A constant number of queries whatever the number of organisations."""
+    own today at ``now`` (``rows``); and what needs attention across them, the most pressing
+    first (``attention``, :mod:`cockpit.engine.attention`). A constant number of queries
+    whatever the number of organisations."""
     memberships = [m for m in memberships_of(user) if query.casefold() in m.organization.name.casefold()]
     ids = [m.organization_id for m in memberships]
     today_of = {m.organization_id: m.organization.today(now) for m in memberships}
@@ -78,10 +81,13 @@ def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = ""
     for org_id, start, kpi, value in kpis.pair_snapshots(ids, period="week", starts=starts):
         values.setdefault((org_id, kpi), {})[start] = value
     targets = kpis.targets_of_many(ids)
-    signals = dict(Signal.objects.filter(organization_id__in=ids).values("organization_id").annotate(n=Count("id"))
-                   .values_list("organization_id", "n"))
+    signals: dict[int, list[Signal]] = {org_id: [] for org_id in ids}
+    for signal in kpis.open_signals_of_many(ids):
+        signals[signal.organization_id].append(signal)
     states = {s.organization_id: s for s in RecomputeState.objects.filter(organization_id__in=ids)}
     reviews = review_overview(today_of)
+    attention = needs_attention(memberships, today_of=today_of, spans=spans, signals=signals)
+    flagged = {item.organization.id for item in attention}
     rows = []
     for m in memberships:
         org_id = m.organization_id
@@ -96,19 +102,57 @@ def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = ""
             )
             lights.append({"sides": sides, "status": pages.pair_status(sides)})
         rows.append({
-            "membership": m, "organization": m.organization, "lights": lights, "signals": signals.get(org_id, 0),
+            "membership": m, "organization": m.organization, "lights": lights, "signals": len(signals[org_id]),
             "state": states.get(org_id), "red": sum(light["status"] == "bad" for light in lights),
+            "attention": org_id in flagged,
             **reviews.get(org_id, {"last_review": None, "due": 0, "overdue": 0}),
         })
     if status == "attention":
-        rows = [r for r in rows if r["red"] or r["signals"] or r["overdue"]]
+        rows = [r for r in rows if r["red"] or r["signals"] or r["overdue"] or r["attention"]]
     keys = {
         "name": lambda r: r["organization"].name.casefold(),
         "signals": lambda r: (-r["signals"], -r["red"], r["organization"].name.casefold()),
         "review": lambda r: (r["last_review"] is not None, r["last_review"] or dt.datetime.min.replace(tzinfo=dt.UTC)),
         "due": lambda r: (-r["overdue"], -r["due"], r["organization"].name.casefold()),
     }
-    return sorted(rows, key=keys.get(sort, keys["name"]))
+    return {"rows": sorted(rows, key=keys.get(sort, keys["name"])), "attention": attention, "clients": len(memberships)}
+
+
+def needs_attention(
+    memberships: list[Membership], *, today_of: dict[int, dt.date], spans: dict[int, tuple[dt.date, dt.date]],
+    signals: dict[int, list[Signal]],
+) -> list[attention.Item]:
+    """What needs attention across ``memberships``' organisations, from what the portfolio
+    already read (their open signals, their actuals' spans) and three queries more: the
+    reviews of the week due, the campaigns starting soon and the stored peak days."""
+    ids = list(today_of)
+    if not ids:
+        return []
+    due_weeks = {org_id: attention.review_due(today)[0] for org_id, today in today_of.items()}
+    reviews = {(r.organization_id, r.week_start): r for r in WeeklyReview.objects.filter(
+        organization_id__in=ids, week_start__in=set(due_weeks.values())).only(
+        "id", "organization_id", "week_start", "reviewed_at")}
+    first, last = min(today_of.values()), max(today_of.values())
+    campaigns: dict[int, list[attention.CampaignFact]] = {}
+    for c in Campaign.objects.filter(
+        organization_id__in=ids, status__in=attention.UNAPPROVED_STATUSES, start__gte=first,
+        start__lte=last + dt.timedelta(days=attention.APPROVAL_WITHIN_DAYS),
+    ).only("id", "organization_id", "name", "status", "start"):
+        campaigns.setdefault(c.organization_id, []).append(attention.CampaignFact(c.name, c.status, c.start, ref=c))
+    peaks = {p.organization_id: attention.PeakFact(p.day, p.resource, p.utilisation, p.overloaded_days)
+             for p in PeakOutlook.objects.filter(organization_id__in=ids)}
+    clients = []
+    for m in memberships:
+        org, org_id = m.organization, m.organization_id
+        review = reviews.get((org_id, due_weeks[org_id]))
+        clients.append(attention.ClientFacts(
+            organization=org, name=org.name, today=today_of[org_id], since=org.today(org.created_at),
+            signals=[attention.SignalFact(s.action, s.rule, s.subject, ref=s) for s in signals[org_id]],
+            review_reviewed=review is not None and review.is_reviewed, review_ref=review,
+            last_actual=spans[org_id][1] if org_id in spans else None,
+            campaigns=campaigns.get(org_id, ()), peak=peaks.get(org_id),
+        ))
+    return attention.needs_attention(clients)
 
 
 def review_overview(today_of: dict[int, dt.date]) -> dict[int, dict]:

@@ -8,25 +8,32 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cockpit import selectors
+from cockpit.engine.attention import APPROVAL_WITHIN_DAYS, STALE_AFTER_DAYS
 from cockpit.first_run import first_run_state
 from cockpit.forms import PortfolioForm
 from kpis.engine import KPI_DEFINITIONS, KPI_PAIRS
+from kpis.engine.peaks import PEAK_WEEKS
 from kpis.forms import PeriodForm, kpi_label
 from plannerist import selectors as plannerist_selectors
 from plannerist.tenancy import Access, can_manage_members, org_view
 
+# What "needs attention" looks at, said when nothing does.
+ATTENTION_CHECKS = {"stale_days": STALE_AFTER_DAYS, "approval_days": APPROVAL_WITHIN_DAYS, "peak_weeks": PEAK_WEEKS}
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The portfolio: every organisation of the user, what needs attention first."""
+    """The portfolio: what needs attention across the user's organisations, the most pressing
+    first, then every organisation with its lights."""
     form = PortfolioForm(request.GET)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-    rows = selectors.portfolio(
+    portfolio = selectors.portfolio(
         request.user, now=timezone.now(), query=form.cleaned_data["q"],
         status=form.cleaned_data["status"], sort=form.cleaned_data["sort"] or "name",
     )
-    context = {"rows": rows, "form": form, "pairs": _pair_titles(), "invitations": plannerist_selectors.invitations_for(request.user)}
+    context = {**portfolio, "form": form, "pairs": _pair_titles(), "checks": ATTENTION_CHECKS,
+               "invitations": plannerist_selectors.invitations_for(request.user)}
     if request.htmx:
         return render(request, "cockpit/home.html#portfolio", context)
     return render(request, "cockpit/home.html", context)

@@ -362,6 +362,25 @@ class CampaignPace(models.Model):
         return f"{self.organization} pace of {self.campaign_id}"
 
 
+class PeakOutlook(models.Model):
+    """The busiest working day of the weeks ahead against capacity, as the last recompute's
+    capacity outlook found it (``kpis.engine.peaks.PeakDay``): the portfolio reads this row
+    for all of a consultant's clients in one query instead of planning capacity in the
+    request. ``day`` is None when no resource works on any day up to ``until``; the row is
+    removed when the organisation describes neither a resource nor a stock item."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="peak_outlook")
+    until = models.DateField(_("looked at up to"))
+    day = models.DateField(_("busiest day"), null=True, blank=True)
+    resource = models.CharField(_("resource"), max_length=120, blank=True)
+    utilisation = models.FloatField(_("load to capacity"), null=True, blank=True)
+    overloaded_days = models.PositiveIntegerField(_("days over capacity"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    def __str__(self) -> str:
+        return f"{self.organization} peak {self.day}"
+
+
 class ImportedLine(models.Model):
     """What an imported order sold, per product: what margins rest on.
 

@@ -4,6 +4,7 @@ capacity outlook, the campaigns) and the open signals they raised."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -151,6 +152,12 @@ def open_signals(organization_id: int, *, limit: int | None = None) -> list[Sign
     signals = (Signal.objects.filter(organization_id=organization_id).select_related("campaign")
                .order_by(by_severity(), "rule", "subject", "id"))
     return list(signals if limit is None else signals[:limit])
+
+
+def open_signals_of_many(organization_ids: Sequence[int]) -> list[Signal]:
+    """:func:`open_signals` of many organisations (one query), each one's most pressing first."""
+    return list(Signal.objects.filter(organization_id__in=organization_ids)
+                .order_by("organization_id", by_severity(), "rule", "subject", "id"))
 
 
 def stored_paces(organization_id: int) -> list[CampaignPace]:

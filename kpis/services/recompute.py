@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from kpis import selectors
-from kpis.models import CampaignPace, KpiSnapshot, RecomputeState, Signal
+from kpis.engine.peaks import PEAK_WEEKS, peak_day
+from kpis.models import CampaignPace, KpiSnapshot, PeakOutlook, RecomputeState, Signal
 from kpis.services.common import in_chunks, time_zone
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization
@@ -60,6 +61,7 @@ def kpis_recompute(*, organization_id: int) -> int:
     findings = selectors.signal_findings(organization, kpis, today=today, look=look, paces=paces)
     signals_replace(organization=organization, findings=findings, raised_at=started)
     paces_replace(organization=organization, paces=paces, computed_at=started)
+    peak_outlook_replace(organization=organization, look=look, today=today, computed_at=started)
     RecomputeState.objects.filter(pk=state.pk).update(last_computed_at=started, last_error="")
     RecomputeState.objects.filter(pk=state.pk, stale_since__lte=started).update(stale=False, stale_since=None)
     return len(fresh)
@@ -103,6 +105,23 @@ def paces_replace(*, organization: Organization, paces: Sequence, computed_at: d
         CampaignPace(organization=organization, campaign_id=p.id, figures=dataclasses.asdict(p), computed_at=computed_at)
         for p in paces
     )
+
+
+def peak_outlook_replace(*, organization: Organization, look, today: dt.date, computed_at: dt.datetime) -> None:
+    """The organisation's stored busiest day of the next :data:`PEAK_WEEKS` becomes the one of
+    ``look``, the capacity outlook the recompute just read, which itself looks as far as the
+    organisation's ``SignalThresholds.horizon_weeks`` (8 by default); None, and the row goes,
+    when nothing is described."""
+    if look is None:
+        PeakOutlook.objects.filter(organization=organization).delete()
+        return
+    plan = look.plan
+    until = min(today + dt.timedelta(weeks=PEAK_WEEKS, days=-1), look.period.end)
+    peak = peak_day(plan.dates, plan.resources, plan.working, plan.utilization, until=until)
+    PeakOutlook.objects.update_or_create(organization=organization, defaults={
+        "until": peak.until, "day": peak.day, "resource": peak.resource[:120], "utilisation": peak.utilisation,
+        "overloaded_days": peak.overloaded_days, "computed_at": computed_at,
+    })
 
 
 def recompute_request(*, organization: Organization) -> bool:

@@ -83,6 +83,7 @@ def fill_every_table(org: Organization) -> None:
         ImportedOrder,
         KpiSnapshot,
         KpiTarget,
+        PeakOutlook,
         RecomputeState,
         Signal,
         SignalThresholds,
@@ -122,6 +123,9 @@ def fill_every_table(org: Organization) -> None:
                           campaign=campaign, raised_at=timezone.now())
     CampaignPace.objects.create(organization=org, campaign=campaign, figures={"days": 1, "uplift": 0.2},
                                 computed_at=timezone.now())
+    PeakOutlook.objects.update_or_create(organization=org, defaults={
+        "until": dt.date(2027, 1, 31), "day": dt.date(2026, 12, 21), "resource": "Packing", "utilisation": 1.4,
+        "overloaded_days": 3, "computed_at": timezone.now()})
     _fill_forecast(org, campaign)
     FirstRun.objects.get_or_create(organization=org, defaults={"business_confirmed_at": timezone.now()})
     SampleBusiness.objects.get_or_create(organization=org, defaults={"added_by": owner})

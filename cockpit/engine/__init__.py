@@ -1,0 +1,1 @@
+"""The cockpit's pure rules (no Django, no clock: "today" is passed in)."""
