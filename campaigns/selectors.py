@@ -19,7 +19,9 @@ from campaigns.engine.economics import (  # the selectors' results, named here f
     Baseline,
     CampaignEconomics,
     best_row,
+    depth_share,
     evaluate_plan,
+    scoped_orders,
     summary_row,
 )
 from campaigns.models import (
@@ -175,31 +177,45 @@ def baseline_for(
 POOLED_MINIMUM = 2  # past campaigns of a kind before their pooled uplift pre-fills a new one
 
 
-def pooled_uplift(organization: Organization, mechanic: str, rate: float | None) -> dict | None:
+def pooled_uplift(organization: Organization, mechanic: str, depth: float | None) -> dict | None:
     """The stored promotion memory's pooled uplift of this kind of campaign (its mechanic and
     depth band, docs/forecasting.md § 3) — ``uplift``, ``uplift_lo80``, ``uplift_hi80``, ``n`` —
     when at least :data:`POOLED_MINIMUM` past campaigns measured it; None otherwise (one query)."""
-    kind = campaign_kind(mechanic, rate)
+    kind = campaign_kind(mechanic, depth)
     for pooled in promotion_memory(organization.id)["pooled"]:
         if (pooled.get("mechanic"), pooled.get("depth_band")) == kind and (pooled.get("n") or 0) >= POOLED_MINIMUM:
             return pooled
     return None
 
 
-def campaign_kind(mechanic: str, rate: float | None) -> tuple[str, str | None]:
-    """A campaign's mechanic and depth band as the promotion memory pools them (the depth of a
-    percentage off only, as ``kpis.forecast_history`` gives it to the refit)."""
-    depth = rate if mechanic == Mechanic.PERCENT_OFF else None
+def campaign_kind(mechanic: str, depth: float | None) -> tuple[str, str | None]:
+    """A campaign's mechanic and depth band as the promotion memory pools them; ``depth`` is the
+    share of the price taken off (:func:`depth_of`, as ``kpis.forecast_history`` gives it to
+    the refit): a percentage off's rate, an amount off over the in-scope average price."""
+    depth = depth if mechanic in (Mechanic.PERCENT_OFF, Mechanic.AMOUNT_OFF) else None
     return mechanic, PastCampaign(name="", period=None, mechanic=mechanic, depth=depth).depth_band
 
 
-def pooled_dip(organization: Organization, mechanic: str, rate: float | None) -> dict | None:
+def depth_of(plan: PromotionPlan, organization: Organization, catalogue: pd.DataFrame,
+             product_ids: Iterable[int] = ()) -> float | None:
+    """The share of the price ``plan`` takes off, as the economics count it
+    (:attr:`CampaignEconomics.depth_share`): an amount off over the average unit price
+    (incl. VAT) of the products in its scope; None without a priced product in scope."""
+    if plan.mechanic not in (Mechanic.PERCENT_OFF, Mechanic.AMOUNT_OFF):
+        return None
+    order = order_inputs(organization, CostProfile(), catalogue)
+    scoped = scoped_orders(order, catalogue=catalogue, in_scope=in_scope_mask(plan, catalogue, product_ids),
+                           whole_catalogue=plan.scope == Scope.CATALOGUE)
+    return depth_share(mechanic_of(plan), float(scoped.in_scope.unit_price))
+
+
+def pooled_dip(organization: Organization, mechanic: str, depth: float | None) -> dict | None:
     """What past finished campaigns of this kind gave back in the days after them (their dip,
     docs/forecasting.md § 3), pooled as Σ orders given back ÷ Σ incremental orders: ``share``
     and ``n``, when at least :data:`POOLED_MINIMUM` of them were measured with extra orders;
     ``days`` after; None otherwise. One query: the refit stores each entry's ``mechanic`` and
     ``depth_band`` beside it (an entry stored before it did counts as no kind until the next refit)."""
-    kind = campaign_kind(mechanic, rate)
+    kind = campaign_kind(mechanic, depth)
     same = [entry for entry in promotion_memory(organization.id)["campaigns"]
             if entry.get("projected") is None and entry.get("dip_share") is not None
             and entry.get("baseline_orders") is not None and (entry.get("mechanic"), entry.get("depth_band")) == kind]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns import charts, law, selectors, services
 from campaigns.engine.economics import margin_net_of_dip
@@ -38,6 +39,9 @@ def _capacity_cost(plan, replaces: Campaign | None, catalogue=None):
     if isinstance(plan, Campaign) and plan.start and plan.end:
         return delivery_cost(plan, replaces=replaces, catalogue=catalogue)
     return None
+
+
+NEW_CAMPAIGN_UPLIFT = Decimal("0.3")  # a new campaign's uplift when no past campaign of its kind measured one
 
 
 def _law(access: Access, plan, replaces: Campaign | None) -> law.PromotionLaw | None:
@@ -73,18 +77,17 @@ def _result(access: Access, economics: selectors.CampaignEconomics, plan, replac
         "risk": economics.risk,
         "plan": plan,
         "break_even": None if ev.break_even_uplift != ev.break_even_uplift else float(ev.break_even_uplift),
-        **_dip(access, ev, plan),
+        **_dip(access, ev, plan, economics.depth_share),
         "waterfall": charts.waterfall(ev, currency),
         "uplift_chart": charts.curve(economics.uplift_curve, expected=float(plan.uplift), currency=currency),
         "depth_chart": charts.curve(economics.discount_curve, expected=economics.planned_depth, currency=currency),
     }
 
 
-def _dip(access: Access, ev, plan) -> dict:
+def _dip(access: Access, ev, plan, depth: float | None) -> dict:
     """The share of their extra orders that past campaigns of this kind gave back after them,
     and the incremental margin net of it (the break-even sentence says it when > 0)."""
-    rate = None if plan.discount_rate is None else float(plan.discount_rate)
-    dip = selectors.pooled_dip(access.organization, plan.mechanic, rate)
+    dip = selectors.pooled_dip(access.organization, plan.mechanic, depth)
     if dip is None or dip["share"] <= 0:
         return {"dip": None}
     return {"dip": dip, "margin_net_of_dip": margin_net_of_dip(ev, dip["share"])}
@@ -124,7 +127,7 @@ def _campaign_page(request: HttpRequest, access: Access, campaign: Campaign) -> 
         access.require(can_edit_campaigns)
     initial, prefill = None, None
     if not campaign.pk:
-        initial = {"uplift": Decimal("0.3"), "discount_rate": Decimal("0.2")}
+        initial = {"uplift": NEW_CAMPAIGN_UPLIFT, "discount_rate": Decimal("0.2")}
         prefill = selectors.pooled_uplift(access.organization, Mechanic.PERCENT_OFF, float(initial["discount_rate"]))
         if prefill is not None:  # the uplift of past campaigns of this kind, and its interval
             initial.update({field: Decimal(str(round(float(prefill[key]), 4))) for field, key in (
@@ -142,6 +145,9 @@ def _campaign_page(request: HttpRequest, access: Access, campaign: Campaign) -> 
     context = {"form": form, "campaign": campaign, "can_edit": access.can(can_edit_campaigns),
                "uplift_prefill": None if prefill is None or form.is_bound else prefill["n"],
                "no_channel": not campaign.pk and not access.scoped(Channel).exists()}
+    if not campaign.pk and not form.is_bound:  # what the uplift fields were pre-filled from
+        context["memory"] = uplift_memory(prefill, Mechanic.PERCENT_OFF,
+                                          selectors.campaign_kind(Mechanic.PERCENT_OFF, float(initial["discount_rate"]))[1])
     if campaign.pk and not form.is_bound:
         context.update(_result(access, selectors.economics_of(campaign), campaign))
         context.update(_approval(access, campaign))
@@ -163,7 +169,32 @@ def whatif(request: HttpRequest, access: Access) -> HttpResponse:
     context = {"form": form}
     if form.is_valid():
         context.update(_form_result(access, form, None))
+        context["memory"] = _uplift_memory(access, form.instance, context["economics"].depth_share)
     return render(request, "campaigns/campaign_detail.html#result", context, status=400 if form.errors else 200)
+
+
+def _uplift_memory(access: Access, plan: Campaign, depth: float | None) -> dict:
+    """What a new campaign's uplift fields hold for the kind typed (its mechanic and depth
+    band): the pooled uplift and interval of past campaigns of that kind and how many, else the
+    default guess. The page's script (static/js/app.js) moves the uplift fields the person has
+    not typed in to these values, so the pre-fill follows the mechanic and the depth."""
+    return uplift_memory(selectors.pooled_uplift(access.organization, plan.mechanic, depth),
+                         plan.mechanic, selectors.campaign_kind(plan.mechanic, depth)[1])
+
+
+DEPTH_BANDS = {"<15": gettext_lazy("under 15 %"), "15-30": gettext_lazy("15 to 30 %"), ">30": gettext_lazy("over 30 %")}
+
+
+def uplift_memory(pooled: dict | None, mechanic: str, band: str | None) -> dict:
+    """The uplift fields' values for a kind from its pooled memory (None: the default guess,
+    no interval), as the form shows them (percent), with the kind's name."""
+    field = CampaignForm.base_fields["uplift"]
+    kind = str(Mechanic(mechanic).label) + (f" ({DEPTH_BANDS[band]})" if band in DEPTH_BANDS else "")
+    if pooled is None:
+        return {"n": 0, "kind": kind, "uplift": field.prepare_value(NEW_CAMPAIGN_UPLIFT), "low": "", "high": ""}
+    return {"n": pooled["n"], "kind": kind,
+            **{name: field.prepare_value(Decimal(str(round(float(pooled[key]), 4))))
+               for name, key in (("uplift", "uplift"), ("low", "uplift_lo80"), ("high", "uplift_hi80"))}}
 
 
 @org_view(methods=("POST",), writes=False, campaign=Campaign)

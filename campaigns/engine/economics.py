@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from campaigns.engine.campaign import CampaignInputs, Evaluation
-from campaigns.engine.orders import OrderInputs, json_number
+from campaigns.engine.orders import Mechanic, OrderInputs, json_number
 from campaigns.engine.risk import Curve, Risk, discount_curve, monte_carlo, uplift_curve
 from campaigns.engine.scope import ScopedOrders, evaluate_scoped, scoped_inputs
 
@@ -37,6 +37,10 @@ class CampaignEconomics:
     in_scope_share: float
     products_in_scope: int
     planned_depth: float  # the plan's value of the discount curve's parameter
+    # The share of the price the plan takes off, as the promotion memory bands it
+    # (docs/forecasting.md § 3): a percentage off's rate, an amount off over the in-scope
+    # average unit price (None when no product in scope has a price); None for other mechanics.
+    depth_share: float | None = None
 
     @property
     def uncertain(self) -> bool:
@@ -99,7 +103,19 @@ def evaluate_plan(
         products_in_scope=int(in_scope.sum()),
         planned_depth=float(getattr(inputs.mechanic, mechanic.depth_parameter))
         if inputs.mechanic.type == mechanic.type else 0.0,
+        depth_share=depth_share(inputs.mechanic, float(in_scope_order.unit_price)),
     )
+
+
+def depth_share(mechanic: Mechanic, unit_price: float) -> float | None:
+    """The share of the price ``mechanic`` takes off at ``unit_price`` (incl. VAT, as the amount
+    off is typed): a percentage off's rate; an amount off over the price, at most 1 (None
+    without a price); None for the mechanics the memory pools without a depth."""
+    if mechanic.type == "percent_off":
+        return float(mechanic.rate)
+    if mechanic.type == "amount_off":
+        return min(float(mechanic.amount) / unit_price, 1.0) if unit_price > 0 else None
+    return None
 
 
 def summary_row(name: str, economics: CampaignEconomics, **extra) -> dict:

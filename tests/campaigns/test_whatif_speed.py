@@ -190,4 +190,6 @@ def test_one_past_campaign_of_a_kind_prefills_nothing(org, owner, client_for):
     response = client_for(owner).get(f"/o/{org.slug}/campaigns/new/")
     assert response.context["form"].initial["uplift"] == Decimal("0.3")
     assert response.context["form"].initial.get("uplift_low") != Decimal("0.18")
-    assert 'id="uplift-prefill"' not in response.content.decode()
+    html = response.content.decode()
+    assert re.search(r'<p class="muted" id="uplift-prefill"[^>]*></p>', html), "no pre-fill sentence"
+    assert 'data-n="0"' in re.search(r'<p id="uplift-memory"[^>]*>', html)[0]
