@@ -10,10 +10,10 @@ from campaigns.models import Campaign
 from cockpit.engine import attention
 from kpis import charts, pages
 from kpis import selectors as kpis
-from kpis.engine import KPI_PAIRS, period_start_of
+from kpis.engine import KPI_PAIRS, period_start_of, periods
+from kpis.engine.rules import last_complete_week
 from kpis.forms import PERIODS
 from kpis.models import PeakOutlook, RecomputeState, Signal
-from kpis.rules import last_complete_week
 from plannerist.models import Membership, User
 from plannerist.selectors import memberships_of
 from plannerist.tenancy import Access
@@ -33,7 +33,7 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
     current = period_start_of(today, period)
     table = kpis.kpi_table(org.id, period=period, count=PAIR_PERIODS + 1)
     span = kpis.actuals_span(org.id)
-    done, _ = pages.complete_periods(table, current, period=period, span=span)
+    done, _ = periods.complete_periods(table, current, period=period, span=span)
     targets = kpis.targets_of(org.id)
     pairs = []
     for k, (a, b) in enumerate(KPI_PAIRS):
@@ -48,7 +48,7 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
         "period": period,
         "period_choices": PERIODS,
         "period_label": done.index[-1] if len(done) else None,
-        "partial": pages.partial_period(table, current, period=period, span=span),
+        "partial": periods.partial_period(table, current, period=period, span=span),
         "missing_count": kpis.missing_product_count(org.id),
         "pairs": pairs,
         "calendar": pages.calendar_rows(campaigns, start, end),
@@ -75,7 +75,7 @@ def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = ""
     today_of = {m.organization_id: m.organization.today(now) for m in memberships}
     spans = kpis.actuals_spans(ids)
     # Each organisation's last week its data covers whole: a week holding a day is no week.
-    week_of = {org_id: pages.last_whole_week(last_complete_week(today_of[org_id]), spans.get(org_id)) for org_id in ids}
+    week_of = {org_id: periods.last_whole_week(last_complete_week(today_of[org_id]), spans.get(org_id)) for org_id in ids}
     starts = sorted({start for week in week_of.values() for start in (week - dt.timedelta(weeks=1), week)})
     values: dict[tuple[int, str], dict[dt.date, float | None]] = {}
     for org_id, start, kpi, value in kpis.pair_snapshots(ids, period="week", starts=starts):

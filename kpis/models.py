@@ -345,7 +345,7 @@ class Signal(models.Model):
 
 class CampaignPace(models.Model):
     """A live campaign's pace as the last recompute read it: its days so far against the stored
-    counterfactual and its projected end (``kpis.rules.LivePace`` as a dict: days, uplift
+    counterfactual and its projected end (``kpis.engine.rules.LivePace`` as a dict: days, uplift
     with its interval, the plan's, projected orders, revenue and margin after the cost to
     deliver, None where unknown). The dashboard reads these rows; the recompute replaces them."""
 

@@ -14,6 +14,7 @@ from campaigns.models import Campaign
 from campaigns.selectors import economics_of
 from forecasting.selectors import measured_campaign
 from kpis import charts, engine, pages, selectors, services
+from kpis.engine import periods
 from kpis.forms import (
     DiscountCodeForm,
     ImportForm,
@@ -41,11 +42,11 @@ def kpi_list(request: HttpRequest, access: Access) -> HttpResponse:
     table = selectors.kpi_table(org.id, period=period, count=PERIODS_SHOWN + 1)
     targets = selectors.targets_of(org.id)
     span = selectors.actuals_span(org.id)
-    done, _current = pages.complete_periods(table, current_start, period=period, span=span)
+    done, _current = periods.complete_periods(table, current_start, period=period, span=span)
     return render(request, "kpis/kpi_list.html", {
         "period": period,
         "rows": pages.kpi_rows(table, targets, current_start=current_start, period=period, span=span),
-        "partial": pages.partial_period(table, current_start, period=period, span=span),
+        "partial": periods.partial_period(table, current_start, period=period, span=span),
         "missing_count": selectors.missing_product_count(org.id),
         "starts": list(done.index),
         "current_start": current_start,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from kpis.rules import last_complete_week
+from kpis.engine.rules import last_complete_week
 from plannerist.models import Organization, User
 from plannerist.tasks import TRANSIENT_ERRORS
 from reviews.models import ReviewDecision, WeeklyReview

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kpis.rules import last_complete_week
+from kpis.engine.rules import last_complete_week
 from plannerist.tenancy import Access, can_write_reviews, org_view
 from reviews import exports, selectors, services
 from reviews.forms import DecisionDoneForm, DecisionForm, ExportForm, NotesForm, WeekForm

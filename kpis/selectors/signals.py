@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from kpis import rules
+from kpis.engine import rules
 from kpis.models import CampaignPace, KpiTarget, Signal, SignalThresholds, by_severity
 from plannerist.models import Organization
 
@@ -51,15 +51,15 @@ FORECAST_KPIS = ("forecast_utilisation", "forecast_peak_utilisation", "forecast_
                  "forecast_capacity_hours", "forecast_extra_cost")
 
 
-def forecast_rows(look) -> pd.DataFrame:
+def forecast_rows(outlook) -> pd.DataFrame:
     """The outlook per ISO week, in the snapshots' long form under the scope ``forecast``:
     ``forecast_orders`` for the whole shop (``scope_id`` ""), and per resource (``scope_id``
     its name) the hours due, the hours planned, their ratio, the busiest working day's ratio
     (``forecast_peak_utilisation``, what the overload signal speaks of) and the extra-hours
     cost."""
-    if look is None:
+    if outlook is None:
         return pd.DataFrame(columns=["scope", "scope_id", "period", "period_start", "kpi", "value"])
-    plan = look.plan
+    plan = outlook.plan
     weeks = pd.Series(pd.to_datetime(plan.dates)).dt.to_period("W-SUN").dt.start_time.dt.date.to_numpy()
     frames = [pd.DataFrame({"scope_id": "", "period_start": weeks, "kpi": "forecast_orders", "value": plan.orders})]
     for r, name in enumerate(plan.resources):
@@ -81,7 +81,7 @@ def forecast_rows(look) -> pd.DataFrame:
 
 
 def signal_findings(
-    organization: Organization, kpis: pd.DataFrame, *, today: dt.date, look, paces: list[rules.LivePace] | None = None
+    organization: Organization, kpis: pd.DataFrame, *, today: dt.date, outlook, paces: list[rules.LivePace] | None = None
 ) -> list[rules.Finding]:
     """The rules over ``kpis`` (the engine's long form, as just computed), the capacity
     engine's outlook (None when the organisation describes no resource or stock item) and the
@@ -91,7 +91,7 @@ def signal_findings(
 
     thresholds = thresholds_of(organization)
     resources = []
-    plan = look.plan if look is not None else None
+    plan = outlook.plan if outlook is not None else None
     summary = plan.summary() if plan is not None else None
     for r, name in enumerate(plan.resources if plan is not None else ()):
         over = np.flatnonzero(plan.working[:, r] & (plan.utilization[:, r] > 1.0))
@@ -102,7 +102,7 @@ def signal_findings(
             overloaded_days=int(over.size),
         ))
     lookback = dt.timedelta(weeks=int(thresholds.lookback_weeks))
-    horizon_end = look.period.end if look is not None else today + dt.timedelta(weeks=int(thresholds.horizon_weeks))
+    horizon_end = outlook.period.end if outlook is not None else today + dt.timedelta(weeks=int(thresholds.horizon_weeks))
     campaigns = campaigns_in(organization, today - lookback, horizon_end, include_drafts=False)
     catalogue = pd.DataFrame.from_records(
         list(organization.products.values_list("id", "sku", "category")), columns=["id", "sku", "category"]
@@ -116,7 +116,7 @@ def signal_findings(
         )
         for c in campaigns
     ]
-    stockouts = [rules.StockOut(row.sku, row.stockout_date) for row in (look.stock if look else ()) if row.stockout_date]
+    stockouts = [rules.StockOut(row.sku, row.stockout_date) for row in (outlook.stock if outlook else ()) if row.stockout_date]
     weekly = kpis.loc[kpis["period"] == "week"]
     return rules.evaluate(
         weekly, today=today, targets=targets_of(organization.id), thresholds=rule_thresholds(thresholds),

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from kpis import services
+from kpis.engine.rules import last_complete_week
 from kpis.models import DailyActual, KpiSnapshot, KpiTarget, Signal
-from kpis.rules import last_complete_week
 from plannerist.models import Role
 from tests.capacity.factories import make_resource, make_staff
 from tests.factories import make_campaign, make_member, make_org
@@ -301,7 +301,7 @@ def test_load_rows_pair_each_weeks_average_with_its_peak_day():
 def test_complete_periods_of_an_organisation_without_snapshots_is_empty_not_an_error():
     import pandas as pd
 
-    from kpis.pages import complete_periods
+    from kpis.engine.periods import complete_periods
 
     over, current = complete_periods(pd.DataFrame(index=pd.Index([], dtype=object)), dt.date(2026, 11, 30),
                                      span=(dt.date(2026, 11, 2), dt.date(2026, 11, 29)))

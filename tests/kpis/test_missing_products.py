@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from campaigns.models import Product
 from kpis import selectors, services
+from kpis.engine.rules import last_complete_week
 from kpis.models import DailyActual, ImportBatch, KpiSnapshot, KpiTarget
-from kpis.rules import last_complete_week
 from plannerist.models import Role
 from sales.readers import OrderFile
 from tests.factories import make_member, make_org, make_product

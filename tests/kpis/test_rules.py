@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kpis.rules import (
+from kpis.engine.rules import (
     CampaignWindow,
     ResourceOutlook,
     StockOut,
@@ -132,7 +132,7 @@ def test_thresholds_are_the_organisations():
 
 
 def pace(**fields):
-    from kpis.rules import LivePace
+    from kpis.engine.rules import LivePace
 
     values = dict(id=3, name="Noël", days_elapsed=4, days_total=10, min_days=3, enough=True, uplift=0.12,
                   uplift_lo80=0.05, uplift_hi80=0.19, planned_uplift=0.40, margin=-180.0, margin_lo80=-260.0,

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kpis import services, tasks
+from kpis.engine.rules import last_complete_week
 from kpis.models import (
     DailyActual,
     DiscountCode,
@@ -22,7 +23,6 @@ from kpis.models import (
     RecomputeState,
     Signal,
 )
-from kpis.rules import last_complete_week
 from plannerist.models import Role
 from tests.factories import make_campaign, make_discount_code, make_member
 from tests.kpis.factories import GENERIC_HEADER, TINY_SHOP

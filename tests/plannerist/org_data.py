@@ -42,8 +42,8 @@ def seed_business(org: Organization) -> None:
     from campaigns import demo as campaigns_demo
     from campaigns.models import Campaign
     from capacity import demo as capacity_demo
+    from kpis.engine.rules import last_complete_week
     from kpis.models import DailyActual
-    from kpis.rules import last_complete_week
     from kpis.services import kpis_recompute
     from reviews.services import decision_add, review_draft_get_or_create
 

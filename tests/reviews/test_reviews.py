@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from kpis import services
+from kpis.engine.rules import last_complete_week
 from kpis.models import DailyActual, KpiSnapshot, KpiTarget, Signal
-from kpis.rules import last_complete_week
 from plannerist.models import Role
 from reviews import selectors, tasks
 from reviews import services as review_services
