@@ -18,10 +18,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from capacity.engine import (  # noqa: E402  (after the path set-up above)
-    Absence,
-    Campaign,
+    AbsenceSpan,
+    CampaignDemand,
     OrderProfile,
-    Resource,
+    ResourceCapacity,
     baseline_orders,
     daily_demand,
     period_dates,
@@ -42,7 +42,7 @@ def inputs():
     for i in range(CAMPAIGNS):
         first = start + dt.timedelta(days=int(rng.integers(0, DAYS - 10)))
         campaigns.append(
-            Campaign(
+            CampaignDemand(
                 start=first,
                 end=first + dt.timedelta(days=int(rng.integers(0, 10))),
                 uplift=float(rng.uniform(0.1, 2.0)),
@@ -53,7 +53,7 @@ def inputs():
             )
         )
     resources = [
-        Resource(
+        ResourceCapacity(
             name=f"team {r}",
             minutes_per_order=float(rng.uniform(2, 8)),
             minutes_per_unit=float(rng.uniform(0, 2)),
@@ -73,7 +73,7 @@ def inputs():
         dt.date(2026, 12, 25),
     ]
     absences = [
-        Absence(r, start + dt.timedelta(days=d), start + dt.timedelta(days=d + 6))
+        AbsenceSpan(r, start + dt.timedelta(days=d), start + dt.timedelta(days=d + 6))
         for r in range(RESOURCES)
         for d in (40, 200)
     ]

@@ -189,7 +189,7 @@ def _order_profile(value: Any) -> engine.OrderProfile:
     )
 
 
-def _campaign(value: Any, path: str, period: tuple[dt.date, dt.date]) -> engine.Campaign:
+def _campaign(value: Any, path: str, period: tuple[dt.date, dt.date]) -> engine.CampaignDemand:
     doc = v.keys(
         value,
         path,
@@ -199,7 +199,7 @@ def _campaign(value: Any, path: str, period: tuple[dt.date, dt.date]) -> engine.
     end = _date_in(doc["end"], f"{path}.end", period)
     if end < start:
         raise InputError(f"{path}.end", f"must be on or after {path}.start ({start}), got {end}")
-    return engine.Campaign(
+    return engine.CampaignDemand(
         name=v.string(doc["name"], f"{path}.name"),
         start=start,
         end=end,
@@ -212,7 +212,7 @@ def _campaign(value: Any, path: str, period: tuple[dt.date, dt.date]) -> engine.
     )
 
 
-def _resource(value: Any, path: str) -> tuple[engine.Resource, list[float], bool]:
+def _resource(value: Any, path: str) -> tuple[engine.ResourceCapacity, list[float], bool]:
     doc = v.keys(
         value,
         path,
@@ -233,7 +233,7 @@ def _resource(value: Any, path: str) -> tuple[engine.Resource, list[float], bool
     def minutes(key: str) -> float:
         return v.number(doc[key], f"{path}.{key}", minimum=0)
 
-    resource = engine.Resource(
+    resource = engine.ResourceCapacity(
         name=v.string(doc["name"], f"{path}.name"),
         minutes_per_order=minutes("minutes_per_order"),
         minutes_per_unit=minutes("minutes_per_unit"),
@@ -257,7 +257,7 @@ def _resource(value: Any, path: str) -> tuple[engine.Resource, list[float], bool
     return resource, hours, works
 
 
-def _stock_item(value: Any, path: str, period: tuple[dt.date, dt.date]) -> engine.StockItem:
+def _stock_item(value: Any, path: str, period: tuple[dt.date, dt.date]) -> engine.StockPosition:
     doc = v.keys(value, path, required=("sku", "on_hand", "share_of_units", "incoming"))
     incoming = []
     for i, delivery in enumerate(v.array(doc["incoming"], f"{path}.incoming")):
@@ -269,7 +269,7 @@ def _stock_item(value: Any, path: str, period: tuple[dt.date, dt.date]) -> engin
                 v.number(delivery["units"], f"{where}.units", minimum=0),
             )
         )
-    return engine.StockItem(
+    return engine.StockPosition(
         sku=v.string(doc["sku"], f"{path}.sku"),
         on_hand=v.number(doc["on_hand"], f"{path}.on_hand", minimum=0),
         share_of_units=v.rate(doc["share_of_units"], f"{path}.share_of_units"),

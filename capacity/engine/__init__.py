@@ -17,7 +17,7 @@ work arriving after the period's last working day is ``unfinished``.
 
 from .booked import booked_cost_share
 from .demand import (
-    Campaign,
+    CampaignDemand,
     Demand,
     OrderProfile,
     baseline_orders,
@@ -25,18 +25,18 @@ from .demand import (
     period_dates,
     weekday_index,
 )
-from .hours import Absence, hours_by_resource, weekday_hours
-from .plan import LoadPlan, Resource, minutes_after_automations, plan_capacity, schedule
-from .stock import StockItem, StockLevels, stock_levels
+from .hours import AbsenceSpan, hours_by_resource, weekday_hours
+from .plan import LoadPlan, ResourceCapacity, minutes_after_automations, plan_capacity, schedule
+from .stock import StockLevels, StockPosition, stock_levels
 
 __all__ = [
-    "Absence",
-    "Campaign",
+    "AbsenceSpan",
+    "CampaignDemand",
     "LoadPlan",
     "Demand",
     "OrderProfile",
-    "Resource",
-    "StockItem",
+    "ResourceCapacity",
+    "StockPosition",
     "StockLevels",
     "baseline_orders",
     "booked_cost_share",

@@ -44,7 +44,7 @@ class OrderProfile:
 
 
 @dataclass(frozen=True)
-class Campaign:
+class CampaignDemand:
     """A promotion adding ``uplift × baseline`` orders each day from ``start`` to ``end``.
 
     ``units``, ``return_rate`` and ``support_contacts`` describe the campaign's extra orders;
@@ -92,7 +92,7 @@ def daily_demand(
     dates: Dates,
     base_orders: ArrayLike,
     profile: OrderProfile,
-    campaigns: Sequence[Campaign] = (),
+    campaigns: Sequence[CampaignDemand] = (),
 ) -> Demand:
     """Baseline orders plus each campaign's extra orders on the days it is active.
 
@@ -124,6 +124,6 @@ def daily_demand(
     return Demand(dates, base.copy(), orders, units, returns, contacts, profile)
 
 
-def _override(campaigns: Sequence[Campaign], field: str, fallback: float) -> Floats:
+def _override(campaigns: Sequence[CampaignDemand], field: str, fallback: float) -> Floats:
     values = (getattr(c, field) for c in campaigns)
     return np.array([fallback if v is None else float(v) for v in values], dtype=np.float64)

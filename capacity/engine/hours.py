@@ -18,7 +18,7 @@ from .demand import Dates, Floats, weekday_index
 
 
 @dataclass(frozen=True)
-class Absence:
+class AbsenceSpan:
     """Column ``resource`` (a resource, or a staff member before :func:`hours_by_resource`)
     does not work from ``start`` to ``end`` inclusive."""
 
@@ -33,7 +33,7 @@ def weekday_hours(
     *,
     holidays: Iterable[dt.date] | ArrayLike = (),
     works_public_holidays: bool | ArrayLike = False,
-    absences: Iterable[Absence] = (),
+    absences: Iterable[AbsenceSpan] = (),
 ) -> Floats:
     """Hours per day (rows) and column from each column's Monday..Sunday hours.
 

@@ -20,7 +20,7 @@ Bools = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
-class Resource:
+class ResourceCapacity:
     """A team (preparation, support…) and the minutes each piece of demand costs it.
 
     Each ``minutes_per_*`` is a number or one value per day (an automation that cuts the
@@ -130,7 +130,7 @@ class LoadPlan:
 
 def plan_capacity(
     demand: Demand,
-    resources: Sequence[Resource],
+    resources: Sequence[ResourceCapacity],
     hours: ArrayLike,
     *,
     target_utilization: float,
@@ -182,7 +182,7 @@ def minutes_after_automations(
     dates: Dates, minutes: float, savings: Iterable[tuple[dt.date, float]]
 ) -> Floats:
     """``minutes`` per order less what each automation saves from its start date on, one
-    value per day and never below 0: a :class:`Resource`'s ``minutes_per_order``."""
+    value per day and never below 0: a :class:`ResourceCapacity`'s ``minutes_per_order``."""
     dates = np.asarray(dates, dtype="datetime64[D]")
     per_day = np.full(dates.shape, float(minutes))
     for start, saved in savings:

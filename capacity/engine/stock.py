@@ -13,7 +13,7 @@ from .demand import Dates, Floats
 
 
 @dataclass(frozen=True)
-class StockItem:
+class StockPosition:
     """``share_of_units`` of every unit sold is this SKU; ``incoming`` lists (date, units)
     deliveries, available from their date on (deliveries outside the period are ignored)."""
 
@@ -43,7 +43,7 @@ class StockLevels:
         return self.units.min(axis=0, initial=np.inf)
 
 
-def stock_levels(dates: Dates, units_sold: ArrayLike, items: Sequence[StockItem]) -> StockLevels:
+def stock_levels(dates: Dates, units_sold: ArrayLike, items: Sequence[StockPosition]) -> StockLevels:
     """End-of-day units per SKU: on_hand − Σ units_sold × share + Σ deliveries, to date."""
     dates = np.asarray(dates, dtype="datetime64[D]")
     sold = np.asarray(units_sold, dtype=np.float64)

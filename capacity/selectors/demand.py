@@ -49,13 +49,13 @@ def units_per_campaign_order(campaign: Campaign, units: float) -> float | None:
 
 def engine_campaign(
     campaign: PromotionPlan, setting: CapacitySetting, *, period: tuple[dt.date, dt.date] | None = None
-) -> engine.Campaign:
+) -> engine.CampaignDemand:
     """A campaign, or a scenario run over ``period`` (its campaign's dates), for the engine."""
     def optional(value) -> float | None:
         return None if value is None else float(value)
 
     start, end = period or (campaign.start, campaign.end)
-    return engine.Campaign(
+    return engine.CampaignDemand(
         name=campaign.name,
         start=start,
         end=end,
@@ -67,7 +67,7 @@ def engine_campaign(
 
 
 def setting_demand(
-    setting: CapacitySetting, campaigns: Sequence[Campaign], extra: Sequence[engine.Campaign] = ()
+    setting: CapacitySetting, campaigns: Sequence[Campaign], extra: Sequence[engine.CampaignDemand] = ()
 ) -> engine.Demand:
     """The baseline with ``campaigns`` and the engine campaigns ``extra`` (a scenario)."""
     return engine.daily_demand(
@@ -136,7 +136,7 @@ def setting_stock(
                 setting.dates,
                 sold[:, k],
                 [
-                    engine.StockItem(
+                    engine.StockPosition(
                         sku=item.product.sku,
                         on_hand=float(item.on_hand),
                         share_of_units=1.0,

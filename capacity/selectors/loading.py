@@ -36,7 +36,7 @@ class CapacitySetting:
     busy_base_orders: np.ndarray | None  # the forecast's P90 where it holds the days; None without
     profile: engine.OrderProfile
     resources: list[Resource]
-    engine_resources: list[engine.Resource]
+    engine_resources: list[engine.ResourceCapacity]
     hours: np.ndarray  # (days, resources)
     staff_hours: np.ndarray  # (days, staff)
     staff: list[StaffMember]
@@ -100,11 +100,11 @@ def _staff_columns(
     first, last = dates[0].astype(dt.date), dates[-1].astype(dt.date)
     absences = []
     for column, member in enumerate(staff):
-        absences.extend(engine.Absence(column, a.start, a.end) for a in member.absences.all())
+        absences.extend(engine.AbsenceSpan(column, a.start, a.end) for a in member.absences.all())
         if member.start and member.start > first:
-            absences.append(engine.Absence(column, first, member.start - dt.timedelta(days=1)))
+            absences.append(engine.AbsenceSpan(column, first, member.start - dt.timedelta(days=1)))
         if member.end and member.end < last:
-            absences.append(engine.Absence(column, member.end + dt.timedelta(days=1), last))
+            absences.append(engine.AbsenceSpan(column, member.end + dt.timedelta(days=1), last))
     weekly = [[float(h) for h in member.hours_per_weekday] for member in staff]
     return engine.weekday_hours(
         dates, weekly, holidays=holidays, works_public_holidays=works, absences=absences
@@ -141,7 +141,7 @@ def capacity_setting(
         automations = list(resource.automations.all())
         automation_cost += sum(float(a.setup_cost) for a in automations if start <= a.start <= end)
         engine_resources.append(
-            engine.Resource(
+            engine.ResourceCapacity(
                 name=resource.name,
                 minutes_per_order=engine.minutes_after_automations(
                     dates,

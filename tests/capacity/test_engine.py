@@ -13,11 +13,11 @@ from hypothesis.extra import numpy as hnp
 
 from capacity.contract import public_holidays
 from capacity.engine import (
-    Absence,
-    Campaign,
+    AbsenceSpan,
+    CampaignDemand,
     OrderProfile,
-    Resource,
-    StockItem,
+    ResourceCapacity,
+    StockPosition,
     baseline_orders,
     daily_demand,
     hours_by_resource,
@@ -42,7 +42,7 @@ def flat_plan(start, end, *, weekly=WEEKDAYS_ONLY, holidays=(), absences=(), wor
     hours = weekday_hours(
         dates, [weekly], holidays=holidays, works_public_holidays=works, absences=absences
     )
-    resource = Resource("Preparation", minutes_per_order=6.0)
+    resource = ResourceCapacity("Preparation", minutes_per_order=6.0)
     return dates, plan_capacity(demand, [resource], hours, target_utilization=1.0)
 
 
@@ -87,7 +87,7 @@ def test_baseline_orders_follow_the_monday_to_sunday_profile():
 def test_campaign_adds_uplift_orders_with_its_own_units_and_falls_back_to_the_profile():
     dates = period_dates(D(2026, 11, 26), D(2026, 11, 28))
     profile = OrderProfile(units=1.0, return_rate=0.1, support_contacts=0.2)
-    campaign = Campaign(D(2026, 11, 27), D(2026, 11, 27), uplift=1.0, units=3.0)
+    campaign = CampaignDemand(D(2026, 11, 27), D(2026, 11, 27), uplift=1.0, units=3.0)
     demand = daily_demand(dates, [10.0, 10.0, 10.0], profile, [campaign])
     assert demand.orders.tolist() == [10, 20, 10]
     assert demand.units.tolist() == pytest.approx([10, 10 + 10 * 3, 10])
@@ -98,8 +98,8 @@ def test_campaign_adds_uplift_orders_with_its_own_units_and_falls_back_to_the_pr
 def test_two_overlapping_campaigns_add_up_and_days_outside_the_period_are_ignored():
     dates = period_dates(D(2026, 11, 27), D(2026, 11, 28))
     campaigns = [
-        Campaign(D(2026, 11, 20), D(2026, 11, 27), uplift=0.5),
-        Campaign(D(2026, 11, 27), D(2026, 12, 5), uplift=1.0),
+        CampaignDemand(D(2026, 11, 20), D(2026, 11, 27), uplift=0.5),
+        CampaignDemand(D(2026, 11, 27), D(2026, 12, 5), uplift=1.0),
     ]
     demand = daily_demand(dates, [10.0, 10.0], NO_EXTRAS, campaigns)
     assert demand.orders.tolist() == [25, 20]
@@ -109,9 +109,9 @@ def test_work_per_resource_sums_orders_units_returns_and_contacts():
     dates = period_dates(D(2026, 11, 23), D(2026, 11, 23))
     demand = daily_demand(dates, [100.0], OrderProfile(2.0, 0.1, 0.5))
     resources = [
-        Resource("Preparation", minutes_per_order=6, minutes_per_unit=1.5),
-        Resource("Returns", minutes_per_return=10),
-        Resource("Support", minutes_per_contact=4),
+        ResourceCapacity("Preparation", minutes_per_order=6, minutes_per_unit=1.5),
+        ResourceCapacity("Returns", minutes_per_return=10),
+        ResourceCapacity("Support", minutes_per_contact=4),
     ]
     plan = plan_capacity(demand, resources, [[8, 8, 8]], target_utilization=1.0)
     assert plan.work_minutes[0].tolist() == pytest.approx([600 + 300, 100, 200])
@@ -162,7 +162,7 @@ def test_a_resource_that_works_public_holidays_keeps_its_hours():
 
 
 def test_an_absence_moves_the_work_to_the_next_working_day():
-    absence = Absence(resource=0, start=D(2026, 11, 24), end=D(2026, 11, 25))  # Tue, Wed
+    absence = AbsenceSpan(resource=0, start=D(2026, 11, 24), end=D(2026, 11, 25))  # Tue, Wed
     _, plan = flat_plan(D(2026, 11, 23), D(2026, 11, 27), absences=[absence])
     assert plan.due_minutes[:, 0].tolist() == [60, 0, 0, 180, 60]
     assert np.isnan(plan.utilization[1, 0])
@@ -175,7 +175,7 @@ def test_staff_hours_add_up_per_team_with_freelancers_and_absences():
         [4, 0, 4, 0, 4, 0, 0],  # freelancer three days a week, team 0
         [3, 3, 3, 3, 3, 3, 3],  # support, team 1
     ]
-    absent = [Absence(resource=0, start=D(2026, 11, 24), end=D(2026, 11, 25))]
+    absent = [AbsenceSpan(resource=0, start=D(2026, 11, 24), end=D(2026, 11, 25))]
     staff_hours = weekday_hours(dates, staff_weekly, absences=absent)
     teams = hours_by_resource(staff_hours, [0, 0, 1], 2)
     assert teams[:, 0].tolist() == [11, 0, 4, 7, 11, 0, 0]
@@ -185,7 +185,7 @@ def test_staff_hours_add_up_per_team_with_freelancers_and_absences():
 def test_minutes_per_order_can_change_from_a_date():
     dates = period_dates(D(2026, 11, 23), D(2026, 11, 26))
     demand = daily_demand(dates, np.full(4, 10.0), NO_EXTRAS)
-    automated = Resource("Preparation", minutes_per_order=np.array([6.0, 6.0, 4.0, 4.0]))
+    automated = ResourceCapacity("Preparation", minutes_per_order=np.array([6.0, 6.0, 4.0, 4.0]))
     plan = plan_capacity(demand, [automated], np.full((4, 1), 8.0), target_utilization=1.0)
     assert plan.work_minutes[:, 0].tolist() == [60, 60, 40, 40]
 
@@ -199,11 +199,11 @@ def test_automations_cut_minutes_per_order_from_their_start_never_below_zero():
 def test_decimal_values_from_the_database_are_accepted():
     dates = period_dates(D(2026, 11, 23), D(2026, 11, 23))
     profile = OrderProfile(Decimal("1.4"), Decimal("0.05"), Decimal("0.10"))
-    campaign = Campaign(
+    campaign = CampaignDemand(
         D(2026, 11, 23), D(2026, 11, 23), Decimal("1.5"), return_rate=Decimal("0.08")
     )
     demand = daily_demand(dates, [Decimal("40")], profile, [campaign])
-    resource = Resource(
+    resource = ResourceCapacity(
         "Preparation",
         minutes_per_order=Decimal("6"),
         minutes_per_unit=Decimal("1.5"),
@@ -214,7 +214,7 @@ def test_decimal_values_from_the_database_are_accepted():
     plan = plan_capacity(demand, [resource], [[Decimal("7")]], target_utilization=Decimal("0.85"))
     assert plan.work_minutes.dtype == np.float64
     assert plan.utilization[0, 0] == pytest.approx(810 / 357)
-    item = StockItem("CANDLE-01", Decimal("500"), Decimal("0.3"), [(D(2026, 11, 23), Decimal("1"))])
+    item = StockPosition("CANDLE-01", Decimal("500"), Decimal("0.3"), [(D(2026, 11, 23), Decimal("1"))])
     assert stock_levels(dates, demand.units, [item]).units.dtype == np.float64
 
 
@@ -273,7 +273,7 @@ def test_days_frame_has_one_row_per_day_and_resource_in_hours():
 def test_max_orders_keep_the_resource_at_target_utilization():
     dates = period_dates(D(2026, 11, 23), D(2026, 11, 29))
     profile = OrderProfile(units=1.0, return_rate=0.0, support_contacts=0.0)
-    resource = Resource("Preparation", minutes_per_order=6, minutes_per_unit=2)
+    resource = ResourceCapacity("Preparation", minutes_per_order=6, minutes_per_unit=2)
     hours = weekday_hours(dates, [WEEKDAYS_ONLY])
     demand = daily_demand(dates, np.full(7, 10.0), profile)
     plan = plan_capacity(demand, [resource], hours, target_utilization=0.75)
@@ -291,15 +291,15 @@ def test_max_orders_keep_the_resource_at_target_utilization():
 def test_an_order_costing_no_time_has_no_intake_limit():
     dates = period_dates(D(2026, 11, 23), D(2026, 11, 23))
     demand = daily_demand(dates, [0.0], NO_EXTRAS)
-    plan = plan_capacity(demand, [Resource("Idle")], [[8.0]], target_utilization=0.85)
+    plan = plan_capacity(demand, [ResourceCapacity("Idle")], [[8.0]], target_utilization=0.85)
     assert plan.max_orders()[0, 0] == np.inf
 
 
 def test_stock_runs_out_on_the_first_day_below_zero_despite_a_delivery():
     dates = period_dates(D(2026, 12, 1), D(2026, 12, 4))
     items = [
-        StockItem("CANDLE-01", on_hand=10, share_of_units=0.5, incoming=[(D(2026, 12, 3), 5)]),
-        StockItem("SOAP-02", on_hand=100, share_of_units=0.25),
+        StockPosition("CANDLE-01", on_hand=10, share_of_units=0.5, incoming=[(D(2026, 12, 3), 5)]),
+        StockPosition("SOAP-02", on_hand=100, share_of_units=0.25),
     ]
     levels = stock_levels(dates, [8.0, 8.0, 8.0, 8.0], items)
     assert levels.units[:, 0].tolist() == [6, 2, 3, -1]
@@ -309,7 +309,7 @@ def test_stock_runs_out_on_the_first_day_below_zero_despite_a_delivery():
 
 def test_a_delivery_outside_the_period_is_ignored():
     dates = period_dates(D(2026, 12, 1), D(2026, 12, 2))
-    item = StockItem("CANDLE-01", on_hand=1, share_of_units=1.0, incoming=[(D(2027, 1, 1), 99)])
+    item = StockPosition("CANDLE-01", on_hand=1, share_of_units=1.0, incoming=[(D(2027, 1, 1), 99)])
     assert stock_levels(dates, [1.0, 1.0], [item]).units[:, 0].tolist() == [0, -1]
 
 
