@@ -44,8 +44,8 @@ def kpis_recompute(*, organization_id: int) -> int:
     RecomputeState.objects.filter(pk=state.pk).update(pending=False)
     today = timezone.localdate(started, time_zone(organization.timezone))
     kpis = selectors.organisation_kpis(organization, today=today)
-    look = selectors.capacity_outlook(organization, today=today)
-    forecast = selectors.forecast_rows(look)
+    outlook = selectors.capacity_outlook(organization, today=today)
+    forecast = selectors.forecast_rows(outlook)
     parts = [part for part in (kpis, forecast) if not part.empty]
     rows = pd.concat(parts, ignore_index=True) if parts else kpis
     values = rows["value"].astype("float64")
@@ -58,10 +58,10 @@ def kpis_recompute(*, organization_id: int) -> int:
     for chunk in in_chunks(gone):
         KpiSnapshot.objects.filter(pk__in=chunk).delete()
     paces = selectors.campaign_paces(organization, today=today)
-    findings = selectors.signal_findings(organization, kpis, today=today, look=look, paces=paces)
+    findings = selectors.signal_findings(organization, kpis, today=today, outlook=outlook, paces=paces)
     signals_replace(organization=organization, findings=findings, raised_at=started)
     paces_replace(organization=organization, paces=paces, computed_at=started)
-    peak_outlook_replace(organization=organization, look=look, today=today, computed_at=started)
+    peak_outlook_replace(organization=organization, outlook=outlook, today=today, computed_at=started)
     RecomputeState.objects.filter(pk=state.pk).update(last_computed_at=started, last_error="")
     RecomputeState.objects.filter(pk=state.pk, stale_since__lte=started).update(stale=False, stale_since=None)
     return len(fresh)
@@ -107,16 +107,16 @@ def paces_replace(*, organization: Organization, paces: Sequence, computed_at: d
     )
 
 
-def peak_outlook_replace(*, organization: Organization, look, today: dt.date, computed_at: dt.datetime) -> None:
+def peak_outlook_replace(*, organization: Organization, outlook, today: dt.date, computed_at: dt.datetime) -> None:
     """The organisation's stored busiest day of the next :data:`PEAK_WEEKS` becomes the one of
-    ``look``, the capacity outlook the recompute just read, which itself looks as far as the
+    ``outlook``, the capacity outlook the recompute just read, which itself looks as far as the
     organisation's ``SignalThresholds.horizon_weeks`` (8 by default); None, and the row goes,
     when nothing is described."""
-    if look is None:
+    if outlook is None:
         PeakOutlook.objects.filter(organization=organization).delete()
         return
-    plan = look.plan
-    until = min(today + dt.timedelta(weeks=PEAK_WEEKS, days=-1), look.period.end)
+    plan = outlook.plan
+    until = min(today + dt.timedelta(weeks=PEAK_WEEKS, days=-1), outlook.period.end)
     peak = peak_day(plan.dates, plan.resources, plan.working, plan.utilization, until=until)
     PeakOutlook.objects.update_or_create(organization=organization, defaults={
         "until": peak.until, "day": peak.day, "resource": peak.resource[:120], "utilisation": peak.utilisation,
