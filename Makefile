@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/plannerist
 REDIS ?= redis://127.0.0.1:6379/0
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test test-embedded test-services browser-deps install install-dev install-load install-audit translations lint bench serve stack load audit clean
+.PHONY: demo test coverage test-embedded test-services browser-deps install install-dev install-load install-audit translations lint bench serve stack load audit clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ demo: translations
 test: install-dev translations browser-deps
 	$(MAKE) --no-print-directory test-embedded
 	$(MAKE) --no-print-directory test-services
+
+## make coverage: the embedded pass under coverage.py, then the line coverage per file and in all
+coverage: install-dev translations browser-deps
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL $(VENV)/bin/coverage run -m pytest
+	$(VENV)/bin/coverage report | tail -n 25
 
 test-embedded:
 	@echo "== Embedded default: SQLite, Celery tasks in-process (with the browser tests)"
