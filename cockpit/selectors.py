@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django.db.models import Count, Max
 
@@ -23,6 +24,7 @@ PAIR_PERIODS = 8
 CALENDAR_WEEKS_BEFORE = 4
 CALENDAR_WEEKS_AFTER = 8
 DASHBOARD_SIGNALS = 8  # the most pressing; the KPI page lists them all
+ATTENTION_SHOWN = 50  # the portfolio's most pressing lines; the filter narrows them to a client
 
 
 def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
@@ -86,8 +88,8 @@ def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = ""
         signals[signal.organization_id].append(signal)
     states = {s.organization_id: s for s in RecomputeState.objects.filter(organization_id__in=ids)}
     reviews = review_overview(today_of)
-    attention = needs_attention(memberships, today_of=today_of, spans=spans, signals=signals)
-    flagged = {item.organization.id for item in attention}
+    items = needs_attention(memberships, today_of=today_of, spans=spans, signals=signals)
+    flagged = {item.organization.id for item in items}
     rows = []
     for m in memberships:
         org_id = m.organization_id
@@ -115,7 +117,12 @@ def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = ""
         "review": lambda r: (r["last_review"] is not None, r["last_review"] or dt.datetime.min.replace(tzinfo=dt.UTC)),
         "due": lambda r: (-r["overdue"], -r["due"], r["organization"].name.casefold()),
     }
-    return {"rows": sorted(rows, key=keys.get(sort, keys["name"])), "attention": attention, "clients": len(memberships)}
+    counts = Counter(item.kind for item in items)
+    return {
+        "rows": sorted(rows, key=keys.get(sort, keys["name"])), "clients": len(memberships),
+        "attention": items[:ATTENTION_SHOWN], "attention_total": len(items),
+        "attention_counts": [(kind, counts[kind]) for kind in attention.SEVERITY if counts[kind]],
+    }
 
 
 def needs_attention(

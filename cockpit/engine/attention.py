@@ -26,6 +26,9 @@ STALE_AFTER_DAYS = 7
 # A campaign still a draft or planned (not approved) starting within this many days.
 APPROVAL_WITHIN_DAYS = 7
 UNAPPROVED_STATUSES = ("draft", "planned")
+# A client's most pressing stop and adjust signals shown; the last one shown says how many
+# more the KPI page lists.
+SIGNALS_PER_CLIENT = 3
 # The capacity rule already raised for the same overload, as an adjust signal: the portfolio
 # shows that signal, not a second line about the same day.
 OVERLOAD_RULE = "utilisation_over"
@@ -90,6 +93,7 @@ class Item:
     utilisation: float | None = None
     resource: str = ""
     overloaded_days: int = 0
+    more: int = 0  # the client's further signals, not shown
     urgency: tuple = field(default=(), compare=False)
 
     @property
@@ -117,9 +121,13 @@ def review_due(today: dt.date) -> tuple[dt.date, dt.date]:
 
 def client_items(client: ClientFacts) -> list[Item]:
     """Everything of one client that needs attention (unordered)."""
+    pressing = sorted((s for s in client.signals if s.action in ("stop", "adjust")),
+                      key=lambda s: (s.action != "stop", s.rule, s.subject))
+    shown, more = pressing[:SIGNALS_PER_CLIENT], len(pressing) - SIGNALS_PER_CLIENT
     items = [
-        Item(s.action, client.organization, client.name, ref=s.ref, urgency=(s.rule, s.subject))
-        for s in client.signals if s.action in ("stop", "adjust")
+        Item(s.action, client.organization, client.name, ref=s.ref, urgency=(s.rule, s.subject),
+             more=more if k == len(shown) - 1 and more > 0 else 0)
+        for k, s in enumerate(shown)
     ]
     week, due = review_due(client.today)
     expected = client.since is None or client.since <= week + dt.timedelta(days=6)

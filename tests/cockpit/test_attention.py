@@ -87,3 +87,9 @@ def test_items_come_by_severity_then_urgency_then_client():
         ("stop", "Xavier"), ("adjust", "Albert"), ("adjust", "Yves"), ("review_overdue", "Yves"),
         ("data_stale", "Xavier"), ("data_stale", "Yves"), ("campaign_unapproved", "Zoé"), ("over_capacity", "Zoé"),
     ]  # amplify is no exception; the longest without data first
+
+
+def test_a_clients_three_most_pressing_signals_are_shown_the_last_counting_the_rest():
+    signals = [SignalFact("adjust", f"rule_{k}") for k in range(4)] + [SignalFact("stop", "margin_negative")]
+    items = client_items(client(signals=signals))
+    assert [(i.kind, i.more) for i in items] == [("stop", 0), ("adjust", 0), ("adjust", 2)]

@@ -158,6 +158,16 @@ def test_a_strangers_clients_are_not_shown_and_their_links_404(consultant, clien
         assert client.get(url).status_code == 404, url
 
 
+def test_a_clients_signals_beyond_three_are_counted_with_a_link_to_all(consultant, client_for):
+    org = Organization.objects.get(slug="atelier")
+    reviewed(org, consultant)
+    for k in range(5):
+        signal(org, "cac_over_target", "adjust", cac=30.0 + k, target=25.0, week="2026-11-16")
+    block = attention_of(client_for(consultant, **EN).get("/").content.decode())
+    assert block.count('<li class="attention-adjust"') == 3
+    assert '<a href="/o/atelier/kpis/#signals">2 more signals</a>' in block
+
+
 def count_queries(client) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/")
@@ -181,5 +191,6 @@ def test_the_attention_list_costs_the_same_queries_at_5_and_50_clients(consultan
     add_clients(5, 50)
     fifty, html = count_queries(client)
     assert fifty == five
-    assert attention_of(html).count('<li class="attention-') == 49 * 6 - 25 + 1
+    assert attention_of(html).count('<li class="attention-') == 50  # the most pressing shown
+    assert f"The 50 most pressing of {49 * 6 - 25 + 1}; narrow them to a client" in html
     assert five <= 14  # the portfolio's 11 (its signal count now read from the signals' rows) and 3 for attention
