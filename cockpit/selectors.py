@@ -83,12 +83,13 @@ def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = ""
     for org_id, start, kpi, value in kpis.pair_snapshots(ids, period="week", starts=starts):
         values.setdefault((org_id, kpi), {})[start] = value
     targets = kpis.targets_of_many(ids)
+    signal_counts = kpis.signal_counts_of_many(ids)
     signals: dict[int, list[Signal]] = {org_id: [] for org_id in ids}
-    for signal in kpis.open_signals_of_many(ids):
+    for signal in kpis.pressing_signals_of_many(ids, per_organization=attention.SIGNALS_PER_CLIENT):
         signals[signal.organization_id].append(signal)
     states = {s.organization_id: s for s in RecomputeState.objects.filter(organization_id__in=ids)}
     reviews = review_overview(today_of)
-    items = needs_attention(memberships, today_of=today_of, spans=spans, signals=signals)
+    items = needs_attention(memberships, today_of=today_of, spans=spans, signals=signals, signal_counts=signal_counts)
     flagged = {item.organization.id for item in items}
     rows = []
     for m in memberships:
@@ -104,7 +105,7 @@ def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = ""
             )
             lights.append({"sides": sides, "status": pages.pair_status(sides)})
         rows.append({
-            "membership": m, "organization": m.organization, "lights": lights, "signals": len(signals[org_id]),
+            "membership": m, "organization": m.organization, "lights": lights, "signals": sum(signal_counts[org_id].values()),
             "state": states.get(org_id), "red": sum(light["status"] == "bad" for light in lights),
             "attention": org_id in flagged,
             **reviews.get(org_id, {"last_review": None, "due": 0, "overdue": 0}),
@@ -127,11 +128,12 @@ def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = ""
 
 def needs_attention(
     memberships: list[Membership], *, today_of: dict[int, dt.date], spans: dict[int, tuple[dt.date, dt.date]],
-    signals: dict[int, list[Signal]],
+    signals: dict[int, list[Signal]], signal_counts: dict[int, dict[tuple[str, str], int]],
 ) -> list[attention.Item]:
     """What needs attention across ``memberships``' organisations, from what the portfolio
-    already read (their open signals, their actuals' spans) and three queries more: the
-    reviews of the week due, the campaigns starting soon and the stored peak days."""
+    already read (their most pressing signals and the counts of all, their actuals' spans)
+    and three queries more: the reviews of the week due, the campaigns starting soon and the
+    stored peak days."""
     ids = list(today_of)
     if not ids:
         return []
@@ -155,6 +157,8 @@ def needs_attention(
         clients.append(attention.ClientFacts(
             organization=org, name=org.name, today=today_of[org_id], since=org.today(org.created_at),
             signals=[attention.SignalFact(s.action, s.rule, s.subject, ref=s) for s in signals[org_id]],
+            pressing_total=sum(n for (action, _rule), n in signal_counts[org_id].items() if action in ("stop", "adjust")),
+            open_rules=frozenset(rule for _action, rule in signal_counts[org_id]),
             review_reviewed=review is not None and review.is_reviewed, review_ref=review,
             last_actual=spans[org_id][1] if org_id in spans else None,
             campaigns=campaigns.get(org_id, ()), peak=peaks.get(org_id),

@@ -60,16 +60,21 @@ class PeakFact:
 
 @dataclass(frozen=True)
 class ClientFacts:
-    """One client as the portfolio read it, by its own ``today``. ``review_reviewed`` says
-    whether the review of :func:`review_due`'s week is marked reviewed (``review_ref`` that
-    review, None when no draft exists); none is expected of a week that ended before the
-    client was added (``since``, its first day)."""
+    """One client as the portfolio read it, by its own ``today``. ``signals`` may be only its
+    most pressing (at least :data:`SIGNALS_PER_CLIENT` of its stop and adjust ones) when
+    ``pressing_total`` says how many stop and adjust signals it has and ``open_rules`` which
+    rules have an open signal. ``review_reviewed`` says whether the review of
+    :func:`review_due`'s week is marked reviewed (``review_ref`` that review, None when no
+    draft exists); none is expected of a week that ended before the client was added
+    (``since``, its first day)."""
 
     organization: object
     name: str
     today: dt.date
     since: dt.date | None = None
     signals: Sequence[SignalFact] = ()
+    pressing_total: int | None = None
+    open_rules: frozenset[str] = frozenset()
     review_reviewed: bool = False
     review_ref: object = None
     last_actual: dt.date | None = None
@@ -123,7 +128,8 @@ def client_items(client: ClientFacts) -> list[Item]:
     """Everything of one client that needs attention (unordered)."""
     pressing = sorted((s for s in client.signals if s.action in ("stop", "adjust")),
                       key=lambda s: (s.action != "stop", s.rule, s.subject))
-    shown, more = pressing[:SIGNALS_PER_CLIENT], len(pressing) - SIGNALS_PER_CLIENT
+    shown = pressing[:SIGNALS_PER_CLIENT]
+    more = (len(pressing) if client.pressing_total is None else client.pressing_total) - len(shown)
     items = [
         Item(s.action, client.organization, client.name, ref=s.ref, urgency=(s.rule, s.subject),
              more=more if k == len(shown) - 1 and more > 0 else 0)
@@ -145,7 +151,7 @@ def client_items(client: ClientFacts) -> list[Item]:
             items.append(Item("campaign_unapproved", client.organization, client.name, ref=c.ref,
                               days=(c.start - client.today).days, day=c.start, urgency=(c.start, c.name)))
     peak = client.peak
-    overload_signalled = any(s.rule == OVERLOAD_RULE for s in client.signals)
+    overload_signalled = OVERLOAD_RULE in client.open_rules or any(s.rule == OVERLOAD_RULE for s in client.signals)
     if (peak is not None and peak.day is not None and peak.day >= client.today and peak.utilisation is not None
             and peak.utilisation > 1.0 and not overload_signalled):
         items.append(Item("over_capacity", client.organization, client.name, day=peak.day,

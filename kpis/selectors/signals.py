@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 from kpis.engine import rules
 from kpis.models import CampaignPace, KpiTarget, Signal, SignalThresholds, by_severity
@@ -154,10 +156,25 @@ def open_signals(organization_id: int, *, limit: int | None = None) -> list[Sign
     return list(signals if limit is None else signals[:limit])
 
 
-def open_signals_of_many(organization_ids: Sequence[int]) -> list[Signal]:
-    """:func:`open_signals` of many organisations (one query), each one's most pressing first."""
-    return list(Signal.objects.filter(organization_id__in=organization_ids)
-                .order_by("organization_id", by_severity(), "rule", "subject", "id"))
+def pressing_signals_of_many(organization_ids: Sequence[int], *, per_organization: int) -> list[Signal]:
+    """Each organisation's ``per_organization`` most pressing stop and adjust signals, stop
+    first (:func:`open_signals`' order), in one query (a window over the organisations)."""
+    ordering = [by_severity(), "rule", "subject", "id"]
+    return list(
+        Signal.objects.filter(organization_id__in=organization_ids, action__in=(Signal.Action.STOP, Signal.Action.ADJUST))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("organization_id")], order_by=ordering))
+        .filter(rank__lte=per_organization).order_by("organization_id", *ordering)
+    )
+
+
+def signal_counts_of_many(organization_ids: Sequence[int]) -> dict[int, dict[tuple[str, str], int]]:
+    """Per organisation, how many open signals of each (action, rule) (one query)."""
+    counts: dict[int, dict[tuple[str, str], int]] = {org_id: {} for org_id in organization_ids}
+    for org_id, action, rule, n in (Signal.objects.filter(organization_id__in=organization_ids)
+                                    .values("organization_id", "action", "rule").annotate(n=Count("id"))
+                                    .values_list("organization_id", "action", "rule", "n")):
+        counts[org_id][(action, rule)] = n
+    return counts
 
 
 def stored_paces(organization_id: int) -> list[CampaignPace]:

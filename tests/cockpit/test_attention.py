@@ -93,3 +93,10 @@ def test_a_clients_three_most_pressing_signals_are_shown_the_last_counting_the_r
     signals = [SignalFact("adjust", f"rule_{k}") for k in range(4)] + [SignalFact("stop", "margin_negative")]
     items = client_items(client(signals=signals))
     assert [(i.kind, i.more) for i in items] == [("stop", 0), ("adjust", 0), ("adjust", 2)]
+
+
+def test_signals_read_as_the_most_pressing_count_the_rest_from_the_totals():
+    peak = PeakFact(WEDNESDAY + dt.timedelta(days=10), "Packing", 1.35, 4)
+    items = client_items(client(signals=[SignalFact("stop", "margin_negative")], pressing_total=6,
+                                open_rules=frozenset({"margin_negative", "utilisation_over"}), peak=peak))
+    assert [(i.kind, i.more) for i in items] == [("stop", 5)]  # the overload's signal, unread, still counts
