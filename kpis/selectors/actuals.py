@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from django.db.models import Max, Min
+from django.db.models import Max, Min, OuterRef, Subquery
 
 from campaigns.models import Channel
 from campaigns.models import CostProfile as ChannelCostProfile
@@ -60,12 +60,18 @@ def actuals_span(organization_id: int) -> tuple[dt.date, dt.date] | None:
 
 
 def actuals_spans(organization_ids: Sequence[int]) -> dict[int, tuple[dt.date, dt.date]]:
-    """:func:`actuals_span` of many organisations (one query); those without actuals left out."""
+    """:func:`actuals_span` of many organisations (one query); those without actuals left out.
+
+    Each end is a subquery reading the first or last entry of the (organisation, date) index:
+    two index seeks per organisation, where a grouped MIN/MAX reads every row (two years of
+    100 clients: 73,000)."""
+    days = DailyActual.objects.filter(organization_id=OuterRef("pk")).values("date")
     rows = (
-        DailyActual.objects.filter(organization_id__in=organization_ids).values("organization_id")
-        .annotate(first=Min("date"), last=Max("date")).values_list("organization_id", "first", "last")
+        Organization.objects.filter(pk__in=organization_ids)
+        .annotate(first=Subquery(days.order_by("date")[:1]), last=Subquery(days.order_by("-date")[:1]))
+        .values_list("pk", "first", "last")
     )
-    return {org_id: (first, last) for org_id, first, last in rows}
+    return {org_id: (first, last) for org_id, first, last in rows if first is not None}
 
 
 def cost_profile(organization: Organization) -> engine.CostProfile:
