@@ -8,7 +8,7 @@ and recomputes its snapshots, then requests ``/o/lumiere-et-cire/`` N times as i
 week of snapshots and targets each, and requests the portfolio ``/`` N times; then gives
 each of those 98 new clients one exception of every kind its "needs attention" list shows
 (a stop and an adjust signal besides the shop's, last week's review undone, actuals that
-stopped 12 days ago after two years of them, a draft starting in 3 days, a stored day over
+stopped 12 days ago after a year of them, a draft starting in 3 days, a stored day over
 capacity) and requests it again: about 600 lines from 100 clients.
 Targets: dashboard p95 < 150 ms; portfolio p95 < 200 ms, with the exceptions list.
 """
@@ -89,7 +89,7 @@ def add_exceptions(template, organizations) -> int:
             Signal(organization=org, rule="return_spike", action="adjust", side="operations", raised_at=now,
                    evidence={"week": (today - dt.timedelta(days=14)).isoformat(), "return_rate": 0.1, "usual": 0.04}),
         ])
-        days = [today - dt.timedelta(days=12 + k) for k in range(730)]
+        days = [today - dt.timedelta(days=12 + k) for k in range(365)]
         DailyActual.objects.bulk_create(DailyActual(organization=org, date=day, orders=D("20"), paid_incl_vat=D("900"))
                                         for day in days)
         actuals += len(days)
