@@ -91,7 +91,7 @@ class DecisionDoneForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX")], required=False)
+    format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX"), ("pdf", "PDF")], required=False)
 
     def chosen(self) -> str:
         return self.cleaned_data.get("format") or "csv"

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from kpis.engine.rules import last_complete_week
 from plannerist.tenancy import Access, can_write_reviews, org_view
 from reviews import exports, selectors, services
+from reviews import render as pack_render
 from reviews.forms import DecisionDoneForm, DecisionForm, ExportForm, NotesForm, WeekForm
 from reviews.models import ReviewDecision, WeeklyReview
+from reviews.pack import weekly_pack
 from reviews.summary import (
     review_summary,
     summary_campaigns,
@@ -116,14 +118,24 @@ def review_print(request: HttpRequest, access: Access, review: WeeklyReview) -> 
 
 @org_view(review=WeeklyReview)
 def review_export(request: HttpRequest, access: Access, review: WeeklyReview) -> HttpResponse:
+    """The pack as a file: the PDF in the organisation's language (what the client reads),
+    CSV and XLSX in the reader's."""
     form = ExportForm(request.GET)
     if not form.is_valid():
         return _bad_filter(form)
-    if form.chosen() == "xlsx":
-        response = HttpResponse(exports.review_xlsx(review), content_type=XLSX)
+    chosen = form.chosen()
+    if chosen == "pdf":
+        try:
+            response = HttpResponse(pack_render.review_pdf(review), content_type="application/pdf")
+        except pack_render.RenderError as error:
+            return HttpResponse(_("The PDF could not be made (%(error)s): download the CSV or XLSX instead.")
+                                % {"error": error}, status=503, content_type="text/plain; charset=utf-8")
+    elif chosen == "xlsx":
+        response = HttpResponse(exports.review_xlsx(weekly_pack(review)), content_type=XLSX)
     else:
-        response = HttpResponse(("\ufeff" + exports.review_csv(review)).encode(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(review, form.chosen())}"'
+        csv = "\ufeff" + exports.review_csv(weekly_pack(review))
+        response = HttpResponse(csv.encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(review, chosen)}"'
     return response
 
 

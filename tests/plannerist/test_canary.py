@@ -16,6 +16,7 @@ import zipfile
 
 import pytest
 from django.test import Client
+from pypdf import PdfReader
 
 from campaigns.models import Channel
 from kpis.services import kpis_recompute
@@ -31,7 +32,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 DOWNLOAD_FORMATS = {
     "o/<slug:org_slug>/export/": ["json", "csv"],
     "o/<slug:org_slug>/kpis/imports/template/": ["csv", "xlsx"],
-    "o/<slug:org_slug>/kpis/reviews/<int:review_id>/export/": ["csv", "xlsx"],
+    "o/<slug:org_slug>/kpis/reviews/<int:review_id>/export/": ["csv", "xlsx", "pdf"],
 }
 
 
@@ -40,7 +41,10 @@ def body(response) -> bytes:
 
 
 def texts(data: bytes) -> list[str]:
-    """The answer as text, and every file inside it when it is a zip (XLSX, CSV export)."""
+    """The answer as text, and every file inside it when it is a zip (XLSX, CSV export), or
+    the text of a PDF (the weekly pack)."""
+    if data.startswith(b"%PDF"):
+        return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
     if data.startswith(b"PK\x03\x04"):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
@@ -137,7 +141,8 @@ def test_the_marker_shows_to_its_own_organisation(marked_and_other):
     for expected in [f"{base}/", f"{base}/campaigns/", f"{base}/campaigns/catalogue/", f"{base}/capacity/",
                      f"{base}/members/", f"{base}/kpis/imports/", f"{base}/kpis/codes/",
                      f"{base}/kpis/reviews/{review.pk}/", f"{base}/kpis/reviews/{review.pk}/export/?format=csv",
-                     f"{base}/kpis/reviews/{review.pk}/export/?format=xlsx", f"{base}/export/?format=json",
+                     f"{base}/kpis/reviews/{review.pk}/export/?format=xlsx",
+                     f"{base}/kpis/reviews/{review.pk}/export/?format=pdf", f"{base}/export/?format=json",
                      f"{base}/export/?format=csv", "portfolio"]:
         assert expected in found, expected
     assert len(found) > 40
