@@ -214,6 +214,8 @@ CELERY_BEAT_SCHEDULE = {
     "reviews-weekly-drafts": {
         "task": "reviews.tasks.prepare_review_drafts", "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
     },
+    # On the hour: reviewed packs e-mailed at the weekday and hour their consultant chose.
+    "reviews-scheduled-packs": {"task": "reviews.tasks.send_scheduled_packs", "schedule": crontab(minute=0)},
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from plannerist.fields import bound_inputs, validate_plausible_date
-from plannerist.models import Organization, User
-from reviews.models import ReviewDecision, WeeklyReview
+from plannerist.models import Membership, Organization, Role, User
+from reviews.models import PackSchedule, ReviewDecision, WeeklyReview
 
 _ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})")
 
@@ -95,3 +95,34 @@ class ExportForm(forms.Form):
 
     def chosen(self) -> str:
         return self.cleaned_data.get("format") or "csv"
+
+
+class SendForm(forms.Form):
+    """Who gets the pack besides the organisation's owners (who always do)."""
+
+    members = forms.ModelMultipleChoiceField(
+        label=_("Also send to"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("The organisation's owners always receive the pack."),
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = Membership.objects.filter(organization=organization, role=Role.OWNER).values("user_id")
+        self.fields["members"].queryset = (
+            User.objects.filter(memberships__organization=organization).exclude(pk__in=owners).exclude(email="")
+            .order_by("email")
+        )
+
+
+class PackScheduleForm(forms.ModelForm):
+    class Meta:
+        model = PackSchedule
+        fields = ["weekday", "hour", "active"]
+        widgets = {"hour": forms.NumberInput(attrs={"min": 0, "max": 23})}
+        help_texts = {"hour": _("On the organisation's clock, 0 to 23.")}
+
+    def clean_hour(self) -> int:
+        hour = self.cleaned_data["hour"]
+        if not 0 <= hour <= 23:
+            raise forms.ValidationError(_("An hour of the day: 0 to 23."))
+        return hour

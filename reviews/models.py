@@ -31,6 +31,12 @@ class WeeklyReview(models.Model):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_to = models.JSONField(_("sent to"), default=list, blank=True)  # the addresses, as sent
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,6 +59,13 @@ class WeeklyReview(models.Model):
     @property
     def is_reviewed(self) -> bool:
         return self.reviewed_at is not None
+
+    @property
+    def status(self) -> str:
+        """``draft``, then ``reviewed``, then ``sent`` (a pack is never sent unreviewed)."""
+        if self.sent_at is not None:
+            return "sent"
+        return "reviewed" if self.is_reviewed else "draft"
 
 
 class ReviewDecision(models.Model):
@@ -85,3 +98,35 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.text[:40]}"
+
+
+class PackSchedule(models.Model):
+    """When a consultant's reviewed packs of one organisation are e-mailed by themselves:
+    a weekday and an hour of the organisation's own clock (the hourly job sends those of
+    the last complete week that are reviewed and not sent yet)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="pack_schedules")
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pack_schedules",
+                                   verbose_name=_("sent by"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, default=Weekday.TUESDAY)
+    hour = models.PositiveSmallIntegerField(_("hour"), default=9)
+    active = models.BooleanField(_("send reviewed packs by themselves"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "consultant"], name="one_pack_schedule_per_consultant"),
+            models.CheckConstraint(condition=models.Q(hour__lte=23), name="pack_schedule_hour_of_day"),
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="pack_schedule_weekday"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.get_weekday_display()} {self.hour:02d}:00"

@@ -12,3 +12,9 @@ from reviews import services
 def prepare_review_drafts() -> int:
     """Monday morning: every organisation's draft review of the previous ISO week."""
     return services.review_drafts_prepare(now=timezone.now())
+
+
+@retrying_task()
+def send_scheduled_packs() -> int:
+    """Every hour: the reviewed packs whose schedule is now, e-mailed (each once)."""
+    return services.packs_send_scheduled(now=timezone.now())

@@ -15,8 +15,16 @@ from kpis.engine.rules import last_complete_week
 from plannerist.tenancy import Access, can_write_reviews, org_view
 from reviews import exports, selectors, services
 from reviews import render as pack_render
-from reviews.forms import DecisionDoneForm, DecisionForm, ExportForm, NotesForm, WeekForm
-from reviews.models import ReviewDecision, WeeklyReview
+from reviews.forms import (
+    DecisionDoneForm,
+    DecisionForm,
+    ExportForm,
+    NotesForm,
+    PackScheduleForm,
+    SendForm,
+    WeekForm,
+)
+from reviews.models import PackSchedule, ReviewDecision, WeeklyReview
 from reviews.pack import weekly_pack
 from reviews.summary import (
     review_summary,
@@ -38,12 +46,21 @@ def _last_week(access: Access) -> dt.date:
     return last_complete_week(access.organization.today())
 
 
-def _list_page(request: HttpRequest, access: Access, prepare_form: WeekForm, *, status: int = 200) -> HttpResponse:
+def _schedule_of(access: Access) -> PackSchedule | None:
+    return access.scoped(PackSchedule).filter(consultant=access.membership.user_id).first()
+
+
+def _list_page(request: HttpRequest, access: Access, prepare_form: WeekForm, *, status: int = 200,
+               schedule_form: PackScheduleForm | None = None) -> HttpResponse:
     org_id = access.organization.id
+    can_write = access.can(can_write_reviews)
+    if schedule_form is None and can_write:
+        schedule = _schedule_of(access)
+        schedule_form = PackScheduleForm(instance=schedule, initial={} if schedule else {"active": False})
     return render(request, "reviews/review_list.html", {
         "reviews": selectors.reviews_of(org_id), "last_reviewed_at": selectors.last_reviewed_at(org_id),
         "prepare_form": prepare_form, "last_week": week_label(_last_week(access)),
-        "can_write": access.can(can_write_reviews),
+        "can_write": can_write, "schedule_form": schedule_form,
     }, status=status)
 
 
@@ -61,7 +78,10 @@ def _decisions_context(access: Access, review: WeeklyReview, form: DecisionForm 
 def _review_context(access: Access, review: WeeklyReview, **forms) -> dict:
     return {**_summary_context(review.summary), **_decisions_context(access, review, forms.get("decision_form")),
             **week_context(review.week_start),
-            "notes_form": forms.get("notes_form") or NotesForm(instance=review)}
+            "notes_form": forms.get("notes_form") or NotesForm(instance=review),
+            "send_form": forms.get("send_form") or SendForm(organization=access.organization),
+            "owners": services.pack_recipients(organization=access.organization),
+            "send_error": forms.get("send_error", "")}
 
 
 def _back_to(access: Access, review: WeeklyReview) -> HttpResponse:
@@ -199,3 +219,50 @@ def decision_done(request: HttpRequest, access: Access, decision: ReviewDecision
     form.is_valid()  # a missing box is "not done"
     services.decision_set_done(decision=decision, done=form.cleaned_data["done"])
     return _after_decision_change(request, access, decision.review)
+
+
+@org_view(methods=("POST",), review=WeeklyReview)
+def review_send(request: HttpRequest, access: Access, review: WeeklyReview) -> HttpResponse:
+    """E-mail the pack to the owners and the chosen members; never unreviewed (400)."""
+    access.require(can_write_reviews)
+    form = SendForm(request.POST, organization=access.organization)
+    error = ""
+    if not review.is_reviewed:
+        error = _("This pack is not reviewed yet: mark the review as reviewed before sending it.")
+    elif form.is_valid():
+        to = services.pack_recipients(organization=access.organization, chosen=form.cleaned_data["members"])
+        try:
+            outcome = services.review_send(review=review, by=request.user, to=to)
+        except services.NoRecipient:
+            error = _("Nobody to send the pack to: the organisation has no owner with an e-mail address; choose a member.")
+        except pack_render.RenderError as failure:
+            messages.error(request, _("The PDF could not be made (%(error)s): download the CSV or XLSX instead.")
+                           % {"error": failure})
+            return _back_to(access, review)
+        else:
+            if outcome:
+                messages.success(request, _("Pack sent to %(to)s.") % {"to": ", ".join(outcome.to)})
+            else:
+                messages.error(request, _("The pack was not sent (%(reason)s): download the PDF and send it yourself.")
+                               % {"reason": outcome.reason})
+            return _back_to(access, review)
+    return render(request, "reviews/review_detail.html",
+                  _review_context(access, review, send_form=form, send_error=error), status=400)
+
+
+@org_view(methods=("POST",))
+def pack_schedule(request: HttpRequest, access: Access) -> HttpResponse:
+    """The consultant's schedule for this organisation's reviewed packs."""
+    access.require(can_write_reviews)
+    form = PackScheduleForm(request.POST, instance=_schedule_of(access))
+    if not form.is_valid():
+        return _list_page(request, access, WeekForm(initial={"week": week_label(_last_week(access))}), status=400,
+                          schedule_form=form)
+    schedule = services.pack_schedule_save(organization=access.organization, consultant=request.user,
+                                           **form.cleaned_data)
+    if schedule.active:
+        messages.success(request, _("Reviewed packs will be sent on %(day)s at %(hour)s:00.")
+                         % {"day": schedule.get_weekday_display(), "hour": f"{schedule.hour:02d}"})
+    else:
+        messages.success(request, _("Packs are no longer sent by themselves."))
+    return redirect("reviews:reviews", org_slug=access.organization.slug)

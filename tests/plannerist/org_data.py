@@ -88,6 +88,7 @@ def fill_every_table(org: Organization) -> None:
         Signal,
         SignalThresholds,
     )
+    from reviews.models import PackSchedule
 
     for model in list(factories.OBJECT_MAKERS):
         factories.make_object(model, org)
@@ -129,6 +130,7 @@ def fill_every_table(org: Organization) -> None:
     _fill_forecast(org, campaign)
     FirstRun.objects.get_or_create(organization=org, defaults={"business_confirmed_at": timezone.now()})
     SampleBusiness.objects.get_or_create(organization=org, defaults={"added_by": owner})
+    PackSchedule.objects.get_or_create(organization=org, consultant=owner, defaults={"weekday": 1, "hour": 9})
     empty = [t.name for t in org_tables() if not t.rows(org).exists()]
     assert not empty, f"tests/plannerist/org_data.py makes no row of {empty}: add one"
 

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from kpis.models import KpiSnapshot, KpiTarget, Signal
-from kpis.rules import last_complete_week
+from kpis.engine.rules import last_complete_week
 from plannerist.models import Role
 from reviews import render
 from reviews import services as review_services
