@@ -23,17 +23,14 @@ from capacity.selectors import campaign_capacity_cost
 from forecasting.selectors import promotion_memory
 from kpis import charts, pages
 from kpis import selectors as kpi_selectors
-from kpis.engine import KPI_KEYS
-from kpis.models import KpiSnapshot, Signal
+from kpis.models import Signal
 from kpis.selectors.benchmarks import client_benchmarks
-from kpis.selectors.snapshots import wide
 from plannerist.models import Organization
 from reviews.models import ReviewDecision, WeeklyReview
-from reviews.selectors import decisions_of
+from reviews.selectors import WEEKS_SHOWN, decisions_of, weekly_table
 from reviews.summary import (
     PAIR_TITLES,
     PAIRS,
-    WEEK,
     CampaignMove,
     ReviewKpiRow,
     summary_campaigns,
@@ -41,7 +38,7 @@ from reviews.summary import (
     summary_signals,
 )
 
-CHART_WEEKS = 8
+CHART_WEEKS = WEEKS_SHOWN
 _UNITS = {"currency": "{currency}", "share": "%", "multiple": "×", "hours": "h"}
 
 
@@ -118,17 +115,6 @@ class Pack:
                                              "last": date_format(self.week_end, "j M Y")}
 
 
-def _weekly_table(organization_id: int, week_start: dt.date):
-    """The organisation's weekly snapshots of the :data:`CHART_WEEKS` weeks up to the
-    reviewed one, oldest first (one query)."""
-    first = week_start - (CHART_WEEKS - 1) * WEEK
-    rows = KpiSnapshot.objects.filter(
-        organization_id=organization_id, scope=KpiSnapshot.Scope.ORGANISATION, scope_id="",
-        period=KpiSnapshot.Period.WEEK, period_start__range=(first, week_start),
-    ).values_list("period_start", "kpi", "value")
-    return wide(rows, columns=KPI_KEYS)
-
-
 def _unit(unit: str, currency: str) -> str:
     return _UNITS.get(unit, "").format(currency=currency)
 
@@ -143,7 +129,7 @@ def _caption(number: int, title: str, sides, currency: str) -> str:
 
 
 def _pairs(organization: Organization, review: WeeklyReview, groups) -> list[PackPair]:
-    table = _weekly_table(organization.id, review.week_start)
+    table = weekly_table(organization.id, review.week_start, weeks=CHART_WEEKS)
     targets = kpi_selectors.targets_of(organization.id)
     pairs = []
     for k, ((title, rows), keys) in enumerate(zip(groups, PAIRS, strict=False)):

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 from django.db.models import Count, Max, Q, QuerySet
 
+from kpis.engine import KPI_KEYS
+from kpis.models import KpiSnapshot
+from kpis.selectors.snapshots import wide
 from plannerist.models import Membership
 from plannerist.tenancy import can_write_reviews
 from reviews.models import ReviewDecision, WeeklyReview
@@ -34,3 +38,17 @@ def decisions_of(review: WeeklyReview) -> list[ReviewDecision]:
 def can_mark_decision_done(member: Membership, decision: ReviewDecision) -> bool:
     """Review writers, and the decision's owner for their own decision."""
     return can_write_reviews(member) or (decision.owner_id is not None and decision.owner_id == member.user_id)
+
+
+WEEKS_SHOWN = 8
+
+
+def weekly_table(organization_id: int, week_start: dt.date, *, weeks: int = WEEKS_SHOWN) -> pd.DataFrame:
+    """The organisation's weekly snapshots of the ``weeks`` weeks up to ``week_start``'s,
+    rows by week start (oldest first), columns the KPI keys (one query)."""
+    first = week_start - dt.timedelta(weeks=weeks - 1)
+    rows = KpiSnapshot.objects.filter(
+        organization_id=organization_id, scope=KpiSnapshot.Scope.ORGANISATION, scope_id="",
+        period=KpiSnapshot.Period.WEEK, period_start__range=(first, week_start),
+    ).values_list("period_start", "kpi", "value")
+    return wide(rows, columns=KPI_KEYS)

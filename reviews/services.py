@@ -16,6 +16,7 @@ from plannerist import mail
 from plannerist.models import Organization, Role, User
 from plannerist.tasks import TRANSIENT_ERRORS
 from reviews import render
+from reviews.commentary import review_commentary
 from reviews.exports import export_filename
 from reviews.models import PackSchedule, ReviewDecision, WeeklyReview
 from reviews.pack import weekly_pack
@@ -29,17 +30,21 @@ class ReviewLocked(Exception):
 
 
 def review_draft_get_or_create(*, organization: Organization, week_start: dt.date) -> tuple[WeeklyReview, bool]:
-    """The organisation's review of that ISO week, made (with its summary) if there is none."""
+    """The organisation's review of that ISO week, made if there is none: with its summary, and
+    its notes started with the commentary on the figures (:mod:`reviews.commentary`, in the
+    organisation's language), for the consultant to edit."""
     if week_start.weekday() != 0:
         raise ValueError(f"a review's week starts on a Monday, got {week_start}")
     existing = WeeklyReview.objects.filter(organization=organization, week_start=week_start).first()
     if existing is not None:
         return existing, False
+    with translation.override(organization.language):
+        notes = review_commentary(organization, week_start)
     # get_or_create again: a concurrent run may have made it in between (the unique key holds).
     return WeeklyReview.objects.get_or_create(
         organization=organization, week_start=week_start,
         defaults={"summary": review_summary(organization=organization, week_start=week_start),
-                  "summary_taken_at": timezone.now()},
+                  "summary_taken_at": timezone.now(), "notes": notes},
     )
 
 
