@@ -92,7 +92,8 @@ def _first_remark(kpi: str, series: pd.Series, week: dt.date, *, target: float |
     if len(values) > 1 and np.isfinite(values[-2]):
         last = values[-2]
         change = now - last
-        big = abs(change) >= BIG_CHANGE_POINTS if unit == "share" else (last != 0 and abs(change) / abs(last) >= BIG_CHANGE)
+        # A count from zero has no rate: only a share (in points) may move from there.
+        big = abs(change) >= BIG_CHANGE_POINTS if unit == "share" else (last != 0 and abs(change) >= BIG_CHANGE * abs(last))
         if big and change != 0:
             return Remark("up" if change > 0 else "down", kpi, float(now), float(last), week, weeks[-2], 1)
     known = values[np.isfinite(values)]

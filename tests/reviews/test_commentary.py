@@ -70,6 +70,10 @@ def test_a_big_week_on_week_change_is_said_a_small_one_is_not():
     assert remarks(table(return_rate=[0.10, 0.13]), week=LAST, kpis=KPIS, targets={}) == []
 
 
+def test_a_count_from_zero_has_no_rate_to_say():
+    assert remarks(table(orders=[0, 5]), week=LAST, kpis=KPIS, targets={}) == []
+
+
 def test_the_highest_in_the_weeks_shown_is_said():
     found = remarks(table(margin=[100, 110, 105, 108, 112, 115, 120]), week=LAST, kpis=KPIS, targets={})
     assert found == [Remark("highest", "margin", 120.0, None, LAST, None, 7)]
