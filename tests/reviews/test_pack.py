@@ -17,8 +17,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from kpis.models import KpiSnapshot, KpiTarget, Signal
 from kpis.engine.rules import last_complete_week
+from kpis.models import KpiSnapshot, KpiTarget, Signal
 from plannerist.models import Role
 from reviews import render
 from reviews import services as review_services
