@@ -107,7 +107,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(base_url=base, locale="fr-FR", viewport={"width": 1280, "height": 900})
         page.goto("/accounts/login/")
-        page.locator("#id_username").fill(demo.USERS["owner"].email)
+        page.locator("#id_login").fill(demo.USERS["owner"].email)
         page.locator("#id_password").fill(demo.DEMO_PASSWORD)
         page.locator("main form button[type=submit]").click()
         page.wait_for_url(lambda u: "/accounts/login/" not in u)

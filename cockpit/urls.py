@@ -9,6 +9,7 @@ from cockpit import first_run_views, sample_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("sample/", sample_views.sample_add, name="sample_add"),
+    path("organisations/new/", views.organization_new, name="organization_new"),
     path("o/<slug:org_slug>/", views.dashboard, name="dashboard"),
     path("o/<slug:org_slug>/start/", first_run_views.first_run, name="first_run"),
     path("o/<slug:org_slug>/start/skip/", first_run_views.first_run_skip, name="first_run_skip"),

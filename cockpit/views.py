@@ -1,11 +1,15 @@
-"""The portfolio (the user's home page) and an organisation's dashboard."""
+"""The portfolio (the user's home page), a new organisation, and an organisation's dashboard."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from cockpit import selectors
 from cockpit.engine.attention import APPROVAL_WITHIN_DAYS, STALE_AFTER_DAYS
@@ -15,6 +19,9 @@ from kpis.engine import KPI_DEFINITIONS, KPI_PAIRS
 from kpis.engine.peaks import PEAK_WEEKS
 from kpis.forms import PeriodForm, kpi_label
 from plannerist import selectors as plannerist_selectors
+from plannerist import services as plannerist_services
+from plannerist.accounts import mail_language
+from plannerist.forms import OrganizationCreateForm
 from plannerist.tenancy import Access, can_manage_members, org_view
 
 # What "needs attention" looks at, said when nothing does.
@@ -37,6 +44,27 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "cockpit/home.html#portfolio", context)
     return render(request, "cockpit/home.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_new(request: HttpRequest) -> HttpResponse:
+    """A new organisation, owned by the user (a new account's first, a consultant's next
+    client), opened on its guided first run."""
+    form = OrganizationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = plannerist_services.organization_create_named(
+                owner=request.user, language=mail_language(), **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("%(name)s is created: you are its owner.") % {"name": organization.name})
+            return redirect("first_run", org_slug=organization.slug)
+    first = not plannerist_selectors.memberships_of(request.user)
+    return render(request, "cockpit/organization_new.html", {"form": form, "first": first},
+                  status=400 if form.errors else 200)
 
 
 def _pair_titles() -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from plannerist import mail
 from plannerist.selectors import memberships_of
 
 # Sections of an organisation, in navigation order (every one has its URL).
@@ -36,3 +37,8 @@ def shell(request: HttpRequest) -> dict:
         # Read when the template shows the switcher: a partial (the what-if) does not.
         "user_memberships": SimpleLazyObject(lambda: memberships_of(request.user)),
     }
+
+
+def email(request: HttpRequest) -> dict:
+    """``email_sending``: whether a page may say a mail left (``plannerist.mail``'s one rule)."""
+    return {"email_sending": mail.sending_configured()}

@@ -8,10 +8,16 @@ States, Australia, Canada…) must be told which, as no default would be right f
 
 Currencies (ISO 4217) are a short table of the countries Plannerist's shops sell from; another
 country must be told its currency.
+
+VAT: the standard rate of the same countries (the European Commission's "VAT rates applied in
+the member states", 2025, and each other country's tax office), and whether a shop's prices
+are usually shown VAT included (to consumers in Europe they must be; in North America prices
+are shown before the sales tax, which varies by state or province: no single rate is given).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 
@@ -37,6 +43,17 @@ CURRENCY = {
 }  # fmt: skip
 
 
+STANDARD_VAT = {
+    "AT": "0.20", "BE": "0.21", "BG": "0.20", "CY": "0.19", "CZ": "0.21", "DE": "0.19", "DK": "0.25",
+    "EE": "0.24", "ES": "0.21", "FI": "0.255", "FR": "0.20", "GR": "0.24", "HR": "0.25", "HU": "0.27",
+    "IE": "0.23", "IT": "0.22", "LT": "0.21", "LU": "0.17", "LV": "0.21", "MT": "0.18", "NL": "0.21",
+    "PL": "0.23", "PT": "0.23", "RO": "0.21", "SE": "0.25", "SI": "0.22", "SK": "0.23",
+    "MC": "0.20", "GB": "0.20", "CH": "0.081", "LI": "0.081", "NO": "0.25", "IS": "0.24",
+    "AU": "0.10", "NZ": "0.15", "JP": "0.10", "MA": "0.20", "TN": "0.19",
+}  # fmt: skip
+PRICES_BEFORE_TAX = {"US", "CA"}
+
+
 @cache
 def time_zones(country: str) -> tuple[str, ...]:
     """The IANA zones of ``country`` (ISO 3166-1 alpha-2), in tzdb's order; () when unknown."""
@@ -59,3 +76,14 @@ def time_zone_of(country: str) -> str | None:
 
 def currency_of(country: str) -> str | None:
     return CURRENCY.get(country.upper())
+
+
+def vat_rate_of(country: str) -> Decimal | None:
+    """The country's standard VAT rate as a share (0.20), or None when it has no single one."""
+    rate = STANDARD_VAT.get(country.upper())
+    return Decimal(rate) if rate is not None else None
+
+
+def prices_include_vat_in(country: str) -> bool:
+    """Whether the country's shops show their prices VAT included (as European law asks)."""
+    return country.upper() not in PRICES_BEFORE_TAX

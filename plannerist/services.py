@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import re
 import secrets
 from collections import Counter
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone as clock
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from plannerist import countries, export
@@ -64,6 +68,61 @@ def organization_create(
     return organization
 
 
+SLUG_LENGTH = 50  # room for "-<n>" within the field's 60
+
+
+def organization_slug_for(name: str) -> str:
+    """A free slug made from ``name`` ("Lumière & Cire" → "lumiere-cire", then "lumiere-cire-2"…)."""
+    base = slugify(name)[:SLUG_LENGTH].strip("-") or "organisation"
+    taken = set(Organization.objects.filter(slug__regex=rf"^{re.escape(base)}(-[0-9]+)?$").values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in itertools.count(2) if f"{base}-{n}" not in taken)
+
+
+def organization_create_named(*, name: str, owner: User, country: str, vat_rate: Decimal | None = None,
+                              prices_include_vat: bool | None = None, currency: str | None = None,
+                              timezone: str | None = None, language: str = "fr") -> Organization:
+    """A new organisation owned by ``owner``, its slug made from its name (unique, whatever the
+    names already taken: two at once each get their own), its VAT rate and whether prices
+    include it, when not given, its country's (``plannerist.countries``)."""
+    country = country.strip().upper()
+    try:  # the country first: the defaults below are looked up from it
+        Organization._meta.get_field("country").clean(country, None)
+    except ValidationError as error:
+        raise ValidationError({"country": error.messages}) from None
+    if vat_rate is None:
+        vat_rate = countries.vat_rate_of(country)
+        if vat_rate is None:
+            raise ValidationError({"vat_rate": _("No single VAT rate is known for the country %(country)s: give "
+                                                 "the rate of your products.") % {"country": country}})
+    if prices_include_vat is None:
+        prices_include_vat = countries.prices_include_vat_in(country)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return organization_create(
+                    slug=organization_slug_for(name), name=name.strip(), country=country, vat_rate=vat_rate,
+                    prices_include_vat=prices_include_vat, currency=currency or None, timezone=timezone or None,
+                    language=language, owner=owner,
+                )
+        except (IntegrityError, ValidationError) as error:
+            # Another request took the slug between the look-up and the insert: look again.
+            if isinstance(error, ValidationError) and "slug" not in getattr(error, "error_dict", {}):
+                raise
+    raise ValidationError({"name": _("Could not find a free address for this name: try another name.")})
+
+
+def email_address_verify(*, user: User) -> None:
+    """Record the user's e-mail as verified, for accounts made by someone who vouches for it
+    (the operator's command, an invitation's link the invitee opened, the demo): allauth's login
+    asks a verified address of every account (``ACCOUNT_EMAIL_VERIFICATION``)."""
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+@transaction.atomic
 def user_get_or_create(*, email: str) -> tuple[User, bool]:
     """The user with this e-mail; a new one has no usable password until they set one."""
     email = email.strip().lower()
@@ -73,6 +132,7 @@ def user_get_or_create(*, email: str) -> tuple[User, bool]:
     user = User(username=email, email=email)
     user.set_unusable_password()
     user.save()
+    email_address_verify(user=user)
     return user, True
 
 
@@ -150,6 +210,7 @@ def invitation_accept_with_new_account(*, invitation: Invitation, password: str)
     user = User(username=invitation.email, email=invitation.email)
     user.set_password(password)
     user.save()
+    email_address_verify(user=user)  # the link reached this address
     return invitation_accept(invitation=invitation, user=user)
 
 

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "allauth",  # sign-up, e-mail verification, login by e-mail, password reset (plannerist/accounts.py)
+    "allauth.account",
     "plannerist",
     "sales",
     "campaigns",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # PostgreSQL restarting: a 503 "temporarily unavailable" page, not a 500.
@@ -97,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "plannerist.context_processors.shell",
+                "plannerist.context_processors.email",
             ],
         },
     }
@@ -146,6 +150,30 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Accounts (django-allauth): sign-up with an e-mail and a password, the e-mail verified before
+# the first login, login by e-mail, password reset; its mail goes through plannerist.mail and
+# sign-up is closed when no mail can be sent (plannerist/accounts.py).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin's login (the username is the e-mail)
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "plannerist.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "plannerist.forms.ThrottledAllauthLoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a button confirms: mail scanners that open links verify nothing
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = True  # as Django's login did: the session lasts SESSION_COOKIE_AGE
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset asked for an unknown e-mail mails nobody
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Logins are counted by plannerist.throttle (in the database, shared by every worker);
+# allauth's own counts live in the per-process cache and would answer before it, in other words.
+ACCOUNT_RATE_LIMITS = {"login_failed": None, "login": None}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from plannerist import health, views
 from plannerist.forms import ThrottledAdminAuthenticationForm
@@ -27,10 +28,18 @@ urlpatterns = [
     path("", include("cockpit.urls")),  # the portfolio and the dashboard (/o/<slug>/)
     path("healthz/", health.healthz, name="healthz"),
     path("healthz/db/", health.healthz_db, name="healthz_db"),
-    # Before django.contrib.auth.urls, whose "login" it replaces.
+    # Before allauth's URLs, whose login and reset they replace (same paths, same names).
     path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
-    path("accounts/password_reset/", views.ProductPasswordResetView.as_view(), name="password_reset"),
-    path("accounts/password_reset/done/", views.ProductPasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/password/reset/", views.ProductPasswordResetView.as_view(), name="account_reset_password"),
+    path("accounts/password/reset/done/", views.ProductPasswordResetDoneView.as_view(),
+         name="account_reset_password_done"),
+    # The reset's former addresses (bookmarks, old mails) lead to allauth's.
+    path("accounts/password_reset/", RedirectView.as_view(pattern_name="account_reset_password"),
+         name="password_reset"),
+    path("accounts/password_reset/done/", RedirectView.as_view(pattern_name="account_reset_password"),
+         name="password_reset_done"),
+    path("accounts/", include("allauth.urls")),
+    # Django's remain for the one-time link an owner gives a member (/accounts/reset/…/).
     path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:invitation_id>/accept/", views.invitation_answer, {"answer": "accept"},

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.auth.views import LoginView, PasswordResetDoneView, PasswordResetView
 from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +24,6 @@ from plannerist.forms import (
     InviteForm,
     OrganizationDeleteForm,
     RoleForm,
-    ThrottledAuthenticationForm,
 )
 from plannerist.models import Invitation, Membership, User
 from plannerist.tenancy import (
@@ -36,10 +35,8 @@ from plannerist.tenancy import (
 )
 
 
-class ThrottledLoginView(LoginView):
-    """Django's login, refused for a while after repeated failures (``plannerist.throttle``)."""
-
-    form_class = ThrottledAuthenticationForm
+class ThrottledLoginView(allauth_views.LoginView):
+    """allauth's login by e-mail, refused for a while after repeated failures (``plannerist.throttle``)."""
 
     def form_invalid(self, form: Form) -> HttpResponse:
         response = super().form_invalid(form)
@@ -53,27 +50,20 @@ def email_sending() -> bool:
     return mail.sending_configured()
 
 
-class ProductPasswordResetView(PasswordResetView):
-    """Django's password reset, in the product's pages; with no mail server, it sends nothing
-    and says how to get a link instead (an owner gives it from *Members*), never that a mail left."""
-
-    template_name = "registration/password_reset_form.html"
+class ProductPasswordResetView(allauth_views.PasswordResetView):
+    """allauth's password reset; with no mail server, it sends nothing and says how to get a
+    link instead (an owner gives it from *Members*), never that a mail left."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not email_sending():
             return self.get(request, *args, **kwargs)
         return super().post(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "email_sending": email_sending()}
 
-
-class ProductPasswordResetDoneView(PasswordResetDoneView):
-    template_name = "registration/password_reset_done.html"
-
+class ProductPasswordResetDoneView(allauth_views.PasswordResetDoneView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not email_sending():  # nothing was sent: never say it was
-            return redirect("password_reset")
+            return redirect("account_reset_password")
         return super().get(request, *args, **kwargs)
 
 

@@ -44,6 +44,16 @@ def client_for():
 
 
 @pytest.fixture(autouse=True)
+def _rate_limits_forgotten():
+    """allauth counts sign-ups, resets and confirmation mails per address in the cache: one
+    test's count does not limit the next test (they all come from 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _broker_tried_again():
     """A broker failure one test provokes does not pause the next test's publishes."""
     yield

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.db import models
 
+from plannerist import services
 from plannerist.models import Invitation, Membership, Organization, Role, User
 
 _seq = itertools.count(1)
@@ -22,6 +23,7 @@ def make_user(email: str | None = None) -> User:
     user = User(username=email, email=email)
     user.set_password(PASSWORD)
     user.save()
+    services.email_address_verify(user=user)  # as an invited or seeded account: it logs in at once
     return user
 
 

@@ -110,7 +110,7 @@ class PlanneristUser(HttpUser):
     def log_in(self, email: str) -> None:
         self.client.get("/accounts/login/", name="login page")
         with self.client.post(
-            "/accounts/login/", data={"username": email, "password": PASSWORD}, name="login",
+            "/accounts/login/", data={"login": email, "password": PASSWORD}, name="login",
             headers=self.post_headers("/accounts/login/"), allow_redirects=False, catch_response=True,
         ) as response:
             if response.status_code != 302 or "/accounts/login/" in response.headers.get("Location", ""):

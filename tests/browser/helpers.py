@@ -87,7 +87,7 @@ def page_path(name: str, org: str = ORG) -> str:
 def log_in(page: Page, email: str, password: str = demo.DEMO_PASSWORD) -> None:
     """Through the login form, like a person: lands on the home page (the organisations)."""
     page.goto("/accounts/login/")
-    page.locator("#id_username").fill(email)
+    page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

@@ -16,11 +16,11 @@ from tests import factories
 LOGIN = "/accounts/login/"
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 LOCKED = "Too many failed attempts"
-WRONG = "Please enter a correct"
+WRONG = "password you specified are not correct"  # allauth's message
 
 
 def attempt(client: Client, email: str, password: str, **extra):
-    return client.post(LOGIN, {"username": email, "password": password}, **EN, **extra)
+    return client.post(LOGIN, {"login": email, "password": password}, **EN, **extra)
 
 
 def fail(client: Client, email: str, times: int, **extra):

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from plannerist.models import Membership, Role
 from tests import factories
 
-RESET = "/accounts/password_reset/"
+RESET = "/accounts/password/reset/"  # allauth's; the former address redirects there
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 RESET_LINK = re.compile(r"https?://testserver(/accounts/reset/\S+/)")
 
@@ -38,8 +38,14 @@ def test_with_a_mail_server_the_reset_page_sends_the_link_in_the_product_s_style
     html = Client().get(RESET, **EN).content.decode()
     assert 'name="email"' in html and "Django administration" not in html
     response = Client().post(RESET, {"email": user.email}, follow=True, **EN)
-    assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
+    assert len(mail.outbox) == 1 and "/accounts/password/reset/key/" in mail.outbox[0].body
     assert "Check your mailbox" in response.content.decode()
+
+
+def test_the_reset_s_former_addresses_lead_to_allauth_s(db):
+    for former in ("/accounts/password_reset/", "/accounts/password_reset/done/"):
+        response = Client().get(former)
+        assert response.status_code == 302 and response["Location"] == RESET
 
 
 def _link_message(response) -> str:
