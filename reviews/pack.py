@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import numpy as np
+import pandas as pd
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,7 @@ from reviews.selectors import WEEKS_SHOWN, decisions_of, weekly_table
 from reviews.summary import (
     PAIR_TITLES,
     PAIRS,
+    WEEK,
     CampaignMove,
     ReviewKpiRow,
     summary_campaigns,
@@ -128,8 +131,21 @@ def _caption(number: int, title: str, sides, currency: str) -> str:
         "n": number, "title": title, "weeks": CHART_WEEKS, "left": named(sides[0]), "right": named(sides[1])}
 
 
+def _with_the_summarys_weeks(table: pd.DataFrame, groups, week_start: dt.date) -> pd.DataFrame:
+    """The weeks' table with the reviewed week and the one before as the summary copied them:
+    a chart's last two points are the figures of the tables beside it, even after a recompute."""
+    table = table.copy()
+    for _title, rows in groups:
+        for row in rows:
+            for start, value in ((week_start, row.this_week), (week_start - WEEK, row.last_week)):
+                if start in table.index or value is not None:
+                    table.loc[start, row.definition.key] = np.nan if value is None else value
+    return table.sort_index()
+
+
 def _pairs(organization: Organization, review: WeeklyReview, groups) -> list[PackPair]:
-    table = weekly_table(organization.id, review.week_start, weeks=CHART_WEEKS)
+    table = _with_the_summarys_weeks(weekly_table(organization.id, review.week_start, weeks=CHART_WEEKS), groups,
+                                     review.week_start)
     targets = kpi_selectors.targets_of(organization.id)
     pairs = []
     for k, ((title, rows), keys) in enumerate(zip(groups, PAIRS, strict=False)):

@@ -111,6 +111,15 @@ def test_every_chart_is_drawn_with_its_caption_and_units(org, week):
         assert drawn in text
 
 
+def test_a_reviewed_packs_charts_end_on_the_figures_it_was_reviewed_on(org, week):
+    review, _owner = prepared(org, week)
+    KpiSnapshot.objects.filter(organization=org, period_start=week, kpi="orders").update(value=999.0)  # a recompute
+    with translation.override("en"):
+        pack = weekly_pack(review)
+    figure = pack.pairs[2].chart.html
+    assert '"y":[40.0,40.0,40.0,40.0,40.0,40.0,40.0,50.0]' in figure.replace(" ", "") and "999" not in figure
+
+
 @needs_chromium
 def test_an_english_organisations_pdf_is_in_english(db, week):
     org = make_org(name="Candle Works", language="en", currency="GBP")
@@ -294,3 +303,16 @@ def test_the_command_refuses_an_output_in_a_missing_directory(org, tmp_path):
         call_command("review_export", "--org", org.slug, "--week", "2026-W40", "--format", "csv",
                      "-o", str(tmp_path / "missing" / "out.csv"))
     assert raised.value.returncode == 2
+
+
+def test_the_command_says_when_the_pdf_cannot_be_made(org, week, tmp_path, monkeypatch):
+    review, _owner = prepared(org, week)
+
+    def broken(html):
+        raise render.RenderError("/usr/bin/chromium is missing")
+
+    monkeypatch.setattr(render, "html_to_pdf", broken)
+    with pytest.raises(CommandError, match="chromium is missing") as raised:
+        call_command("review_export", "--org", org.slug, "--week", review.week, "--format", "pdf",
+                     "-o", str(tmp_path / "pack.pdf"))
+    assert raised.value.returncode == 1 and not (tmp_path / "pack.pdf").exists()

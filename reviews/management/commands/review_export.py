@@ -45,7 +45,10 @@ class Command(BaseCommand):
         if created:
             self.stderr.write(f"No review of {review.week} yet: its draft was prepared.")
         if fmt == "pdf":
-            content = render.review_pdf(review)
+            try:
+                content = render.review_pdf(review)
+            except render.RenderError as error:
+                raise CommandError(f"the PDF could not be made: {error}") from error
         else:
             with translation.override(organization.language):
                 pack = weekly_pack(review)
