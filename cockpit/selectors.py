@@ -8,12 +8,11 @@ from collections import Counter
 from django.db.models import Count, Max
 
 from campaigns.models import Campaign
+from cockpit import charts, pages
 from cockpit.engine import attention
-from kpis import charts, pages
 from kpis import selectors as kpis
 from kpis.engine import KPI_PAIRS, period_start_of, periods
 from kpis.engine.rules import last_complete_week
-from kpis.forms import PERIODS
 from kpis.models import PeakOutlook, RecomputeState, Signal
 from plannerist.models import Membership, User
 from plannerist.selectors import memberships_of
@@ -48,7 +47,6 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
     weeks, load = pages.load_rows(kpis.forecast_table(org.id, since=today))
     return {
         "period": period,
-        "period_choices": PERIODS,
         "period_label": done.index[-1] if len(done) else None,
         "partial": periods.partial_period(table, current, period=period, span=span),
         "missing_count": kpis.missing_product_count(org.id),

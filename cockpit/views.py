@@ -17,7 +17,7 @@ from cockpit.first_run import first_run_state
 from cockpit.forms import PortfolioForm
 from kpis.engine import KPI_DEFINITIONS, KPI_PAIRS
 from kpis.engine.peaks import PEAK_WEEKS
-from kpis.forms import PeriodForm, kpi_label
+from kpis.forms import PERIODS, PeriodForm, kpi_label
 from plannerist import selectors as plannerist_selectors
 from plannerist import services as plannerist_services
 from plannerist.accounts import mail_language
@@ -80,6 +80,7 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
     context = selectors.dashboard_context(access, period=form.chosen(), today=access.organization.today())
+    context["period_choices"] = PERIODS  # the form's choices, for the period switch
     if request.htmx:
         return render(request, "cockpit/dashboard.html#pairs", context)
     context["first_run"] = first_run_state(access.organization)  # the guide's checklist until done

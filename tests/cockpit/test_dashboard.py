@@ -284,7 +284,7 @@ def test_the_load_table_shows_each_weeks_busiest_day_beside_its_average(org, own
 
 
 def test_load_rows_pair_each_weeks_average_with_its_peak_day():
-    from kpis.pages import load_rows
+    from cockpit.pages import load_rows
 
     monday = dt.date(2026, 12, 7)
     forecast = __import__("pandas").DataFrame.from_records([

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import override
 
 from campaigns.charts import scenario_bars
-from kpis.charts import load
+from cockpit.charts import load
 from plannerist.charts import plotly_text, to_html
 
 MARKUP = '<div hx-post="/o/x/members/" hx-trigger="load">Préparation</div>'
