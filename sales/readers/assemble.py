@@ -345,7 +345,7 @@ def products_by_order(lines: pd.DataFrame) -> dict[str, tuple[tuple[str, float, 
 Stage = Callable[[RawTable], tuple[pd.DataFrame | None, list[RowError]]]
 
 
-def run_import(
+def read_files(
     files: Sequence[OrderFile],
     *,
     limits: ImportLimits,

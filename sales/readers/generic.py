@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from sales.readers.assemble import run_import
+from sales.readers.assemble import read_files
 from sales.readers.reading import RawTable
 from sales.readers.schema import (
     DEFAULT_LIMITS,
@@ -192,7 +192,7 @@ def read_generic(
     def stage(table: RawTable) -> tuple[pd.DataFrame | None, list[RowError]]:
         return stage_lines(table, layout, key, limits)
 
-    return run_import(
+    return read_files(
         as_order_files(files),
         limits=limits,
         wanted=lambda name: name.casefold() in wanted,

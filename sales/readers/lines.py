@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from sales.readers.assemble import finish, run_import
+from sales.readers.assemble import finish, read_files
 from sales.readers.reading import RawTable
 from sales.readers.schema import (
     DEFAULT_LIMITS,
@@ -109,7 +109,7 @@ def read_lines(
     def stage(table: RawTable) -> tuple[pd.DataFrame | None, list[RowError]]:
         return stage_lines(table, layout, key, limits)
 
-    return run_import(
+    return read_files(
         files,
         limits=limits,
         wanted=lambda name: name.casefold() in wanted,

@@ -28,7 +28,7 @@ from sales.readers.assemble import (
     missing_columns,
     not_a_date,
     not_a_number,
-    run_import,
+    read_files,
     staged_frame,
 )
 from sales.readers.checks import stored_value_errors
@@ -88,7 +88,7 @@ def read_woocommerce(
     def stage(table: RawTable) -> tuple[pd.DataFrame | None, list[RowError]]:
         return _stage(table, key, dayfirst, default_currency, default_channel, limits, books_currency)
 
-    return run_import(
+    return read_files(
         as_order_files(files),
         limits=limits,
         wanted=lambda name: name.casefold() in _WANTED or bool(_LINE_ITEM.fullmatch(name)),
