@@ -1,5 +1,6 @@
 """A brand-new user, in French: signs up, reads the verification e-mail on the local SMTP
-server, follows its link, describes the business and lands on the guided first run."""
+server, follows its link, describes the business and lands on the guided first run (the
+sign-up and new-business pages scanned by axe-core and photographed on the way)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from plannerist.models import Membership, Role
-from tests.browser.helpers import arrived
+from tests.browser.helpers import arrived, assert_accessible, screenshot
 from tests.mail import links_in, text_of
 
 
@@ -17,6 +18,8 @@ def test_a_new_user_signs_up_verifies_the_e_mail_and_lands_on_the_first_run(page
     page.goto("/accounts/login/")
     page.get_by_role("link", name="Créer un compte").click()
     arrived(page, re.compile(r"/accounts/signup/$"))
+    screenshot(page, "signup")
+    assert_accessible(page, "signup")
     page.locator("#id_email").fill("nadia@savonnerie-marais.test")
     page.locator("#id_password1").fill("mimosa-et-lavande-42")
     page.locator("#id_password2").fill("mimosa-et-lavande-42")
@@ -34,6 +37,8 @@ def test_a_new_user_signs_up_verifies_the_e_mail_and_lands_on_the_first_run(page
     arrived(page, re.compile(r"/organisations/new/$"))
     expect(page.locator("h1")).to_have_text("Votre entreprise")
     expect(page.locator("#id_country")).to_have_value("FR")
+    screenshot(page, "organization-new")
+    assert_accessible(page, "organization-new")
     page.locator("#id_name").fill("Atelier des Grès")  # the demo already has a Savonnerie du Marais
     page.get_by_role("button", name="Créer l’organisation").click()
 
