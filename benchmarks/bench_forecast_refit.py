@@ -47,9 +47,9 @@ def seed(count: int, today: dt.date) -> None:
 
     import numpy as np
 
-    from campaigns.models import Campaign, Channel
-    from kpis.models import DailyActual
+    from campaigns.models import Campaign
     from plannerist.models import Organization
+    from sales.models import Channel, DailyActual
 
     rng = np.random.default_rng(14)
     days = [today - dt.timedelta(days=HISTORY_DAYS - i) for i in range(HISTORY_DAYS)]

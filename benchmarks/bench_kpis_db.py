@@ -165,8 +165,8 @@ def seed_catalogue(organization) -> None:
     import datetime as dt
     from decimal import Decimal
 
-    from campaigns.models import Campaign, Channel, CostProfile, Product
-    from kpis.models import DiscountCode
+    from campaigns.models import Campaign, CostProfile, Product
+    from sales.models import Channel, DiscountCode
 
     channels = []
     for name, kind in zip(SOURCES, ("web_shop", "shop_front", "social"), strict=True):
@@ -188,7 +188,7 @@ def seed_catalogue(organization) -> None:
             organization=organization, channel=channels[0], name=name, start=dt.date(2024, 11, 20 + i),
             end=dt.date(2024, 12, 24), discount_rate=Decimal("0.15"), uplift=Decimal("0.3"),
         )  # fmt: skip
-        DiscountCode.objects.create(organization=organization, campaign=campaign, code=code)
+        DiscountCode.objects.create(organization=organization, campaign_id=campaign.pk, code=code)
 
 
 def daily_actuals(organization, orders: int, seed: int = 3) -> int:
@@ -197,8 +197,8 @@ def daily_actuals(organization, orders: int, seed: int = 3) -> int:
     import datetime as dt
     from decimal import Decimal
 
-    from campaigns.models import Campaign, Channel
-    from kpis.models import DailyActual
+    from campaigns.models import Campaign
+    from sales.models import Channel, DailyActual
 
     rng = np.random.default_rng(seed)
     days = pd.date_range("2024-01-01", periods=730, freq="D")
@@ -237,7 +237,7 @@ def daily_actuals(organization, orders: int, seed: int = 3) -> int:
         split = rng.multinomial(int(n), [0.8, 0.15, 0.05])
         rows += [row(day, int(k), share=k / max(n, 1), channel=c) for c, k in zip(channels, split, strict=True)]
         rows += [
-            row(day, int(rng.binomial(n, 0.25)), share=0.25, campaign=c)
+            row(day, int(rng.binomial(n, 0.25)), share=0.25, campaign_id=c.pk)
             for c in campaigns if c.start <= day.date() <= c.end
         ]  # fmt: skip
     DailyActual.objects.bulk_create(rows, batch_size=1000)
@@ -325,8 +325,9 @@ def run(args, database: str) -> int:
     from decimal import Decimal
 
     from kpis import services
-    from kpis.models import DailyActual, ImportedOrder, KpiSnapshot
+    from kpis.models import KpiSnapshot
     from plannerist.models import Organization
+    from sales.models import DailyActual, ImportedOrder
     from sales.readers import OrderFile
     from sales.readers.schema import DEFAULT_LIMITS
 
@@ -374,7 +375,7 @@ def run(args, database: str) -> int:
         return phases.measure(lambda: services.kpis_recompute(organization_id=org.id))
 
     runs = [("first run (no snapshot yet)", recompute()), ("again, nothing changed", recompute())]
-    DailyActual.objects.filter(organization=org, date="2025-06-12", campaign=None, channel=None).update(
+    DailyActual.objects.filter(organization=org, date="2025-06-12", campaign_id=None, channel=None).update(
         ad_spend=Decimal("123.45")
     )
     runs.append(("after one day's ad spend is typed in", recompute()))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
-from campaigns.models import Campaign, Channel, CostProfile, Mechanic, Product, Scenario, Scope
+from campaigns.models import Campaign, CostProfile, Mechanic, Product, Scenario, Scope
 from campaigns.price_history import product_prices_record
 from plannerist.models import Organization
+from sales.models import Channel
 
 PRODUCTS = {
     "lumiere-et-cire": [

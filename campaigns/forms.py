@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import (
     PLAN_FIELDS,
     Campaign,
-    Channel,
     CostProfile,
     Mechanic,
     Product,
@@ -17,6 +16,7 @@ from campaigns.models import (
     Scope,
 )
 from plannerist.fields import PercentField, bound_inputs, validate_period
+from sales.models import Channel
 
 
 class PlanForm(forms.ModelForm):

@@ -1,4 +1,4 @@
-"""Catalogue, channels with their cost profiles, campaigns and their scenarios."""
+"""Catalogue, the channels' cost profiles, campaigns and their scenarios (the channels are :mod:`sales.models`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plannerist.models import Organization
+from sales.models import Channel
 
 ZERO = Decimal("0")
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(ZERO)]}
@@ -23,28 +24,6 @@ def _share(name: str) -> models.CheckConstraint:
         condition=Q(**{f"{name}__gte": 0, f"{name}__lte": 1}) | Q(**{f"{name}__isnull": True}),
         name=f"%(app_label)s_%(class)s_{name}_is_a_share",
     )
-
-
-class Channel(models.Model):
-    class Kind(models.TextChoices):
-        WEB_SHOP = "web_shop", _("Own web shop")
-        MARKETPLACE = "marketplace", _("Marketplace")
-        SHOP_FRONT = "shop_front", _("Shop front")
-        SOCIAL = "social", _("Social selling")
-        OTHER = "other", _("Other")
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="channels")
-    name = models.CharField(_("name"), max_length=80)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.WEB_SHOP)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="channel_name_per_org")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CostProfile(models.Model):

@@ -26,7 +26,6 @@ from campaigns.engine.economics import (  # the selectors' results, named here f
 )
 from campaigns.models import (
     Campaign,
-    Channel,
     CostProfile,
     Mechanic,
     Product,
@@ -45,6 +44,7 @@ from forecasting.selectors import (
     promotion_memory,
 )
 from plannerist.models import Organization
+from sales.models import Channel
 
 
 def catalogue_frame(organization: Organization) -> pd.DataFrame:

@@ -18,7 +18,6 @@ from campaigns.models import (
     Campaign,
     CampaignChange,
     CampaignComment,
-    Channel,
     CostProfile,
     Product,
     PromotionSettings,
@@ -27,6 +26,7 @@ from campaigns.models import (
 from plannerist.changes import inputs_changed_send
 from plannerist.models import Membership, Organization
 from plannerist.tenancy import can_approve_campaigns, can_edit_campaigns
+from sales.models import Channel
 
 Status = Campaign.Status
 

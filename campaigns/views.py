@@ -23,9 +23,10 @@ from campaigns.forms import (
 )
 from campaigns.history import history_rows
 from campaigns.in_flight import live_projection
-from campaigns.models import Campaign, Channel, Mechanic, Product, PromotionSettings, Scenario
+from campaigns.models import Campaign, Mechanic, Product, PromotionSettings, Scenario
 from campaigns.sources import delivery_cost
 from plannerist.tenancy import Access, can_comment, can_edit_campaigns, can_edit_costs, org_view
+from sales.models import Channel
 
 SCENARIO = (Scenario, "campaign__organization")
 

@@ -12,10 +12,10 @@ from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, Channel, Product
+from campaigns.models import Campaign, Product
 from cockpit.models import SampleBusiness
-from kpis.models import DailyActual, ImportBatch
 from plannerist.models import Organization
+from sales.models import Channel, DailyActual, ImportBatch
 
 STEPS = (  # key, URL name, title
     ("business", "first_run_business", _("Your business")),

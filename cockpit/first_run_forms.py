@@ -13,7 +13,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.forms import CostProfileForm
-from campaigns.models import Channel
 from campaigns.presets import Preset, preset, preset_groups
 from cockpit.services import TypedProduct
 from kpis.product_forms import MissingProductsForm
@@ -21,6 +20,7 @@ from kpis.services.products import NewProduct
 from plannerist import countries
 from plannerist.fields import DateField, PercentField, bound_inputs
 from plannerist.models import Organization
+from sales.models import Channel
 
 TYPED_ROWS = 5
 _MONEY = {"max_digits": 12, "decimal_places": 2, "required": False,

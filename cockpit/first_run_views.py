@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from campaigns import services as campaigns_services
-from campaigns.models import Campaign, Channel, CostProfile, Mechanic, Scope
+from campaigns.models import Campaign, CostProfile, Mechanic, Scope
 from campaigns.selectors import pooled_uplift
 from cockpit import services
 from cockpit.first_run import FirstRunState, first_run_state
@@ -35,6 +35,7 @@ from plannerist.tenancy import (
     can_manage_members,
     org_view,
 )
+from sales.models import Channel
 
 DEFAULT_UPLIFT = Decimal("0.3")  # the campaign page's own default when no past campaign says better
 

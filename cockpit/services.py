@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from campaigns import services as campaigns_services
-from campaigns.models import Channel, CostProfile, Product
+from campaigns.models import CostProfile, Product
 from cockpit.models import FirstRun, SampleBusiness
 from plannerist import services as plannerist_services
 from plannerist.models import Organization, User
+from sales.models import Channel
 
 BUSINESS_FIELDS = ("name", "country", "currency", "timezone", "vat_rate", "prices_include_vat")
 SAMPLE_LIKE = "lumiere-et-cire"  # the demo business whose invented rows a sample business gets

@@ -9,14 +9,14 @@ import datetime as dt
 import pandas as pd
 from django.db.models import Sum
 
-from kpis.models import DailyActual
 from plannerist.models import Organization
+from sales.models import DailyActual
 
 
 def daily_orders(organization: Organization, start: dt.date, end: dt.date) -> pd.Series:
     """Orders per day from the actuals (organisation totals: rows not tied to a campaign)."""
     rows = (
-        DailyActual.objects.filter(organization=organization, campaign__isnull=True, date__range=(start, end))
+        DailyActual.objects.filter(organization=organization, campaign_id__isnull=True, date__range=(start, end))
         .values("date")
         .annotate(orders=Sum("orders"))
         .values_list("date", "orders")

@@ -19,8 +19,9 @@ import numpy as np
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from kpis.models import DailyActual, DiscountCode, KpiTarget
+from kpis.models import KpiTarget
 from plannerist.models import Organization
+from sales.models import DailyActual, DiscountCode
 from sales.readers.generic import TEMPLATE_COLUMNS
 
 SHOPS = {
@@ -59,7 +60,7 @@ def seed(organization: Organization, today: dt.date | None = None, *, like: str 
     today = today or organization.today()
     for campaign in Campaign.objects.filter(organization=organization, name__in=list(CODES)):
         DiscountCode.objects.update_or_create(
-            organization=organization, code=CODES[campaign.name], defaults={"campaign": campaign}
+            organization=organization, code=CODES[campaign.name], defaults={"campaign_id": campaign.pk}
         )
     _import_orders(organization, today, shop)
     _typed_figures(organization, today, shop)
@@ -166,7 +167,7 @@ def _typed_figures(organization: Organization, today: dt.date, shop: str) -> Non
     """What orders cannot tell: ad spend, support contacts, hours worked, typed day by day."""
     _per_day, _basket, spend, hours = SHOPS[shop]
     rng = np.random.default_rng(zlib.crc32(organization.slug.encode()) + 1)
-    totals = {a.date: a for a in DailyActual.objects.filter(organization=organization, campaign=None, channel=None)}
+    totals = {a.date: a for a in DailyActual.objects.filter(organization=organization, campaign_id=None, channel=None)}
     campaigns = list(Campaign.objects.filter(organization=organization, status__in=RAN))
     changed = []
     for day in _days(today, shop):

@@ -13,8 +13,8 @@ import pandas as pd
 from campaigns.models import Campaign, Mechanic
 from campaigns.selectors import catalogue_frame, depth_of
 from forecasting.sources import CampaignWindow, History
-from kpis.models import DailyActual
 from plannerist.models import Organization
+from sales.models import DailyActual
 
 # Campaigns whose days were promotion days (a stopped one is left to the history: its days
 # may be anything from none to all).
@@ -26,7 +26,7 @@ def organisation_history(organization: Organization, today: dt.date) -> History:
     organisation's totals row of each day (no campaign, no channel) — and its campaigns that
     ran (three queries; four when an amount off ran)."""
     rows = DailyActual.objects.filter(
-        organization=organization, campaign__isnull=True, channel__isnull=True, date__lt=today
+        organization=organization, campaign_id__isnull=True, channel__isnull=True, date__lt=today
     ).order_by("date").values_list("date", "orders")
     frame = pd.DataFrame.from_records(list(rows), columns=["date", "orders"])
     frame["orders"] = frame["orders"].astype("float64")

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from kpis.engine import KPI_DEFINITIONS
-from kpis.models import DailyActual, DiscountCode, SignalThresholds
+from kpis.models import SignalThresholds
 from plannerist.fields import PercentField
+from sales.models import DailyActual, DiscountCode
 from sales.readers import DEFAULT_LIMITS, MAPPING_FIELDS, OrderFile, parse_column_mapping
 
 FORMATS = [
@@ -182,10 +183,12 @@ class ThresholdsForm(forms.ModelForm):
                   "lookback_weeks", "horizon_weeks"]
 
 
-class DiscountCodeForm(forms.ModelForm):
-    class Meta:
-        model = DiscountCode
-        fields = ["code", "campaign"]
+class DiscountCodeForm(forms.Form):
+    """A promo code and the campaign its orders count for (a code names its campaign by id:
+    :class:`sales.models.DiscountCode`)."""
+
+    code = forms.CharField(label=_("discount code"), max_length=DiscountCode._meta.get_field("code").max_length)
+    campaign = forms.ModelChoiceField(label=_("campaign"), queryset=Campaign.objects.none())
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)

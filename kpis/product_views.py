@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kpis import selectors
-from kpis.models import ImportBatch
 from kpis.product_forms import MISSING_SHOWN, MissingProductsForm
 from kpis.services.products import missing_products_add
 from plannerist.tenancy import Access, can_edit_costs, org_view
+from sales.models import ImportBatch
 
 
 def missing_products_context(access: Access, *, batch: ImportBatch | None = None, data=None) -> dict:

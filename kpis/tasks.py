@@ -14,9 +14,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from kpis import services
-from kpis.models import ImportBatch
 from plannerist.models import Organization
 from plannerist.tasks import TRANSIENT_ERRORS, retrying_task
+from sales.models import ImportBatch
 
 
 @retrying_task(bind=True, reject_on_worker_lost=True)

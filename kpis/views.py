@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,9 +24,9 @@ from kpis.forms import (
     TargetsForm,
     ThresholdsForm,
 )
-from kpis.models import DailyActual, DiscountCode, ImportBatch
 from kpis.product_views import missing_products_context
 from plannerist.tenancy import Access, can_enter_actuals, can_set_targets, org_view
+from sales.models import DailyActual, DiscountCode, ImportBatch
 from sales.readers import template_csv, template_xlsx
 
 PERIODS_SHOWN = 8
@@ -101,7 +102,7 @@ def thresholds(request: HttpRequest, access: Access) -> HttpResponse:
 def quick_entry(request: HttpRequest, access: Access) -> HttpResponse:
     """Today's numbers (or another day's, ``?date=``) in under a minute."""
     day = request.GET.get("date") or access.organization.today().isoformat()
-    instance = access.scoped(DailyActual).filter(date=day, campaign=None, channel=None).first() \
+    instance = access.scoped(DailyActual).filter(date=day, campaign_id=None, channel=None).first() \
         if _is_iso_date(day) else None
     form = QuickEntryForm(request.POST or None, instance=instance,
                           initial=None if instance else {"date": day if _is_iso_date(day) else None})
@@ -112,7 +113,7 @@ def quick_entry(request: HttpRequest, access: Access) -> HttpResponse:
             services.daily_actual_save(organization=access.organization, date=date, values=form.values())
             messages.success(request, _("Figures of %(date)s saved.") % {"date": date.strftime("%d/%m/%Y")})
             return redirect("kpis:list", org_slug=access.organization.slug)
-    recent = access.scoped(DailyActual).filter(campaign=None, channel=None).order_by("-date")[:7]
+    recent = access.scoped(DailyActual).filter(campaign_id=None, channel=None).order_by("-date")[:7]
     return render(request, "kpis/quick_entry.html", {
         "form": form, "recent": recent, "can_edit": access.can(can_enter_actuals),
     }, status=400 if form.errors else 200)
@@ -206,7 +207,8 @@ def discount_codes(request: HttpRequest, access: Access) -> HttpResponse:
             messages.success(request, _("Code saved: its orders count for the campaign."))
             return redirect("kpis:codes", org_slug=access.organization.slug)
     return render(request, "kpis/discount_codes.html", {
-        "form": form, "codes": access.scoped(DiscountCode).select_related("campaign").order_by("code"),
+        "form": form, "codes": access.scoped(DiscountCode).annotate(campaign_name=Subquery(
+            Campaign.objects.filter(pk=OuterRef("campaign_id")).values("name"))).order_by("code"),
         "can_edit": access.can(can_enter_actuals),
     }, status=400 if form.errors else 200)
 

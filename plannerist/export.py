@@ -35,7 +35,10 @@ from plannerist.models import Membership, Organization, User
 FORMAT_NAME = "plannerist-organisation-export"
 # 2: the weekly reviews' tables are named after the app that holds them now
 # (reviews.weeklyreview, reviews.reviewdecision; kpis.… in version 1).
-FORMAT_VERSION = 2
+# 3: what the shop sold likewise (sales.channel, sales.importbatch, sales.dailyactual,
+# sales.discountcode, sales.importedorder, sales.importedline: campaigns.channel and kpis.… in
+# version 2), and a day's, order's or code's campaign is the column ``campaign_id`` as before.
+FORMAT_VERSION = 3
 MEMBER_FIELDS = ("id", "email", "first_name", "last_name")
 _SPOOL_BYTES = 8 * 1024 * 1024
 

@@ -68,7 +68,8 @@ def make_object(model: type[models.Model], organization: Organization) -> models
 
 
 def make_channel(organization: Organization, name: str = "Web shop", **costs):
-    from campaigns.models import Channel, CostProfile
+    from campaigns.models import CostProfile
+    from sales.models import Channel
 
     channel = Channel.objects.create(organization=organization, name=f"{name} {next(_seq)}")
     CostProfile.objects.create(organization=organization, channel=channel, **costs)
@@ -111,7 +112,7 @@ def make_scenario(organization: Organization, **fields):
 
 
 def make_import_batch(organization: Organization, **fields):
-    from kpis.models import ImportBatch
+    from sales.models import ImportBatch
 
     fields = {"format": "generic", "file_names": ["orders.csv"], "status": ImportBatch.Status.DONE,
               "progress": 100, **fields}
@@ -119,11 +120,11 @@ def make_import_batch(organization: Organization, **fields):
 
 
 def make_discount_code(organization: Organization, **fields):
-    from kpis.models import DiscountCode
+    from sales.models import DiscountCode
 
     fields.setdefault("code", f"CODE{next(_seq)}")
-    fields.setdefault("campaign", None)
-    fields["campaign"] = fields["campaign"] or make_campaign(organization)
+    campaign = fields.pop("campaign", None) or make_campaign(organization)
+    fields.setdefault("campaign_id", campaign.pk)
     return DiscountCode.objects.create(organization=organization, **fields)
 
 
@@ -146,9 +147,9 @@ def make_review_decision(organization: Organization, **fields):
 
 
 def _register_makers() -> None:
-    from campaigns.models import Campaign, Channel, Product, Scenario
-    from kpis.models import DiscountCode, ImportBatch
+    from campaigns.models import Campaign, Product, Scenario
     from reviews.models import ReviewDecision, WeeklyReview
+    from sales.models import Channel, DiscountCode, ImportBatch
     from tests.capacity.factories import MAKERS as CAPACITY_MAKERS
 
     OBJECT_MAKERS.update({

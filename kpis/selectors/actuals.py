@@ -10,13 +10,12 @@ import numpy as np
 import pandas as pd
 from django.db.models import Max, Min, OuterRef, Subquery
 
-from campaigns.models import Channel
 from campaigns.models import CostProfile as ChannelCostProfile
 from campaigns.selectors import catalogue_frame, order_inputs
 from kpis import engine
-from kpis.models import DailyActual
 from kpis.selectors.products import goods_cost_by_day
 from plannerist.models import Organization
+from sales.models import Channel, DailyActual
 
 _ACTUAL_FIELDS = (
     "orders", "units", "paid_incl_vat", "discounts", "refunds", "returned_orders",

@@ -10,10 +10,9 @@ import pandas as pd
 from django.db.models import Min
 from django.utils import timezone
 
-from campaigns.models import Channel
 from kpis import engine
-from kpis.models import DiscountCode, ImportedOrder
 from plannerist.models import Organization
+from sales.models import Channel, DiscountCode, ImportedOrder
 
 
 def campaign_by_discount_code(organization_id: int) -> dict[str, int]:

@@ -10,7 +10,7 @@ import pandas as pd
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 
 from campaigns.models import Product
-from kpis.models import ImportBatch, ImportedLine
+from sales.models import ImportBatch, ImportedLine
 
 
 def _with_unit_cost(organization_id: int):

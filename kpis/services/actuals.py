@@ -12,10 +12,10 @@ from django.db import transaction
 
 from forecasting.services import refit_request
 from kpis import engine, selectors
-from kpis.models import MONEY_QUANTUM, DailyActual
 from kpis.services.common import as_decimal
 from kpis.services.recompute import recompute_request
 from plannerist.models import Organization
+from sales.models import MONEY_QUANTUM, DailyActual
 
 _ACTUAL_ORDER_FIELDS = (
     "orders", "units", "paid_incl_vat", "discounts", "refunds", "returned_orders",
@@ -107,11 +107,11 @@ TYPED_FIELDS = (
 @transaction.atomic
 def daily_actual_save(*, organization: Organization, date: dt.date, values: Mapping[str, object]) -> DailyActual:
     """Quick entry: the day's organisation totals, replacing what was typed for that day."""
-    actual, _ = DailyActual.objects.get_or_create(organization=organization, date=date, campaign=None, channel=None)
+    actual, _ = DailyActual.objects.get_or_create(organization=organization, date=date, campaign_id=None, channel=None)
     for field in TYPED_FIELDS:
         if field in values:
             setattr(actual, field, values[field])
-    actual.full_clean(exclude=["organization", "campaign", "channel"], validate_constraints=False)
+    actual.full_clean(exclude=["organization", "campaign_id", "channel"], validate_constraints=False)
     actual.save()
     recompute_request(organization=organization)
     refit_request(organization=organization)

@@ -29,7 +29,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kpis import selectors
-from kpis.models import MONEY_QUANTUM, ImportBatch, ImportedOrder
 from kpis.services.actuals import daily_actuals_rebuild
 from kpis.services.common import as_decimal, in_chunks, time_zone
 from kpis.services.prices import imported_prices_record
@@ -38,6 +37,7 @@ from kpis.services.recompute import recompute_request
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization, User
 from plannerist.publish import publish
+from sales.models import MONEY_QUANTUM, ImportBatch, ImportedOrder
 from sales.readers import (
     DEFAULT_LIMITS,
     ImportLimits,

@@ -11,11 +11,11 @@ import pandas as pd
 from django.db import transaction
 
 from campaigns.models import Product
-from kpis.models import MONEY_QUANTUM, ImportBatch, ImportedLine
 from kpis.services.common import as_decimal, in_chunks
 from kpis.services.recompute import recompute_request
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization
+from sales.models import MONEY_QUANTUM, ImportBatch, ImportedLine
 
 
 def imported_lines_replace(*, organization: Organization, orders: pd.DataFrame, batch: ImportBatch) -> int:

@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils import timezone
 
-from kpis.models import DiscountCode, ImportedOrder, KpiTarget, SignalThresholds
+from kpis.models import KpiTarget, SignalThresholds
 from kpis.services.actuals import daily_actuals_rebuild
 from kpis.services.common import time_zone
 from kpis.services.recompute import recompute_request
 from plannerist.models import Organization
+from sales.models import DiscountCode, ImportedOrder
 
 
 @transaction.atomic
@@ -36,7 +37,7 @@ def signal_thresholds_save(*, thresholds: SignalThresholds) -> SignalThresholds:
 @transaction.atomic
 def discount_code_add(*, organization: Organization, code: str, campaign) -> DiscountCode:
     """Link a promo code to a campaign and re-attribute the imported orders that used it."""
-    found = DiscountCode.objects.create(organization=organization, code=code.strip(), campaign=campaign)
+    found = DiscountCode.objects.create(organization=organization, code=code.strip(), campaign_id=campaign.pk)
     _attribute_orders(organization, code.strip(), campaign.pk)
     return found
 

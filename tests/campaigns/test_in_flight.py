@@ -18,7 +18,8 @@ from forecasting.engine.inflight import MIN_DAYS, in_flight
 from forecasting.models import CounterfactualDay, ForecastDay
 from forecasting.sources import CampaignWindow
 from kpis import services as kpis_services
-from kpis.models import CampaignPace, DailyActual, Signal
+from kpis.models import CampaignPace, Signal
+from sales.models import DailyActual
 from tests import factories
 from tests.capacity.factories import make_resource, make_staff
 from tests.forecasting.synthetic import days, expected_orders, poisson

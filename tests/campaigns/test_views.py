@@ -184,7 +184,7 @@ def test_a_duplicate_sku_is_refused_on_the_field(org, owner, client_for):
 def test_without_a_typed_baseline_the_campaign_uses_the_actuals_on_the_same_weekdays(org, owner, shop, client_for):
     import datetime as dt
 
-    from kpis.models import DailyActual
+    from sales.models import DailyActual
 
     start = dt.date(2026, 12, 7)  # a Monday; the campaign runs one whole week
     DailyActual.objects.bulk_create([
@@ -218,7 +218,7 @@ def test_the_list_reads_the_actuals_once_whatever_the_number_of_untyped_campaign
 ):
     import datetime as dt
 
-    from kpis.models import DailyActual
+    from sales.models import DailyActual
 
     DailyActual.objects.create(organization=org, date=dt.date(2026, 11, 20), orders=Decimal("12"))
     client = client_for(owner)

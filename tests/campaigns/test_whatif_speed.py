@@ -68,7 +68,7 @@ def test_a_saved_campaigns_whatif_reads_what_it_needs_once(org, owner, client_fo
 
     from campaigns.models import ProductPrice
     from capacity.models import Absence, Automation, CapacityPlan, Replenishment
-    from kpis.models import DailyActual
+    from sales.models import DailyActual
     from tests.capacity.factories import make_resource, make_staff, make_stock_item
 
     channel = factories.make_channel(org)
@@ -147,7 +147,7 @@ def test_the_whatif_baseline_is_the_stored_forecast_read_not_fitted(
     assert "d'après votre prévision enregistrée" in response.content.decode().replace("&#x27;", "'")  # the org is French
 
     # A period the forecast half covers: its days, the weekday average of the actuals for the rest.
-    from kpis.models import DailyActual
+    from sales.models import DailyActual
 
     DailyActual.objects.bulk_create(
         DailyActual(organization=org, date=dt.date(2026, 10, 1) + dt.timedelta(days=d), orders=Decimal("7"))

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from django.utils import translation
 
-from campaigns.models import Campaign, Channel, Mechanic, Scope
+from campaigns.models import Campaign, Mechanic, Scope
 from capacity import selectors
 from capacity.models import Absence, CapacityPlan, Replenishment
-from kpis.models import DailyActual
+from sales.models import Channel, DailyActual
 from tests.capacity.factories import make_resource, make_staff, make_stock_item
 from tests.factories import make_product
 

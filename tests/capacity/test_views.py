@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaigns.models import Campaign, Channel
+from campaigns.models import Campaign
 from capacity.models import Absence, Automation, CapacityPlan, Resource, StaffMember
 from plannerist.models import Role
+from sales.models import Channel
 from tests.capacity.factories import MAKERS, make_resource, make_staff
 from tests.factories import OBJECT_MAKERS
 

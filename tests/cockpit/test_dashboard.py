@@ -14,8 +14,9 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from kpis import services
 from kpis.engine.rules import last_complete_week
-from kpis.models import DailyActual, KpiSnapshot, KpiTarget, Signal
+from kpis.models import KpiSnapshot, KpiTarget, Signal
 from plannerist.models import Role
+from sales.models import DailyActual
 from tests.capacity.factories import make_resource, make_staff
 from tests.factories import make_campaign, make_member, make_org
 

@@ -8,11 +8,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from campaigns.models import Campaign, Channel, CostProfile, Product
+from campaigns.models import Campaign, CostProfile, Product
 from cockpit.first_run import first_run_state
 from cockpit.models import FirstRun
-from kpis.models import DailyActual
 from plannerist.models import Role
+from sales.models import Channel, DailyActual
 from tests.factories import make_channel, make_member, make_org, make_product
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

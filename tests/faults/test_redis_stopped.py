@@ -20,7 +20,8 @@ import time
 import pytest
 
 from kpis import tasks
-from kpis.models import DailyActual, RecomputeState
+from kpis.models import RecomputeState
+from sales.models import DailyActual
 from tests.kpis.factories import last_week, type_figures
 from tests.processes import CeleryWorker, RedisServer, needs, wait_for, why_no_real_services
 

@@ -18,7 +18,7 @@ from capacity.selectors import Period, peak_report
 from forecasting.engine.fallback import baseline_from
 from forecasting.models import Forecast, ForecastDay
 from forecasting.selectors import baseline_days
-from kpis.models import DailyActual
+from sales.models import DailyActual
 from tests.capacity.factories import make_resource, make_staff
 
 MON = dt.date(2026, 12, 7)

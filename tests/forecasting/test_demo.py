@@ -11,7 +11,7 @@ from django.utils import timezone
 from cockpit import demo
 from forecasting import services, tasks
 from forecasting.models import Forecast, RefitState
-from kpis.models import DailyActual
+from sales.models import DailyActual
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_seed_demo_stores_a_forecast_with_a_yearly_season_and_a_promotion_memory
         demo.seed()
     assert callbacks  # the import queued its refit and the KPI recompute
     shop = Forecast.objects.get(organization__slug="lumiere-et-cire")
-    first = DailyActual.objects.filter(organization=shop.organization, campaign=None, channel=None).earliest("date").date
+    first = DailyActual.objects.filter(organization=shop.organization, campaign_id=None, channel=None).earliest("date").date
     assert (shop.organization.today() - first).days == 730 and shop.history_days == 730
     # A year before the tested weeks: last year's same weekday is a candidate, and the
     # chosen method beats the weekday average on the demo's own history.

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from forecasting import organisation
-from kpis.models import DailyActual
+from sales.models import DailyActual
 from tests.factories import make_campaign
 
 from .synthetic import days, expected_orders, poisson

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from forecasting import services, sources
-from kpis.models import DailyActual
+from sales.models import DailyActual
 from tests.factories import make_member
 
 from .synthetic import expected_orders, poisson

@@ -19,7 +19,7 @@ from forecasting import selectors, services, sources, tasks
 from forecasting.models import HORIZON_DAYS, Forecast, ForecastDay, RefitState
 from forecasting.sources import CampaignWindow
 from kpis import services as kpis_services
-from kpis.models import DailyActual
+from sales.models import DailyActual
 from tests.factories import make_campaign, make_org
 from tests.kpis.factories import tiny_shop
 
@@ -142,7 +142,7 @@ def test_the_registry_gives_the_organisation_s_daily_orders_before_today_and_the
     make_campaign(other_org, start=dt.date(2024, 3, 5), end=dt.date(2024, 3, 8), status="finished")
     campaign = make_campaign(org, start=dt.date(2024, 3, 20), end=dt.date(2024, 3, 25), status="finished")
     # A campaign's own breakdown row is not the organisation's total of the day.
-    DailyActual.objects.create(organization=org, date=dt.date(2024, 3, 21), orders=D("999"), campaign=campaign)
+    DailyActual.objects.create(organization=org, date=dt.date(2024, 3, 21), orders=D("999"), campaign_id=campaign.pk)
     history, campaigns = sources.organisation_history(org, dt.date(2024, 3, 31))
     assert list(history.columns) == ["date", "orders"]
     assert history["date"].tolist() == list(HISTORY["date"].iloc[-30:-1])  # before today
@@ -172,7 +172,7 @@ def test_an_import_refits_the_forecast(org, in_process, django_capture_on_commit
         outcome = kpis_services.orders_import(organization=org, files=[tiny_shop()], format="generic")
     assert outcome.ok, outcome.errors
     forecast = Forecast.objects.get(organization=org)
-    first = DailyActual.objects.filter(organization=org, campaign=None, channel=None).earliest("date").date
+    first = DailyActual.objects.filter(organization=org, campaign_id=None, channel=None).earliest("date").date
     assert forecast.first_history_day == first
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from kpis.models import DailyActual, KpiSnapshot
+from kpis.models import KpiSnapshot
+from sales.models import DailyActual
 from sales.readers import OrderFile
 
 REPO = Path(__file__).resolve().parents[2]

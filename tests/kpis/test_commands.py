@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 
-from kpis.models import DailyActual, ImportedOrder
 from kpis.services import customer_salt
 from plannerist.models import Organization
+from sales.models import DailyActual, ImportedOrder
 from sales.readers import read_lines
 from sales.readers.lines import parse_column_mapping
 from tests.kpis.factories import DATA, GENERIC_HEADER, SHARED, UCI_COLUMNS, tiny_shop
@@ -73,7 +73,7 @@ def test_the_uci_week_imports_the_orders_the_importer_reads(org):
     assert orders.count() == expected.orders == 880
     assert orders.filter(cancelled=True).count() == expected.cancelled_orders == 81
     assert set(orders.values_list("currency", flat=True)) == {org.currency}
-    totals = DailyActual.objects.filter(organization=org, campaign=None, channel=None)
+    totals = DailyActual.objects.filter(organization=org, campaign_id=None, channel=None)
     sales = orders.filter(cancelled=False, is_adjustment=False).count()
     assert sum(a.orders for a in totals) == sales == 880 - 81 - expected_adjustment_orders(orders)
 
@@ -93,7 +93,7 @@ def test_prices_excl_vat_give_their_revenue_exactly_and_incl_vat_prices_stay_as_
     columns = "order=order,date=date,sku=sku,quantity=quantity,unit_price=unit_price"
     run("import_orders", "--org", org.slug, "--format", "lines", "--columns", columns, "--prices", "excl-vat", str(path))
     net = Decimal("0.555") * 8 + Decimal("1.001") * 3
-    actuals = DailyActual.objects.filter(organization=org, campaign=None, channel=None)
+    actuals = DailyActual.objects.filter(organization=org, campaign_id=None, channel=None)
     assert sum(a.paid_incl_vat for a in actuals) / (1 + org.vat_rate) == net
     assert {o.order_id: o.paid_incl_vat for o in ImportedOrder.objects.filter(organization=org)} == {
         "A1": Decimal("4.2696"), "A2": Decimal("4.662")}
@@ -168,7 +168,7 @@ def test_the_uci_year_imports_in_one_command_with_its_revenue_excl_vat(uci_year_
     assert orders.count() == 25_900 and orders.filter(cancelled=True).count() == 3_836
     net = _uci_net_sales(uci_year_file)
     assert net == Decimal("9747747.934")  # the published Σ quantity × unit price
-    actuals = DailyActual.objects.filter(organization=org, campaign=None, channel=None)
+    actuals = DailyActual.objects.filter(organization=org, campaign_id=None, channel=None)
     paid = sum(a.paid_incl_vat - a.refunds for a in actuals)
     # The prices are read excl. VAT and VAT is added at full precision, never rounded per
     # order (docs/economics.md: revenue = paid_incl_vat / V): the year's revenue excl. VAT is

@@ -24,8 +24,9 @@ from django.core.management import call_command
 from django.utils import translation
 
 from kpis import services
-from kpis.models import DailyActual, ImportBatch, ImportedOrder, KpiSnapshot, RecomputeState
+from kpis.models import KpiSnapshot, RecomputeState
 from plannerist.csv_safe import to_safe_csv
+from sales.models import DailyActual, ImportBatch, ImportedOrder
 from sales.readers import OrderFile, RowError, template_xlsx
 from tests.factories import make_campaign, make_discount_code
 from tests.kpis.factories import GENERIC_HEADER, csv_file, sample, tiny_shop
@@ -391,7 +392,7 @@ def test_guests_free_samples_adjustments_and_cancellations_are_imported_as_what_
     assert orders["R1"].units == Decimal("1") and not orders["R1"].is_adjustment
     assert orders["W1"].is_adjustment and not orders["W1"].cancelled
     assert orders["X1"].cancelled
-    day = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 5), campaign=None)
+    day = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 5), campaign_id=None)
     assert day.orders == 3  # sales only: neither the write-off nor the cancelled order
 
 
@@ -478,7 +479,7 @@ def test_order_ids_another_organisation_imported_are_new_orders_here(org, other_
     assert not set(ours.values_list("customer_key", flat=True)) & {
         o["customer_key"] for o in theirs
     }
-    assert DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 10), campaign=None).new_customers == 1
+    assert DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 10), campaign_id=None).new_customers == 1
     assert not DailyActual.objects.filter(
         organization=other_org, date=dt.date(2026, 4, 10)
     ).exists()
@@ -490,14 +491,14 @@ def test_another_organisations_discount_code_links_no_order(org, other_org):
     make_discount_code(other_org, campaign=their_campaign, code="PROMO")
     services.orders_import(organization=org, files=[tiny_shop()], format="generic")
     assert ImportedOrder.objects.get(organization=org, order_id="A3").discount_code == "promo"
-    assert not ImportedOrder.objects.filter(campaign__isnull=False).exists()
-    assert not DailyActual.objects.filter(campaign__isnull=False).exists()
+    assert not ImportedOrder.objects.filter(campaign_id__isnull=False).exists()
+    assert not DailyActual.objects.filter(campaign_id__isnull=False).exists()
     ours = make_campaign(org)
     make_discount_code(org, campaign=ours, code="PROMO")
     again = csv_file("again.csv", GENERIC_HEADER + row(order_id="A5", discount_code="Promo"))
     services.orders_import(organization=org, files=[again], format="generic")
-    assert ImportedOrder.objects.get(organization=org, order_id="A5").campaign == ours
-    assert not DailyActual.objects.filter(campaign=their_campaign).exists()
+    assert ImportedOrder.objects.get(organization=org, order_id="A5").campaign_id == ours.pk
+    assert not DailyActual.objects.filter(campaign_id=their_campaign.pk).exists()
 
 
 # --- Formula payloads: stored as inert text, escaped in any CSV export ----------------------

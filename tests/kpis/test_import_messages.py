@@ -9,8 +9,8 @@ import pytest
 from django.utils import translation
 
 from kpis.import_messages import PLURALS, TEMPLATES, import_message
-from kpis.models import ImportBatch
 from plannerist.models import Role
+from sales.models import ImportBatch
 from sales.readers import read_orders
 from tests import factories
 from tests.kpis.test_import_bad_files import BAD, COMPANIONS

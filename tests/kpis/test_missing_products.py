@@ -16,8 +16,9 @@ from django.utils import timezone
 from campaigns.models import Product
 from kpis import selectors, services
 from kpis.engine.rules import last_complete_week
-from kpis.models import DailyActual, ImportBatch, KpiSnapshot, KpiTarget
+from kpis.models import KpiSnapshot, KpiTarget
 from plannerist.models import Role
+from sales.models import DailyActual, ImportBatch
 from sales.readers import OrderFile
 from tests.factories import make_member, make_org, make_product
 from tests.kpis.factories import GENERIC_HEADER

@@ -9,16 +9,10 @@ import pytest
 
 from campaigns.models import Product
 from kpis import selectors, services
-from kpis.models import (
-    DailyActual,
-    ImportBatch,
-    ImportedLine,
-    ImportedOrder,
-    KpiSnapshot,
-    RecomputeState,
-)
+from kpis.models import KpiSnapshot, RecomputeState
 from kpis.services.products import NewProduct
 from kpis.services.products import missing_products_add as _missing_products_add
+from sales.models import DailyActual, ImportBatch, ImportedLine, ImportedOrder
 from tests.factories import make_campaign, make_channel, make_discount_code, make_product
 from tests.kpis.factories import GENERIC_HEADER, csv_file, sample, tiny_shop
 
@@ -55,7 +49,7 @@ def test_each_sample_file_imports_every_order_it_reads(org, name, format, orders
     assert ImportedOrder.objects.filter(organization=org).count() == outcome.result.summary.orders
     if orders is not None:
         assert outcome.result.summary.orders == orders
-    assert DailyActual.objects.filter(organization=org, campaign=None, channel=None).exists()
+    assert DailyActual.objects.filter(organization=org, campaign_id=None, channel=None).exists()
     assert outcome.batch.status == ImportBatch.Status.DONE
 
 
@@ -104,26 +98,26 @@ def test_imported_days_become_organisation_totals_and_campaign_rows(org):
     campaign = make_campaign(org)
     make_discount_code(org, campaign=campaign, code="PROMO")
     import_tiny(org)
-    totals = {a.date: a for a in DailyActual.objects.filter(organization=org, campaign=None, channel=None)}
+    totals = {a.date: a for a in DailyActual.objects.filter(organization=org, campaign_id=None, channel=None)}
     assert [totals[d].orders for d in sorted(totals)] == [2, 1, 1]
     day2 = totals[dt.date(2026, 4, 2)]
     assert (day2.paid_incl_vat, day2.new_customers, day2.returning_customers) == (Decimal("36"), 0, 1)
     assert totals[dt.date(2026, 4, 3)].refunds == Decimal("12")
-    promo = DailyActual.objects.get(organization=org, campaign=campaign)
+    promo = DailyActual.objects.get(organization=org, campaign_id=campaign.pk)
     assert (promo.date, promo.orders, promo.paid_incl_vat) == (dt.date(2026, 4, 2), 1, Decimal("36"))
-    assert ImportedOrder.objects.get(order_id="A3").campaign == campaign
+    assert ImportedOrder.objects.get(order_id="A3").campaign_id == campaign.pk
 
 
 @pytest.mark.django_db
 def test_an_earlier_import_turns_later_customers_into_returning_ones(org):
     import_tiny(org)
-    day3 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 3), campaign=None)
+    day3 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 3), campaign_id=None)
     assert (day3.new_customers, day3.returning_customers) == (1, 0)  # A4: Bob's first order
     earlier = csv_file("march.csv", GENERIC_HEADER + "M1;15/03/2026 10:00;S;x;1;10,00;bob@example.fr;;;;;;;;\n")
     services.orders_import(organization=org, files=[earlier], format="generic")
-    day3 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 3), campaign=None)
+    day3 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 3), campaign_id=None)
     assert (day3.new_customers, day3.returning_customers) == (0, 1)
-    march = DailyActual.objects.get(organization=org, date=dt.date(2026, 3, 15), campaign=None)
+    march = DailyActual.objects.get(organization=org, date=dt.date(2026, 3, 15), campaign_id=None)
     assert (march.new_customers, march.returning_customers) == (1, 0)
 
 
@@ -131,7 +125,7 @@ def test_an_earlier_import_turns_later_customers_into_returning_ones(org):
 def test_typed_in_ad_spend_survives_an_import_of_the_same_day(org):
     DailyActual.objects.create(organization=org, date=dt.date(2026, 4, 1), ad_spend=Decimal("30"))
     import_tiny(org)
-    day1 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 1), campaign=None)
+    day1 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 1), campaign_id=None)
     assert (day1.ad_spend, day1.orders) == (Decimal("30"), 2)
 
 

@@ -10,7 +10,8 @@ from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 
 from kpis import services, tasks
-from kpis.models import ImportedOrder, KpiSnapshot, RecomputeState
+from kpis.models import KpiSnapshot, RecomputeState
+from sales.models import ImportedOrder
 from tests.kpis.factories import tiny_shop
 
 
@@ -112,7 +113,7 @@ def test_an_unconfirmed_preview_is_deleted_after_a_day_by_the_beat_job(org):
     from django.conf import settings
     from django.utils import timezone
 
-    from kpis.models import ImportBatch
+    from sales.models import ImportBatch
 
     old, fresh = _preview(org), _preview(org)
     ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
@@ -126,7 +127,7 @@ def test_an_unconfirmed_preview_is_deleted_after_a_day_by_the_beat_job(org):
 def test_a_run_lost_with_its_worker_is_failed_by_the_beat_job_and_stops_polling(org):
     from django.utils import timezone
 
-    from kpis.models import ImportBatch
+    from sales.models import ImportBatch
 
     batch = _preview(org)
     started = timezone.now() - dt.timedelta(hours=3)

@@ -29,7 +29,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from kpis import services, tasks
-from kpis.models import DailyActual, KpiSnapshot, RecomputeState
+from kpis.models import KpiSnapshot, RecomputeState
+from sales.models import DailyActual
 from tests.kpis.factories import snapshot_rows, tiny_shop
 from tests.processes import (
     CeleryWorker,

@@ -26,12 +26,12 @@ NOT_FREE_TEXT = {
     "kpis.kpisnapshot": {"kpi", "scope_id"},
     "kpis.kpitarget": {"kpi"},
     "kpis.signal": {"rule"},
-    "kpis.importbatch": {"format"},
-    "kpis.importedorder": {"source_format", "customer_key"},
+    "sales.importbatch": {"format"},
+    "sales.importedorder": {"source_format", "customer_key"},
     "forecasting.forecast": {"method"},
 }
 # JSON fields holding the user's words (file names, categories); the others hold numbers.
-FREE_TEXT_JSON = {"kpis.importbatch": {"file_names"}, "campaigns.campaign": {"scope_categories"},
+FREE_TEXT_JSON = {"sales.importbatch": {"file_names"}, "campaigns.campaign": {"scope_categories"},
                   "campaigns.scenario": {"scope_categories"}}
 
 
@@ -43,9 +43,9 @@ def seed_business(org: Organization) -> None:
     from campaigns.models import Campaign
     from capacity import demo as capacity_demo
     from kpis.engine.rules import last_complete_week
-    from kpis.models import DailyActual
     from kpis.services import kpis_recompute
     from reviews.services import decision_add, review_draft_get_or_create
+    from sales.models import DailyActual
 
     campaigns_demo.seed(org)
     capacity_demo.seed(org)
@@ -77,10 +77,6 @@ def fill_every_table(org: Organization) -> None:
     from cockpit.models import FirstRun, SampleBusiness
     from kpis.models import (
         CampaignPace,
-        DailyActual,
-        ImportBatch,
-        ImportedLine,
-        ImportedOrder,
         KpiSnapshot,
         KpiTarget,
         PeakOutlook,
@@ -89,6 +85,7 @@ def fill_every_table(org: Organization) -> None:
         SignalThresholds,
     )
     from reviews.models import PackSchedule
+    from sales.models import DailyActual, ImportBatch, ImportedLine, ImportedOrder
 
     for model in list(factories.OBJECT_MAKERS):
         factories.make_object(model, org)
@@ -105,13 +102,13 @@ def fill_every_table(org: Organization) -> None:
     PromotionSettings.objects.get_or_create(organization=org, defaults={"departement": "57"})
     today = timezone.localdate()
     DailyActual.objects.create(organization=org, date=today - dt.timedelta(days=1), orders=D("12"),
-                               paid_incl_vat=D("480"), campaign=campaign, channel=campaign.channel)
+                               paid_incl_vat=D("480"), campaign_id=campaign.pk, channel=campaign.channel)
     batch = ImportBatch.objects.filter(organization=org).first()
     ImportBatch.objects.filter(pk=batch.pk).update(pending_lines=b"order_id;customer_key\n",
                                                     pending_upload=b"raw upload: ann@example.fr")
     ImportedOrder.objects.create(organization=org, order_id="#1001", ordered_at=timezone.now(),
                                  channel_name="Shop front", discount_code="NOEL20", currency="EUR",
-                                 source_format="generic", batch=batch, campaign=campaign, paid_incl_vat=D("40"))
+                                 source_format="generic", batch=batch, campaign_id=campaign.pk, paid_incl_vat=D("40"))
     ImportedLine.objects.create(organization=org, batch=batch, order_id="#1001", date=today,
                                 product="Handmade candle", units=D("2"), amount_incl_vat=D("40"))
     KpiSnapshot.objects.create(organization=org, scope="org", period="week", kpi="orders",

@@ -18,10 +18,10 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
-from campaigns.models import Channel
 from kpis.services import kpis_recompute
 from plannerist.models import Membership, Organization, Role, User
 from reviews.services import ReviewLocked, review_summary_refresh
+from sales.models import Channel
 from tests import factories
 from tests.plannerist.org_data import fill_every_table, mark_free_text, seed_business
 from tests.plannerist.test_csp import assert_satisfies_the_policy

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils.translation import override
 
-from kpis.models import ImportBatch
 from plannerist.models import Role
+from sales.models import ImportBatch
 from sales.readers import OrderFile, read_orders
 from tests import factories
 from tests.kpis.factories import GENERIC_HEADER

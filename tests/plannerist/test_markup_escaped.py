@@ -18,11 +18,11 @@ import pytest
 from django.db import models
 from django.test import Client
 
-from kpis.models import ImportBatch
 from kpis.services import kpis_recompute
 from plannerist.export import org_tables
 from plannerist.models import Membership, Organization, Role, User
 from reviews.services import ReviewLocked, review_summary_refresh
+from sales.models import ImportBatch
 from tests import factories
 from tests.plannerist.org_data import FREE_TEXT_JSON, NOT_FREE_TEXT, fill_every_table, seed_business
 from tests.plannerist.test_canary import HTMX, walk

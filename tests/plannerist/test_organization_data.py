@@ -16,7 +16,7 @@ from tests import factories
 from tests.plannerist.org_data import fill_every_table, mark_free_text
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-PROJECT_APPS = {"plannerist", "campaigns", "capacity", "kpis", "forecasting", "reviews"}
+PROJECT_APPS = {"plannerist", "sales", "campaigns", "capacity", "kpis", "forecasting", "reviews"}
 NOT_OWNED = {User, Organization, LoginThrottle}  # accounts span organisations; throttles are per login
 
 
@@ -66,7 +66,7 @@ def test_the_json_export_holds_every_row_of_the_organisation_and_none_of_another
     owner = factories.make_member(org, Role.OWNER)
     data = json.loads(download(client_for(owner), org, "json"))
     assert data["format"] == "plannerist-organisation-export" and data["organization"]["slug"] == org.slug
-    assert data["version"] == 2 and {"reviews.weeklyreview", "reviews.reviewdecision"} <= set(data["tables"])
+    assert data["version"] == 3 and {"reviews.weeklyreview", "reviews.reviewdecision"} <= set(data["tables"])
     assert "OTHER-ORG-9d2c" not in json.dumps(data) and other_org.name not in json.dumps(data)
 
     foreign = other_org_ids(other_org)
@@ -84,19 +84,19 @@ def test_the_json_export_keeps_the_values_readable(two_orgs, client_for):
     data = json.loads(download(client_for(factories.make_member(org, Role.OWNER)), org, "json"))
     product = data["tables"]["campaigns.product"][0]
     assert product["price"] == "24.00" and product["organization_id"] == org.pk
-    assert data["tables"]["kpis.importbatch"][0]["file_names"] == ["orders.csv"]
+    assert data["tables"]["sales.importbatch"][0]["file_names"] == ["orders.csv"]
 
 
 def test_the_export_leaves_out_an_import_preview_s_lines_and_upload(two_orgs, client_for):
     org, _other = two_orgs
-    from kpis.models import ImportBatch
+    from sales.models import ImportBatch
 
     assert ImportBatch.objects.filter(organization=org).exclude(pending_lines=None).exists()
     client = client_for(factories.make_member(org, Role.OWNER))
     data = json.loads(download(client, org, "json"))
-    assert all("pending_lines" not in row and "pending_upload" not in row for row in data["tables"]["kpis.importbatch"])
+    assert all("pending_lines" not in row and "pending_upload" not in row for row in data["tables"]["sales.importbatch"])
     archive = zipfile.ZipFile(io.BytesIO(download(client, org, "csv")))
-    batches = archive.read("kpis.importbatch.csv").decode()
+    batches = archive.read("sales.importbatch.csv").decode()
     assert "pending_lines" not in batches and "pending_upload" not in batches and "ann@example.fr" not in batches
 
 
@@ -203,6 +203,6 @@ def test_a_campaign_protecting_its_channel_goes_first_and_is_counted(org):
 
     deleted = services.organization_delete(organization=org)
 
-    assert deleted["campaigns.Campaign"] == 1 and deleted["campaigns.Channel"] >= 1 and deleted["plannerist.Organization"] == 1
+    assert deleted["campaigns.Campaign"] == 1 and deleted["sales.Channel"] >= 1 and deleted["plannerist.Organization"] == 1
     assert 0 not in deleted.values()
     assert not type(campaign).objects.filter(pk=campaign.pk).exists()

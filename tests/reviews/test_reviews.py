@@ -19,12 +19,13 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from kpis import services
 from kpis.engine.rules import last_complete_week
-from kpis.models import DailyActual, KpiSnapshot, KpiTarget, Signal
+from kpis.models import KpiSnapshot, KpiTarget, Signal
 from plannerist.models import Role
 from reviews import selectors, tasks
 from reviews import services as review_services
 from reviews import summary as review_summary_module
 from reviews.models import ReviewDecision, WeeklyReview
+from sales.models import DailyActual
 from tests.factories import make_campaign, make_member, make_review_decision, make_weekly_review
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
