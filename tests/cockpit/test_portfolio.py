@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cockpit.engine.attention import review_due
-from kpis.models import DailyActual, PeakOutlook, Signal
+from kpis.models import PeakOutlook, Signal
 from plannerist.models import Organization, Role
 from reviews.models import WeeklyReview
+from sales.models import DailyActual
 from tests.factories import make_campaign, make_member, make_org
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
