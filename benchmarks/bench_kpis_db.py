@@ -10,7 +10,7 @@ dropped here: the database the URL names is never touched). Celery tasks run in-
 (a broker in the environment is ignored): the recompute that an import requests runs inside
 the import, as on the embedded default, and is reported apart.
 
-1. ``kpis.services.orders_import`` of a Shopify export of 100,000 line items (79-column layout,
+1. ``sales.services.orders_import`` of a Shopify export of 100,000 line items (79-column layout,
    ~40,000 orders over two years, returning customers, promo codes of three campaigns,
    cancellations, refunds, multi-line notes), generated in memory: target under 20 s for the
    whole import (reading, upserting the orders, rebuilding the daily actuals, and the KPI
@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from sales import services as sales_services
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -273,8 +275,8 @@ class Phases:
     ``selectors.organisation_kpis``)."""
 
     WRAPPED = (
-        ("kpis.services.imports", "read_orders", "reading and checking the files"),
-        ("kpis.services.imports", "daily_actuals_rebuild", "rebuilding the daily actuals"),
+        ("sales.services.imports", "read_orders", "reading and checking the files"),
+        ("sales.services.imports", "daily_actuals_rebuild", "rebuilding the daily actuals"),
         ("kpis.selectors", "organisation_kpis", "reading actuals, computing KPIs"),
         ("kpis.services.recompute", "signals_replace", "replacing the signals"),
         ("kpis.services", "kpis_recompute", "the KPI recompute"),
@@ -342,7 +344,7 @@ def run(args, database: str) -> int:
     shop = Organization.objects.create(slug="bench-import", name="Bench import")
     seed_catalogue(shop)
     seconds, outcome, spent = phases.measure(
-        lambda: services.orders_import(organization=shop, files=files, format="shopify")
+        lambda: sales_services.orders_import(organization=shop, files=files, format="shopify")
     )
     assert outcome.ok, outcome.errors[:5]
     assert ImportedOrder.objects.filter(organization=shop).count() == outcome.created
@@ -351,7 +353,7 @@ def run(args, database: str) -> int:
     actuals = DailyActual.objects.filter(organization=shop).count()
     snapshots = KpiSnapshot.objects.filter(organization=shop).count()
     print(
-        f"\n1. kpis.services.orders_import, Shopify: {args.line_items:,} line items in {len(files)} file(s), "
+        f"\n1. sales.services.orders_import, Shopify: {args.line_items:,} line items in {len(files)} file(s), "
         f"{len(content) / 1e6:.1f} MB -> {outcome.created:,} orders, {len(outcome.days_rebuilt)} days "
         f"({actuals:,} daily-actual rows), {snapshots:,} KPI snapshots (recomputed in-process)\n"
         f"   whole import                                 {verdict(seconds, IMPORT_TARGET, spent)}\n"
@@ -359,7 +361,7 @@ def run(args, database: str) -> int:
     )
     try:  # not a target: what re-importing costs, and whether it changes nothing as it should
         again, second, _ = phases.measure(
-            lambda: services.orders_import(organization=shop, files=files, format="shopify")
+            lambda: sales_services.orders_import(organization=shop, files=files, format="shopify")
         )
         print(f"   the same files again (not a target)         {again:7.2f} s   {second.unchanged:,} orders "
               f"unchanged, {second.updated:,} updated, {len(second.days_rebuilt)} days rebuilt")  # fmt: skip

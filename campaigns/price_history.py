@@ -1,8 +1,8 @@
 """The price history: the lowest unit price each product was charged per day, written from
 the imports (the reference price of a reduction, Code de la consommation, art. L112-1-1).
 
-Kept apart from :mod:`campaigns.services` so that the imports below it can call it without
-importing the rest of the campaigns' writes."""
+The imports below campaigns hand their prices over through :data:`sales.signals.prices_charged`
+(:func:`campaigns.receivers.prices_charged`)."""
 
 from __future__ import annotations
 

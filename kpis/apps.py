@@ -16,3 +16,13 @@ class KpisConfig(AppConfig):
 
         register_daily_orders(daily_orders)
         inputs_changed.connect(recompute_on_change, dispatch_uid="kpis.recompute_on_change")
+
+        from sales.signals import actuals_changed
+
+        actuals_changed.connect(recompute_on_change, dispatch_uid="kpis.recompute_on_actuals")
+
+        from kpis.product_views import missing_products_context
+        from sales.sources import register_import_done_block
+
+        register_import_done_block("kpis.missing_products", template="kpis/_missing_products.html",
+                                   context=missing_products_context)

@@ -27,7 +27,7 @@ def daily_orders(organization: Organization, start: dt.date, end: dt.date) -> pd
 
 
 def recompute_on_change(sender, *, organization: Organization, **kwargs) -> None:
-    """A campaign, a cost or a capacity setting changed: the KPIs are stale."""
+    """A campaign, a cost, a capacity setting or the daily actuals changed: the KPIs are stale."""
     from kpis.services import recompute_request
 
     recompute_request(organization=organization)

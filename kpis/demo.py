@@ -103,8 +103,8 @@ def _lift(day: dt.date, campaigns: list[Campaign]) -> float:
 
 def _import_orders(organization: Organization, today: dt.date, shop: str) -> None:
     """A year of orders as the shop would export them, imported by the real import."""
-    from kpis.services import orders_import
     from sales.readers import OrderFile
+    from sales.services import orders_import
 
     outcome = orders_import(organization=organization, files=[OrderFile("demo-orders.csv", _orders_csv(organization, today, shop))],
                             format="generic")

@@ -18,16 +18,13 @@ from kpis import charts, engine, pages, selectors, services
 from kpis.engine import periods
 from kpis.forms import (
     DiscountCodeForm,
-    ImportForm,
     PeriodForm,
-    QuickEntryForm,
     TargetsForm,
     ThresholdsForm,
 )
-from kpis.product_views import missing_products_context
 from plannerist.tenancy import Access, can_enter_actuals, can_set_targets, org_view
-from sales.models import DailyActual, DiscountCode, ImportBatch
-from sales.readers import template_csv, template_xlsx
+from sales import services as sales_services
+from sales.models import DiscountCode
 
 PERIODS_SHOWN = 8
 
@@ -99,111 +96,13 @@ def thresholds(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @org_view(methods=("GET", "POST"))
-def quick_entry(request: HttpRequest, access: Access) -> HttpResponse:
-    """Today's numbers (or another day's, ``?date=``) in under a minute."""
-    day = request.GET.get("date") or access.organization.today().isoformat()
-    instance = access.scoped(DailyActual).filter(date=day, campaign_id=None, channel=None).first() \
-        if _is_iso_date(day) else None
-    form = QuickEntryForm(request.POST or None, instance=instance,
-                          initial=None if instance else {"date": day if _is_iso_date(day) else None})
-    if request.method == "POST":
-        access.require(can_enter_actuals)
-        if form.is_valid():
-            date = form.cleaned_data["date"]
-            services.daily_actual_save(organization=access.organization, date=date, values=form.values())
-            messages.success(request, _("Figures of %(date)s saved.") % {"date": date.strftime("%d/%m/%Y")})
-            return redirect("kpis:list", org_slug=access.organization.slug)
-    recent = access.scoped(DailyActual).filter(campaign_id=None, channel=None).order_by("-date")[:7]
-    return render(request, "kpis/quick_entry.html", {
-        "form": form, "recent": recent, "can_edit": access.can(can_enter_actuals),
-    }, status=400 if form.errors else 200)
-
-
-def _is_iso_date(text: str) -> bool:
-    from plannerist.validation import InputError, date
-
-    try:
-        date(text, "date")
-    except InputError:
-        return False
-    return True
-
-
-@org_view(methods=("GET", "POST"))
-def imports(request: HttpRequest, access: Access) -> HttpResponse:
-    """Upload → preview with every error → confirm (see :func:`import_confirm`)."""
-    form = ImportForm(request.POST or None, request.FILES or None,
-                      prices_include_vat=access.organization.prices_include_vat)
-    context = {"form": form, "batches": access.scoped(ImportBatch).select_related("created_by")[:10],
-               "can_edit": access.can(can_enter_actuals)}
-    status = 200
-    if request.method == "POST":
-        access.require(can_enter_actuals)
-        if form.is_valid():
-            outcome = services.import_preview(
-                organization=access.organization, files=form.cleaned_data["files"], format=form.cleaned_data["format"],
-                by=request.user, mapping=form.cleaned_data["columns"] or None,
-                cancel_prefix=form.cleaned_data["cancel_prefix"] or None,
-                prices_include_vat=form.cleaned_data["prices"],
-            )
-            if outcome.ok and outcome.batch.status == ImportBatch.Status.READING:  # large: the worker reads it
-                return redirect("kpis:import", org_slug=access.organization.slug, batch_id=outcome.batch.pk)
-            context.update({"outcome": outcome, "summary": outcome.result.summary})
-        status = 400 if form.errors or not context.get("outcome") or not context["outcome"].ok else 200
-    return render(request, "kpis/imports.html", context, status=status)
-
-
-@org_view(methods=("POST",), batch=ImportBatch)
-def import_confirm(request: HttpRequest, access: Access, batch: ImportBatch) -> HttpResponse:
-    access.require(can_enter_actuals)
-    services.import_confirm(batch=batch)
-    return redirect("kpis:import", org_slug=access.organization.slug, batch_id=batch.pk)
-
-
-@org_view(methods=("POST",), batch=ImportBatch)
-def import_cancel(request: HttpRequest, access: Access, batch: ImportBatch) -> HttpResponse:
-    """Cancel a preview: its read lines are deleted with it."""
-    access.require(can_enter_actuals)
-    if services.import_cancel(batch=batch):
-        messages.success(request, _("Import cancelled: nothing was kept."))
-    return redirect("kpis:imports", org_slug=access.organization.slug)
-
-
-@org_view(batch=ImportBatch)
-def import_detail(request: HttpRequest, access: Access, batch: ImportBatch) -> HttpResponse:
-    """The import's outcome; while it runs, the progress partial polls this same URL."""
-    context = {"batch": batch, "can_edit": access.can(can_enter_actuals)}
-    if batch.status == ImportBatch.Status.DONE:
-        context.update(missing_products_context(access, batch=batch))
-    elif batch.status == ImportBatch.Status.PENDING:
-        context["summary"] = services.import_summary(batch)
-    if request.htmx:
-        response = render(request, "kpis/import_detail.html#progress", context)
-        return response if batch.is_working else HttpResponseStopPolling(response.content)
-    return render(request, "kpis/import_detail.html", context)
-
-
-@org_view()
-def import_template(request: HttpRequest, access: Access) -> HttpResponse:
-    if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = 'attachment; filename="plannerist-orders-template.xlsx"'
-        return response
-    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="plannerist-orders-template.csv"'
-    return response
-
-
-@org_view(methods=("GET", "POST"))
 def discount_codes(request: HttpRequest, access: Access) -> HttpResponse:
     form = DiscountCodeForm(request.POST or None, organization=access.organization)
     if request.method == "POST":
         access.require(can_enter_actuals)
         if form.is_valid():
-            services.discount_code_add(organization=access.organization, code=form.cleaned_data["code"],
-                                       campaign=form.cleaned_data["campaign"])
+            sales_services.discount_code_add(organization=access.organization, code=form.cleaned_data["code"],
+                                             campaign_id=form.cleaned_data["campaign"].pk)
             messages.success(request, _("Code saved: its orders count for the campaign."))
             return redirect("kpis:codes", org_slug=access.organization.slug)
     return render(request, "kpis/discount_codes.html", {
@@ -216,7 +115,7 @@ def discount_codes(request: HttpRequest, access: Access) -> HttpResponse:
 @org_view(methods=("POST",), discount_code=DiscountCode)
 def discount_code_delete(request: HttpRequest, access: Access, discount_code: DiscountCode) -> HttpResponse:
     access.require(can_enter_actuals)
-    services.discount_code_remove(discount_code=discount_code)
+    sales_services.discount_code_remove(discount_code=discount_code)
     messages.success(request, _("Code removed."))
     return redirect("kpis:codes", org_slug=access.organization.slug)
 

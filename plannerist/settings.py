@@ -234,7 +234,7 @@ CELERY_BEAT_SCHEDULE = {
     # Organisations whose recompute could not be enqueued (Redis down) are caught up.
     "kpis-sweep-stale": {"task": "kpis.tasks.sweep_stale", "schedule": 300.0},
     # Import previews never confirmed are deleted after a day (they hold hashed customers).
-    "kpis-expire-imports": {"task": "kpis.tasks.expire_imports", "schedule": 3600.0},
+    "sales-expire-imports": {"task": "sales.tasks.expire_imports", "schedule": 3600.0},
     # Every organisation's forecast refitted from its actuals, before the KPI recompute reads it.
     "forecasting-nightly-refit": {"task": "forecasting.tasks.nightly_refit", "schedule": crontab(hour=3, minute=0)},
     "kpis-nightly-recompute": {"task": "kpis.tasks.nightly_recompute", "schedule": crontab(hour=3, minute=15)},

@@ -5,7 +5,7 @@ Pure pandas (no Django, no clock). Every KPI of a period is computed from the pe
 margin rate is the week's margin over the week's revenue, never an average of daily rates.
 A ratio whose denominator is zero or unknown is NaN ("not defined"), never 0 or infinity.
 
-Daily actuals (:data:`ACTUAL_COLUMNS`) come from imports (:func:`daily_actuals_from_orders`)
+Daily actuals (:data:`ACTUAL_COLUMNS`) come from imports (:func:`sales.engine.daily_actuals_from_orders`)
 and from quick entry; columns other than ``date`` may be missing or null, and KPIs that
 need them are then NaN. Amounts are in the organisation's currency.
 
@@ -15,7 +15,6 @@ campaigns' economics engine can take over the goods cost by filling the optional
 where it is set it replaces ``goods_cost_rate × revenue``.
 """
 
-from kpis.engine.actuals import daily_actuals_from_orders
 from kpis.engine.cohorts import cohort_retention
 from kpis.engine.compute import compute_kpis, period_start_of
 from kpis.engine.definitions import (
@@ -50,7 +49,6 @@ __all__ = [
     "ScopeKind",
     "cohort_retention",
     "compute_kpis",
-    "daily_actuals_from_orders",
     "period_start_of",
     "post_mortem",
 ]

@@ -1,6 +1,6 @@
 """Reads for KPIs: ORM rows turned into the KPI engine's inputs.
 
-Convention for :class:`~kpis.models.DailyActual`: the row with neither campaign nor channel
+Convention for :class:`~sales.models.DailyActual`: the row with neither campaign nor channel
 is the organisation's total for the day; rows with a campaign (or a channel) are breakdowns
 of it. The organisation scope is therefore computed from the totals only and the campaign
 and channel scopes from their own rows, so that nothing is counted twice.
@@ -13,15 +13,7 @@ from kpis.selectors.actuals import (
     daily_actuals_frame,
     organisation_kpis,
 )
-from kpis.selectors.orders import (
-    ORDER_FRAME_FIELDS,
-    campaign_by_discount_code,
-    channel_by_name,
-    cohort_retention,
-    customer_days_from,
-    first_order_dates,
-    orders_on_days,
-)
+from kpis.selectors.orders import cohort_retention
 from kpis.selectors.products import (
     MissingProduct,
     goods_cost_by_day,
@@ -56,20 +48,15 @@ from kpis.selectors.snapshots import (
 
 __all__ = [
     "FORECAST_KPIS",
-    "ORDER_FRAME_FIELDS",
     "MissingProduct",
     "actuals_span",
     "actuals_spans",
-    "campaign_by_discount_code",
     "campaign_days",
     "campaign_paces",
     "capacity_outlook",
-    "channel_by_name",
     "cohort_retention",
     "cost_profile",
-    "customer_days_from",
     "daily_actuals_frame",
-    "first_order_dates",
     "forecast_rows",
     "forecast_table",
     "goods_cost_by_day",
@@ -78,7 +65,6 @@ __all__ = [
     "missing_products",
     "open_signals",
     "pressing_signals_of_many",
-    "orders_on_days",
     "organisation_kpis",
     "pair_snapshots",
     "recompute_state",

@@ -15,10 +15,10 @@ from django.utils import timezone
 from kpis import selectors
 from kpis.engine.peaks import PEAK_WEEKS, peak_day
 from kpis.models import CampaignPace, KpiSnapshot, PeakOutlook, RecomputeState, Signal
-from kpis.services.common import in_chunks, time_zone
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization
 from plannerist.publish import publish
+from sales.services.common import in_chunks, time_zone
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ Messages are marked with :func:`gettext` / :func:`ngettext` (so ``makemessages``
 but these return the English text: an import's errors are written by the web process or by
 the worker, in no one's language, and kept as written (``ImportBatch.errors``). They are said
 in the page's language where they are shown, by the one translation path,
-:func:`kpis.import_messages.import_message`, which knows every marked message (a test reads
+:func:`sales.import_messages.import_message`, which knows every marked message (a test reads
 this package for them). No Django import here.
 """
 

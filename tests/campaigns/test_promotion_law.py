@@ -17,8 +17,8 @@ import pytest
 from campaigns import law
 from campaigns.models import Campaign, ProductPrice, PromotionSettings
 from campaigns.price_history import product_prices_record
-from kpis import services as kpi_services
 from plannerist.models import Role
+from sales import services as sales_services
 from tests import factories
 from tests.kpis.factories import GENERIC_HEADER, csv_file
 
@@ -67,7 +67,7 @@ def test_an_import_records_the_lowest_unit_price_charged_per_product_and_day(org
         "A4;02/04/2026 10:00;BOUG-1;x;1;12,00;;;;;;cancelled;;;\n"
         "A5;02/04/2026 11:00;UNKNOWN;x;1;5,00;;;;;;;;;\n"
     )
-    outcome = kpi_services.orders_import(organization=org, files=[csv_file("orders.csv", text)], format="generic")
+    outcome = sales_services.orders_import(organization=org, files=[csv_file("orders.csv", text)], format="generic")
     assert not outcome.errors
     prices = dict(ProductPrice.objects.filter(organization=org).values_list("date", "unit_price"))
     # the lowest of the day; a cancelled order charged nothing; an SKU not in the catalogue is skipped

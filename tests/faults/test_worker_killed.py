@@ -32,6 +32,7 @@ from django.db.models import Count
 
 from kpis import services
 from kpis.models import KpiSnapshot, RecomputeState
+from sales import services as sales_services
 from tests.kpis.factories import snapshot_rows, tiny_shop
 from tests.processes import CeleryWorker, RedisServer, needs, wait_for, why_no_real_services
 
@@ -51,7 +52,7 @@ def _paused_worker(start_worker, pause_file: Path, *, env: dict | None = None) -
 def _import_and_pause(org, worker: CeleryWorker, pause_file: Path) -> tuple[str, int]:
     """Import orders (which queues a recompute) and wait until the worker is mid-write;
     returns the task's id and the process id running it."""
-    assert services.orders_import(organization=org, files=[tiny_shop()], format="generic").ok
+    assert sales_services.orders_import(organization=org, files=[tiny_shop()], format="generic").ok
     pid = wait_for(lambda: pause_file.exists() and pause_file.read_text(), timeout=TIMEOUT,
                    what=f"the recompute to pause after writing its snapshots:\n{worker.tail()}")  # fmt: skip
     (task_id,) = worker.received(TASK)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from forecasting import selectors, services, sources, tasks
 from forecasting.models import HORIZON_DAYS, Forecast, ForecastDay, RefitState
 from forecasting.sources import CampaignWindow
-from kpis import services as kpis_services
+from sales import services as sales_services
 from sales.models import DailyActual
 from tests.factories import make_campaign, make_org
 from tests.kpis.factories import tiny_shop
@@ -159,7 +159,7 @@ def test_a_quick_entry_refits_the_forecast_after_commit(org, in_process, django_
     shifted = HISTORY.iloc[-90:].assign(date=[yesterday - dt.timedelta(days=89 - i) for i in range(90)])
     put_actuals(org, shifted)
     with django_capture_on_commit_callbacks(execute=True):
-        kpis_services.daily_actual_save(organization=org, date=yesterday, values={"orders": D("40")})
+        sales_services.daily_actual_save(organization=org, date=yesterday, values={"orders": D("40")})
         assert not Forecast.objects.filter(organization=org).exists()  # not before commit
     forecast = Forecast.objects.get(organization=org)
     assert forecast.history_days == 90 and forecast.last_history_day == yesterday
@@ -169,7 +169,7 @@ def test_a_quick_entry_refits_the_forecast_after_commit(org, in_process, django_
 
 def test_an_import_refits_the_forecast(org, in_process, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = kpis_services.orders_import(organization=org, files=[tiny_shop()], format="generic")
+        outcome = sales_services.orders_import(organization=org, files=[tiny_shop()], format="generic")
     assert outcome.ok, outcome.errors
     forecast = Forecast.objects.get(organization=org)
     first = DailyActual.objects.filter(organization=org, campaign_id=None, channel=None).earliest("date").date
@@ -275,7 +275,7 @@ def test_an_import_recomputes_the_kpis_after_the_refit_not_only_before(
     from kpis.models import RecomputeState
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert kpis_services.orders_import(organization=org, files=[tiny_shop()], format="generic").ok
+        assert sales_services.orders_import(organization=org, files=[tiny_shop()], format="generic").ok
     forecast = Forecast.objects.get(organization=org)
     state = RecomputeState.objects.get(organization=org)
     # The import queued a recompute and a refit; the refit queued another recompute, which read its forecast.

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 
-from kpis.services import customer_salt
 from plannerist.models import Organization
 from sales.models import DailyActual, ImportedOrder
 from sales.readers import read_lines
 from sales.readers.lines import parse_column_mapping
+from sales.services import customer_salt
 from tests.kpis.factories import DATA, GENERIC_HEADER, SHARED, UCI_COLUMNS, tiny_shop
 
 UCI_DAYS = sorted((SHARED / "online_retail_by_day").glob("*.csv"))

@@ -17,8 +17,8 @@ from kpis.engine import (
     CostProfile,
     cohort_retention,
     compute_kpis,
-    daily_actuals_from_orders,
 )
+from sales.engine import daily_actuals_from_orders
 from sales.readers import LINE_COLUMNS, orders_from_lines
 
 COSTS = CostProfile(

@@ -18,6 +18,7 @@ from kpis import selectors, services
 from kpis.engine.rules import last_complete_week
 from kpis.models import KpiSnapshot, KpiTarget
 from plannerist.models import Role
+from sales import services as sales_services
 from sales.models import DailyActual, ImportBatch
 from sales.readers import OrderFile
 from tests.factories import make_member, make_org, make_product
@@ -137,7 +138,7 @@ def test_a_real_shopify_export_without_catalogue_claims_no_margin():
     if not path.exists():
         pytest.skip(f"{path} is absent: the real files live beside the repository, not in it")
     org = make_org(currency="ZAR", timezone="Africa/Johannesburg")
-    outcome = services.orders_import(organization=org, files=[OrderFile.from_path(path)], format="shopify")
+    outcome = sales_services.orders_import(organization=org, files=[OrderFile.from_path(path)], format="shopify")
     assert outcome.ok, outcome.errors[:3]
     services.kpis_recompute(organization_id=org.id)
     margins = KpiSnapshot.objects.filter(organization=org, scope="organisation", kpi__in=["margin", "margin_rate"])

@@ -11,6 +11,8 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from kpis import services, tasks
 from kpis.models import KpiSnapshot, RecomputeState
+from sales import services as sales_services
+from sales import tasks as sales_tasks
 from sales.models import ImportedOrder
 from tests.kpis.factories import tiny_shop
 
@@ -64,7 +66,7 @@ def test_an_unreachable_broker_keeps_the_import_and_marks_the_org_stale(
 
     monkeypatch.setattr(tasks.recompute_kpis, "delay", refuse)
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = services.orders_import(organization=org, files=[tiny_shop()], format="generic")
+        outcome = sales_services.orders_import(organization=org, files=[tiny_shop()], format="generic")
     assert outcome.ok and ImportedOrder.objects.filter(organization=org).count() == 4
     state = RecomputeState.objects.get(organization=org)
     assert state.stale and not state.pending and "Connection refused" in state.last_error
@@ -81,7 +83,7 @@ def test_the_sweep_requeues_a_stale_org_once_the_broker_is_back(org, delays, dja
 @pytest.mark.django_db
 def test_the_eager_task_writes_snapshots_and_clears_the_state(org, django_capture_on_commit_callbacks, in_process):
     with django_capture_on_commit_callbacks(execute=True):
-        services.orders_import(organization=org, files=[tiny_shop()], format="generic")
+        sales_services.orders_import(organization=org, files=[tiny_shop()], format="generic")
     state = RecomputeState.objects.get(organization=org)
     assert KpiSnapshot.objects.filter(organization=org).exists()
     assert (state.stale, state.pending, state.last_computed_at is not None) == (False, False, True)
@@ -105,7 +107,7 @@ def test_the_nightly_run_requests_every_organisation(org, other_org, delays, dja
 
 
 def _preview(org):
-    return services.import_preview(organization=org, files=[tiny_shop()], format="generic", by=None).batch
+    return sales_services.import_preview(organization=org, files=[tiny_shop()], format="generic", by=None).batch
 
 
 @pytest.mark.django_db
@@ -117,10 +119,10 @@ def test_an_unconfirmed_preview_is_deleted_after_a_day_by_the_beat_job(org):
 
     old, fresh = _preview(org), _preview(org)
     ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
-    assert tasks.expire_imports.apply().get() == (1, 0)
+    assert sales_tasks.expire_imports.apply().get() == (1, 0)
     assert list(ImportBatch.objects.values_list("pk", flat=True)) == [fresh.pk]
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "kpis.tasks.expire_imports" in scheduled
+    assert "sales.tasks.expire_imports" in scheduled
 
 
 @pytest.mark.django_db
@@ -132,10 +134,10 @@ def test_a_run_lost_with_its_worker_is_failed_by_the_beat_job_and_stops_polling(
     batch = _preview(org)
     started = timezone.now() - dt.timedelta(hours=3)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, started_at=started)
-    assert services.import_batches_expire(now=timezone.now()) == (0, 1)
+    assert sales_services.import_batches_expire(now=timezone.now()) == (0, 1)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED and batch.is_finished and batch.pending_lines is None
-    assert batch.errors[0]["code"] == services.IMPORT_LOST
+    assert batch.errors[0]["code"] == sales_services.IMPORT_LOST
 
 
 def test_after_a_broker_failure_the_next_publishes_give_up_at_once(monkeypatch):

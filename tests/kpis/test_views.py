@@ -16,6 +16,8 @@ from kpis import services, tasks
 from kpis.engine.rules import last_complete_week
 from kpis.models import KpiTarget, RecomputeState, Signal
 from plannerist.models import Role
+from sales import services as sales_services
+from sales import tasks as sales_tasks
 from sales.models import DailyActual, DiscountCode, ImportBatch, ImportedOrder
 from tests.factories import make_campaign, make_discount_code, make_member
 from tests.kpis.factories import GENERIC_HEADER, TINY_SHOP
@@ -236,7 +238,7 @@ def test_a_crash_in_a_synchronous_import_ends_the_batch_with_its_error_not_a_500
     def crash(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.imports, "_save_import", crash)
+    monkeypatch.setattr(sales_services.imports, "_save_import", crash)
     confirmed = client.post(url(org, f"imports/{batch.pk}/confirm/"))
     assert confirmed.status_code == 302
     batch.refresh_from_db()
@@ -253,8 +255,8 @@ def test_a_crash_in_a_synchronous_import_ends_the_batch_with_its_error_not_a_500
 def test_a_worker_import_that_crashes_or_times_out_stops_the_polling_with_its_error(
     org, owner, client_for, monkeypatch, django_capture_on_commit_callbacks, raised, shown
 ):
-    monkeypatch.setattr(services.imports, "SYNC_IMPORT_ROWS", 0)
-    monkeypatch.setattr(tasks.run_import, "delay", lambda batch_id: None)
+    monkeypatch.setattr(sales_services.imports, "SYNC_IMPORT_ROWS", 0)
+    monkeypatch.setattr(sales_tasks.run_import, "delay", lambda batch_id: None)
     client = client_for(owner, **EN)
     client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
     batch = ImportBatch.objects.get(organization=org)
@@ -264,9 +266,9 @@ def test_a_worker_import_that_crashes_or_times_out_stops_the_polling_with_its_er
     def fail(**kwargs):
         raise raised
 
-    monkeypatch.setattr(services.imports, "_save_import", fail)
+    monkeypatch.setattr(sales_services.imports, "_save_import", fail)
     with contextlib.suppress(RuntimeError):  # the worker logs a crash as the task's failure
-        tasks.run_import.apply(args=[batch.pk])
+        sales_tasks.run_import.apply(args=[batch.pk])
     page = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
     assert page.status_code == 286 and shown in page.content.decode()
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.FAILED
@@ -301,9 +303,9 @@ def test_order_lines_need_a_column_mapping(org, owner, client_for):
 def test_a_large_import_runs_in_the_worker_and_the_page_polls_its_progress(
     org, owner, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services.imports, "SYNC_IMPORT_ROWS", 0)
+    monkeypatch.setattr(sales_services.imports, "SYNC_IMPORT_ROWS", 0)
     queued = []
-    monkeypatch.setattr(tasks.run_import, "delay", lambda batch_id: queued.append(batch_id))
+    monkeypatch.setattr(sales_tasks.run_import, "delay", lambda batch_id: queued.append(batch_id))
     client = client_for(owner, **EN)
     client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
     batch = ImportBatch.objects.get(organization=org)
@@ -313,7 +315,7 @@ def test_a_large_import_runs_in_the_worker_and_the_page_polls_its_progress(
     polling = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
     assert polling.status_code == 200 and 'hx-trigger="every 1s"' in polling.content.decode()
 
-    tasks.run_import.apply(args=[batch.pk])  # what the worker does
+    sales_tasks.run_import.apply(args=[batch.pk])  # what the worker does
     done = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
     assert done.status_code == 286 and "4 new orders" in done.content.decode()
     assert ImportedOrder.objects.count() == 4
@@ -322,9 +324,9 @@ def test_a_large_import_runs_in_the_worker_and_the_page_polls_its_progress(
 @pytest.fixture
 def worker_previews(monkeypatch):
     """Every upload counts as large: its preview is queued for the worker (recorded here)."""
-    monkeypatch.setattr(services.imports, "PREVIEW_IN_WORKER_BYTES", 10)
+    monkeypatch.setattr(sales_services.imports, "PREVIEW_IN_WORKER_BYTES", 10)
     queued = []
-    monkeypatch.setattr(tasks.preview_import, "delay", lambda batch_id: queued.append(batch_id))
+    monkeypatch.setattr(sales_tasks.preview_import, "delay", lambda batch_id: queued.append(batch_id))
     return queued
 
 
@@ -344,7 +346,7 @@ def test_a_large_upload_is_previewed_in_the_worker_and_the_page_polls_then_shows
     assert polling.status_code == 200 and 'hx-trigger="every 1s"' in polling.content.decode()
     assert "Reading the files" in polling.content.decode()
 
-    tasks.preview_import.apply(args=[batch.pk])  # what the worker does
+    sales_tasks.preview_import.apply(args=[batch.pk])  # what the worker does
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.PENDING and batch.orders == 4
     # The upload (customers' e-mails) is gone; the preview keeps its lines, customers hashed.
@@ -364,7 +366,7 @@ def test_a_worker_preview_of_a_bad_file_ends_with_every_error_and_keeps_nothing(
     client = client_for(owner, **EN)
     client.post(url(org, "imports/"), {"format": "generic", "files": [upload("bad.csv", bad)]})
     batch = ImportBatch.objects.get(organization=org)
-    tasks.preview_import.apply(args=[batch.pk])
+    sales_tasks.preview_import.apply(args=[batch.pk])
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED and batch.pending_upload is None and batch.pending_lines is None
     page = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
@@ -388,9 +390,9 @@ def test_a_worker_preview_that_crashes_or_times_out_stops_the_polling_with_its_e
     def fail(**kwargs):
         raise raised
 
-    monkeypatch.setattr(services.imports, "orders_import", fail)
+    monkeypatch.setattr(sales_services.imports, "orders_import", fail)
     with contextlib.suppress(RuntimeError):  # the worker logs a crash as the task's failure
-        tasks.preview_import.apply(args=[batch.pk])
+        sales_tasks.preview_import.apply(args=[batch.pk])
     page = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
     assert page.status_code == 286 and shown in page.content.decode() and "boom" not in page.content.decode()
     batch.refresh_from_db()
@@ -400,16 +402,16 @@ def test_a_worker_preview_that_crashes_or_times_out_stops_the_polling_with_its_e
 def test_an_upload_never_previewed_is_deleted_by_the_beat_job(org, owner, client_for, worker_previews):
     client_for(owner).post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
     batch = ImportBatch.objects.get(organization=org)
-    assert services.import_batches_expire(now=timezone.now()) == (0, 0)
-    later = timezone.now() + services.imports.UPLOAD_TTL + dt.timedelta(minutes=1)
-    assert services.import_batches_expire(now=later) == (0, 1)
+    assert sales_services.import_batches_expire(now=timezone.now()) == (0, 0)
+    later = timezone.now() + sales_services.imports.UPLOAD_TTL + dt.timedelta(minutes=1)
+    assert sales_services.import_batches_expire(now=later) == (0, 1)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED and batch.pending_upload is None
-    assert batch.errors[0]["code"] == services.IMPORT_LOST
+    assert batch.errors[0]["code"] == sales_services.IMPORT_LOST
 
 
 def test_a_small_upload_is_still_previewed_at_once(org, owner, client_for, worker_previews, monkeypatch):
-    monkeypatch.setattr(services.imports, "PREVIEW_IN_WORKER_BYTES", len(TINY_SHOP.encode()))
+    monkeypatch.setattr(sales_services.imports, "PREVIEW_IN_WORKER_BYTES", len(TINY_SHOP.encode()))
     response = client_for(owner, **EN).post(url(org, "imports/"), {"format": "generic",
                                                                    "files": [upload("tiny.csv", TINY_SHOP)]})
     assert response.status_code == 200 and "Import these 4 orders" in response.content.decode()
@@ -428,7 +430,7 @@ def test_the_template_downloads_as_csv_and_xlsx(org, owner, client_for):
 
 
 def test_a_new_code_links_the_orders_already_imported_and_removing_it_unlinks_them(org, owner, client_for):
-    services.orders_import(organization=org, files=[_tiny()], format="generic")
+    sales_services.orders_import(organization=org, files=[_tiny()], format="generic")
     campaign = make_campaign(org)
     client = client_for(owner)
     assert client.post(url(org, "codes/"), {"code": "PROMO", "campaign": campaign.pk}).status_code == 302

@@ -30,6 +30,7 @@ from django.db.models import Count
 
 from kpis import services, tasks
 from kpis.models import KpiSnapshot, RecomputeState
+from sales import services as sales_services
 from sales.models import DailyActual
 from tests.kpis.factories import snapshot_rows, tiny_shop
 from tests.processes import (
@@ -132,7 +133,7 @@ def the_state(organization) -> tuple:
 @pytest.mark.django_db(transaction=True)
 def test_an_import_then_an_edit_are_recomputed_by_the_worker(org, real_worker):
     seen = real_worker.received()
-    outcome = services.orders_import(organization=org, files=[tiny_shop()], format="generic")
+    outcome = sales_services.orders_import(organization=org, files=[tiny_shop()], format="generic")
     assert outcome.ok and outcome.days_rebuilt
 
     real_worker.run_new_tasks(seen)
@@ -168,7 +169,7 @@ def test_an_import_then_an_edit_are_recomputed_by_the_worker(org, real_worker):
 @pytest.mark.django_db(transaction=True)
 def test_running_the_task_twice_gives_the_same_rows(org, real_worker):
     seen = real_worker.received()
-    assert services.orders_import(organization=org, files=[tiny_shop()], format="generic").ok
+    assert sales_services.orders_import(organization=org, files=[tiny_shop()], format="generic").ok
     real_worker.run_new_tasks(seen)
 
     results = []
@@ -224,7 +225,7 @@ def test_after_an_import_the_worker_recomputes_again_once_the_forecast_is_refitt
     from forecasting.models import Forecast
 
     seen = real_worker.received()
-    assert services.orders_import(organization=org, files=[tiny_shop()], format="generic").ok
+    assert sales_services.orders_import(organization=org, files=[tiny_shop()], format="generic").ok
     # The import queues a recompute and a refit; the refit asks for another recompute (merged
     # into the first when that one has not started yet: it then starts after the refit).
     real_worker.run_new_tasks(seen)

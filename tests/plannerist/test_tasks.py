@@ -9,8 +9,7 @@ from plannerist.tasks import RETRY_POLICY, TRANSIENT_ERRORS
 
 PROJECT = ("plannerist.", "sales.", "forecasting.", "campaigns.", "capacity.", "kpis.", "reviews.", "cockpit.")
 # The import batches retry by hand: when retries run out the batch is failed with the reason.
-RETRY_BY_HAND = {"kpis.tasks.run_import", "kpis.tasks.preview_import",
-                 "sales.tasks.run_import", "sales.tasks.preview_import"}
+RETRY_BY_HAND = {"sales.tasks.run_import", "sales.tasks.preview_import"}
 
 
 def test_lost_connections_are_the_transient_errors():

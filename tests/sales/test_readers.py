@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpis.engine import daily_actuals_from_orders
 from plannerist.csv_safe import escape_cell, escape_frame, to_safe_csv
+from sales.engine import daily_actuals_from_orders
 from sales.readers import (
     LINE_COLUMNS,
     TEMPLATE_COLUMNS,

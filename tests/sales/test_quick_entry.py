@@ -8,8 +8,8 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
-from kpis.services import TYPED_FIELDS
 from sales.models import DailyActual
+from sales.services import TYPED_FIELDS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Daily actuals: their order figures rebuilt from the imported orders, and the figures typed
-in by quick entry. See :mod:`kpis.services`."""
+in by quick entry. See :mod:`sales.services`."""
 
 from __future__ import annotations
 
@@ -10,18 +10,17 @@ from decimal import Decimal
 import pandas as pd
 from django.db import transaction
 
-from forecasting.services import refit_request
-from kpis import engine, selectors
-from kpis.services.common import as_decimal
-from kpis.services.recompute import recompute_request
 from plannerist.models import Organization
+from sales import engine, selectors
 from sales.models import MONEY_QUANTUM, DailyActual
+from sales.services.common import as_decimal
+from sales.signals import actuals_changed_send
 
 _ACTUAL_ORDER_FIELDS = (
     "orders", "units", "paid_incl_vat", "discounts", "refunds", "returned_orders",
     "new_customers", "returning_customers", "orders_shipped", "order_to_ship_hours",
 )  # fmt: skip
-_MONEY_FIELDS = ("paid_incl_vat", "discounts", "refunds")  # full precision: see kpis.models.MONEY_DECIMALS
+_MONEY_FIELDS = ("paid_incl_vat", "discounts", "refunds")  # full precision: see sales.models.MONEY_DECIMALS
 
 
 @transaction.atomic
@@ -30,7 +29,8 @@ def daily_actuals_rebuild(*, organization: Organization, days: Sequence[dt.date]
 
     Writes the organisation's totals (no campaign, no channel) and one row per campaign the
     orders are linked to; a campaign row whose orders are gone is zeroed, not deleted, as it
-    may hold typed-in spend.
+    may hold typed-in spend. The caller sends :data:`sales.signals.actuals_changed` (the
+    KPIs recompute and the forecast refits on it, after commit).
     """
     tz = organization.timezone
     orders = selectors.orders_on_days(organization.id, days, tz)
@@ -55,7 +55,6 @@ def daily_actuals_rebuild(*, organization: Organization, days: Sequence[dt.date]
         (to_update if actual.pk else to_create).append(actual)
     DailyActual.objects.bulk_create(to_create, batch_size=1000)
     DailyActual.objects.bulk_update(to_update, list(_ACTUAL_ORDER_FIELDS), batch_size=1000)
-    refit_request(organization=organization)  # the forecast rests on the daily orders: refit after commit
 
 
 def _actual_values(row) -> dict[str, Decimal | None]:
@@ -113,6 +112,5 @@ def daily_actual_save(*, organization: Organization, date: dt.date, values: Mapp
             setattr(actual, field, values[field])
     actual.full_clean(exclude=["organization", "campaign_id", "channel"], validate_constraints=False)
     actual.save()
-    recompute_request(organization=organization)
-    refit_request(organization=organization)
+    actuals_changed_send(organization=organization)
     return actual

@@ -23,9 +23,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import translation
 
-from kpis import services
 from kpis.models import KpiSnapshot, RecomputeState
 from plannerist.csv_safe import to_safe_csv
+from sales import services as sales_services
 from sales.models import DailyActual, ImportBatch, ImportedOrder
 from sales.readers import OrderFile, RowError, template_xlsx
 from tests.factories import make_campaign, make_discount_code
@@ -297,7 +297,7 @@ def nothing_written() -> dict[str, int]:
 def import_refused(org, capture, files, format, **kwargs) -> list[RowError]:
     """Import; assert it was refused, wrote nothing and queued nothing; return its errors."""
     with capture() as callbacks:
-        outcome = services.orders_import(organization=org, files=files, format=format, **kwargs)
+        outcome = sales_services.orders_import(organization=org, files=files, format=format, **kwargs)
     assert not outcome.ok
     assert outcome.batch is None
     # The importers return no line when they refuse; the service may refuse lines they read.
@@ -351,7 +351,7 @@ def test_at_least_twenty_kinds_of_bad_file_are_covered():
 def test_a_bad_file_leaves_the_organisations_earlier_import_untouched(
     org, django_capture_on_commit_callbacks
 ):
-    services.orders_import(organization=org, files=[tiny_shop()], format="generic")
+    sales_services.orders_import(organization=org, files=[tiny_shop()], format="generic")
     before = list(ImportedOrder.objects.order_by("order_id").values())
     actuals = list(DailyActual.objects.order_by("date", "campaign_id").values())
     batches = ImportBatch.objects.count()
@@ -359,7 +359,7 @@ def test_a_bad_file_leaves_the_organisations_earlier_import_untouched(
         "tiny.csv", GENERIC_HEADER + row(order_id="A1", quantity="5") + row(date="hier")
     )
     with django_capture_on_commit_callbacks() as callbacks:
-        outcome = services.orders_import(organization=org, files=[changed], format="generic")
+        outcome = sales_services.orders_import(organization=org, files=[changed], format="generic")
     assert [(e.row, e.column, e.code) for e in outcome.errors] == [(3, "date", "bad_date")]
     assert list(ImportedOrder.objects.order_by("order_id").values()) == before
     assert list(DailyActual.objects.order_by("date", "campaign_id").values()) == actuals
@@ -381,7 +381,7 @@ def test_guests_free_samples_adjustments_and_cancellations_are_imported_as_what_
         row(order_id="X1", status="annulée", customer="marc@example.fr"),  # a cancelled order
         name="unusual.csv",
     )
-    outcome = services.orders_import(organization=org, files=[file], format="generic")
+    outcome = sales_services.orders_import(organization=org, files=[file], format="generic")
     assert outcome.ok, outcome.errors
     summary = outcome.result.summary
     assert (summary.orders, summary.guest_orders, summary.cancelled_orders) == (5, 2, 1)
@@ -403,7 +403,7 @@ def test_a_till_file_with_a_cancel_prefix_imports_cancellations_and_adjustments(
         "CT-1\t2026-04-05 10:05\tS\tBougie\t-2\t24.90\t10042\tLyon\n"
         "T-2\t2026-04-05 11:00\tS\tBougie\t-1\t24.90\t\tLyon\n"
     ))  # fmt: skip
-    outcome = services.orders_import(
+    outcome = sales_services.orders_import(
         organization=org, files=[till], format="lines", mapping=TILL_MAPPING, cancel_prefix="C"
     )
     assert outcome.ok, outcome.errors
@@ -417,7 +417,7 @@ def test_a_till_file_with_a_cancel_prefix_imports_cancellations_and_adjustments(
 @pytest.mark.django_db
 def test_a_utf16_file_with_its_byte_order_mark_is_imported(org):
     file = OrderFile("unicode.txt", (GENERIC_HEADER + row()).encode("utf-16"))
-    outcome = services.orders_import(organization=org, files=[file], format="generic")
+    outcome = sales_services.orders_import(organization=org, files=[file], format="generic")
     assert outcome.ok, outcome.errors
     assert list(ImportedOrder.objects.values_list("order_id", "paid_incl_vat")) == [
         ("B1", Decimal("12.00"))
@@ -434,7 +434,7 @@ def test_a_utf16_file_with_its_byte_order_mark_is_imported(org):
     ],
 )
 def test_a_file_whose_orders_have_no_customer_sale_is_imported(org, rows):
-    outcome = services.orders_import(organization=org, files=[generic(*rows)], format="generic")
+    outcome = sales_services.orders_import(organization=org, files=[generic(*rows)], format="generic")
     assert outcome.ok and ImportedOrder.objects.filter(organization=org).count() == len(
         {r.split(";")[0] for r in rows}
     )
@@ -458,7 +458,7 @@ def test_a_barcode_in_the_price_column_is_refused_with_a_clear_error(
 
 @pytest.mark.django_db
 def test_order_ids_another_organisation_imported_are_new_orders_here(org, other_org):
-    services.orders_import(organization=other_org, files=[tiny_shop()], format="generic")
+    sales_services.orders_import(organization=other_org, files=[tiny_shop()], format="generic")
     theirs = list(
         ImportedOrder.objects.filter(organization=other_org).order_by("order_id").values()
     )
@@ -466,7 +466,7 @@ def test_order_ids_another_organisation_imported_are_new_orders_here(org, other_
         row(order_id=f"A{n}", date="10/04/2026 09:00", unit_price="50,00", customer="ann@example.fr")
         for n in range(1, 5)
     ))  # fmt: skip
-    outcome = services.orders_import(organization=org, files=[same_ids], format="generic")
+    outcome = sales_services.orders_import(organization=org, files=[same_ids], format="generic")
     assert outcome.ok and (outcome.created, outcome.updated, outcome.unchanged) == (4, 0, 0)
     ours = ImportedOrder.objects.filter(organization=org)
     assert sorted(ours.values_list("order_id", flat=True)) == ["A1", "A2", "A3", "A4"]
@@ -489,14 +489,14 @@ def test_order_ids_another_organisation_imported_are_new_orders_here(org, other_
 def test_another_organisations_discount_code_links_no_order(org, other_org):
     their_campaign = make_campaign(other_org)
     make_discount_code(other_org, campaign=their_campaign, code="PROMO")
-    services.orders_import(organization=org, files=[tiny_shop()], format="generic")
+    sales_services.orders_import(organization=org, files=[tiny_shop()], format="generic")
     assert ImportedOrder.objects.get(organization=org, order_id="A3").discount_code == "promo"
     assert not ImportedOrder.objects.filter(campaign_id__isnull=False).exists()
     assert not DailyActual.objects.filter(campaign_id__isnull=False).exists()
     ours = make_campaign(org)
     make_discount_code(org, campaign=ours, code="PROMO")
     again = csv_file("again.csv", GENERIC_HEADER + row(order_id="A5", discount_code="Promo"))
-    services.orders_import(organization=org, files=[again], format="generic")
+    sales_services.orders_import(organization=org, files=[again], format="generic")
     assert ImportedOrder.objects.get(organization=org, order_id="A5").campaign_id == ours.pk
     assert not DailyActual.objects.filter(campaign_id=their_campaign.pk).exists()
 
@@ -512,7 +512,7 @@ def test_formula_payloads_are_stored_as_text_and_escaped_in_a_csv_export(org):
         "channel": "+cmd|' /C notepad'!A0",
         "product_name": "=1+1",
     }
-    outcome = services.orders_import(
+    outcome = sales_services.orders_import(
         organization=org, files=[generic(row(**payloads))], format="generic"
     )
     assert outcome.ok, outcome.errors
@@ -576,7 +576,7 @@ def mac(text: str) -> bytes:
 @pytest.mark.django_db
 def test_an_excel_for_mac_file_with_cr_line_ends_is_imported(org):
     file = OrderFile("mac.csv", mac(GENERIC_HEADER + row() + row(order_id="B2", unit_price="7,50")))
-    outcome = services.orders_import(organization=org, files=[file], format="generic")
+    outcome = sales_services.orders_import(organization=org, files=[file], format="generic")
     assert outcome.ok, outcome.errors
     assert sorted(ImportedOrder.objects.values_list("order_id", "paid_incl_vat")) == [
         ("B1", Decimal("12.00")), ("B2", Decimal("7.50"))

@@ -1,11 +1,11 @@
 from django import template
 
-from kpis.import_messages import import_message as _import_message
+from sales.import_messages import import_message as _import_message
 
 register = template.Library()
 
 
 @register.filter
 def import_message(message: object) -> str:
-    """An import error's message in the page's language (:mod:`kpis.import_messages`)."""
+    """An import error's message in the page's language (:mod:`sales.import_messages`)."""
     return _import_message(str(message)) if message else ""

@@ -1,5 +1,5 @@
 """Order imports: read, checked and saved all-or-nothing, from the command line or the web page
-(preview, confirm, run in the worker when large). See :mod:`kpis.services`.
+(preview, confirm, run in the worker when large). See :mod:`sales.services`.
 
 Prices are read as the organisation states them (``prices_include_vat``) unless the import
 says otherwise: prices read excl. VAT get VAT added at the organisation's rate before they are
@@ -28,15 +28,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kpis import selectors
-from kpis.services.actuals import daily_actuals_rebuild
-from kpis.services.common import as_decimal, in_chunks, time_zone
-from kpis.services.prices import imported_prices_record
-from kpis.services.products import imported_lines_replace
-from kpis.services.recompute import recompute_request
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization, User
 from plannerist.publish import publish
+from sales import selectors
+from sales.engine import lowest_unit_prices
 from sales.models import MONEY_QUANTUM, ImportBatch, ImportedOrder
 from sales.readers import (
     DEFAULT_LIMITS,
@@ -53,6 +49,10 @@ from sales.readers.checks import stored_value_errors
 from sales.readers.lines import mapping_errors
 from sales.readers.schema import LINE_COLUMNS, empty_lines
 from sales.readers.streaming import file_chunks, workbook_rows
+from sales.services.actuals import daily_actuals_rebuild
+from sales.services.common import as_decimal, in_chunks, time_zone
+from sales.services.lines import imported_lines_replace
+from sales.signals import actuals_changed_send, prices_charged_send
 
 logger = logging.getLogger(__name__)
 
@@ -457,7 +457,7 @@ def import_batches_expire(*, now: dt.datetime) -> tuple[int, int]:
 def _publish(task_name: str, batch_id: int) -> None:
     """Queue the worker's preview or run of a batch; a broker that cannot take it fails the
     batch with the reason (its page stops polling) and drops what it kept."""
-    from kpis import tasks
+    from sales import tasks
 
     why_not = publish(getattr(tasks, task_name), batch_id)
     if why_not is not None:
@@ -585,7 +585,7 @@ def _save_import(
     )
     ImportedOrder.objects.bulk_update(changed, [*_ORDER_FIELDS, "batch"], batch_size=1000)
     imported_lines_replace(organization=organization, orders=orders, batch=batch)
-    imported_prices_record(organization=organization, orders=orders)
+    prices_charged_send(organization=organization, prices=lowest_unit_prices(orders))
 
     days: tuple[dt.date, ...] = ()
     if touched_days:
@@ -595,7 +595,7 @@ def _save_import(
         since = min(v["ordered_at"] for v in written)
         days = tuple(sorted(touched_days | selectors.customer_days_from(organization.id, keys, since, tz)))
         daily_actuals_rebuild(organization=organization, days=days)
-        recompute_request(organization=organization)
+        actuals_changed_send(organization=organization)
     batch.status, batch.progress = ImportBatch.Status.DONE, 100
     batch.finished_at = timezone.now()
     batch.summary = {**batch.summary, "created": len(created), "updated": len(changed),

@@ -8,12 +8,12 @@ import re
 import pytest
 from django.utils import translation
 
-from kpis.import_messages import PLURALS, TEMPLATES, import_message
 from plannerist.models import Role
+from sales.import_messages import PLURALS, TEMPLATES, import_message
 from sales.models import ImportBatch
 from sales.readers import read_orders
 from tests import factories
-from tests.kpis.test_import_bad_files import BAD, COMPANIONS
+from tests.sales.test_import_bad_files import BAD, COMPANIONS
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -12,6 +12,7 @@ from kpis import selectors, services
 from kpis.models import KpiSnapshot, RecomputeState
 from kpis.services.products import NewProduct
 from kpis.services.products import missing_products_add as _missing_products_add
+from sales import services as sales_services
 from sales.models import DailyActual, ImportBatch, ImportedLine, ImportedOrder
 from tests.factories import make_campaign, make_channel, make_discount_code, make_product
 from tests.kpis.factories import GENERIC_HEADER, csv_file, sample, tiny_shop
@@ -27,7 +28,7 @@ def add_products(org, products):
 
 
 def import_tiny(org, **kwargs):
-    return services.orders_import(organization=org, files=[tiny_shop()], format="generic", **kwargs)
+    return sales_services.orders_import(organization=org, files=[tiny_shop()], format="generic", **kwargs)
 
 
 def snapshot(org):
@@ -44,7 +45,7 @@ def snapshot(org):
      ("woocommerce_sample.csv", "woocommerce", None), ("generic_fr_excel.csv", "generic", None)],
 )
 def test_each_sample_file_imports_every_order_it_reads(org, name, format, orders):
-    outcome = services.orders_import(organization=org, files=[sample(name)], format=format)
+    outcome = sales_services.orders_import(organization=org, files=[sample(name)], format=format)
     assert outcome.ok, outcome.errors
     assert ImportedOrder.objects.filter(organization=org).count() == outcome.result.summary.orders
     if orders is not None:
@@ -69,7 +70,7 @@ def test_importing_the_same_file_twice_changes_nothing(org, django_capture_on_co
 @pytest.mark.django_db
 def test_a_file_with_a_bad_row_writes_nothing_and_names_row_and_column(org):
     bad = csv_file("bad.csv", GENERIC_HEADER + "A1;01/04/2026 10:00;S;x;deux;12,00;;;;;;;;;\n")
-    outcome = services.orders_import(organization=org, files=[tiny_shop(), bad], format="generic")
+    outcome = sales_services.orders_import(organization=org, files=[tiny_shop(), bad], format="generic")
     assert not outcome.ok
     assert any(e.file == "bad.csv" and e.row == 2 and e.column == "quantity" for e in outcome.errors)
     assert ImportedOrder.objects.count() == 0
@@ -80,7 +81,7 @@ def test_a_file_with_a_bad_row_writes_nothing_and_names_row_and_column(org):
 @pytest.mark.django_db
 def test_an_order_in_another_currency_is_refused_and_nothing_written(org):
     usd = csv_file("usd.csv", GENERIC_HEADER + "U1;01/04/2026 10:00;S;x;1;12,00;;;;;;;;;USD\n")
-    outcome = services.orders_import(organization=org, files=[usd], format="generic")
+    outcome = sales_services.orders_import(organization=org, files=[usd], format="generic")
     assert [(e.row, e.column, e.code) for e in outcome.errors] == [(2, "currency", "currency")]
     assert "EUR" in outcome.errors[0].message
     assert ImportedOrder.objects.count() == 0
@@ -114,7 +115,7 @@ def test_an_earlier_import_turns_later_customers_into_returning_ones(org):
     day3 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 3), campaign_id=None)
     assert (day3.new_customers, day3.returning_customers) == (1, 0)  # A4: Bob's first order
     earlier = csv_file("march.csv", GENERIC_HEADER + "M1;15/03/2026 10:00;S;x;1;10,00;bob@example.fr;;;;;;;;\n")
-    services.orders_import(organization=org, files=[earlier], format="generic")
+    sales_services.orders_import(organization=org, files=[earlier], format="generic")
     day3 = DailyActual.objects.get(organization=org, date=dt.date(2026, 4, 3), campaign_id=None)
     assert (day3.new_customers, day3.returning_customers) == (0, 1)
     march = DailyActual.objects.get(organization=org, date=dt.date(2026, 3, 15), campaign_id=None)
@@ -138,7 +139,7 @@ def test_import_queries_do_not_grow_with_the_number_of_orders(org, django_assert
     big = csv_file("big.csv", GENERIC_HEADER + rows)
     # 40 before the orders' product lines (one delete and PostgreSQL's COPY of them): constant too.
     with django_assert_max_num_queries(46):
-        outcome = services.orders_import(organization=org, files=[big], format="generic")
+        outcome = sales_services.orders_import(organization=org, files=[big], format="generic")
     assert outcome.created == 300
 
 
@@ -179,7 +180,7 @@ COSTLESS = GENERIC_HEADER + (
 
 @pytest.mark.django_db
 def test_an_import_of_products_without_cost_gives_no_margin_and_lists_them(org):
-    outcome = services.orders_import(organization=org, files=[csv_file("costless.csv", COSTLESS)], format="generic")
+    outcome = sales_services.orders_import(organization=org, files=[csv_file("costless.csv", COSTLESS)], format="generic")
     services.kpis_recompute(organization_id=org.id)
     kpis = snapshot(org)
     week = dt.date(2026, 3, 30)
@@ -195,7 +196,7 @@ def test_an_import_of_products_without_cost_gives_no_margin_and_lists_them(org):
 
 @pytest.mark.django_db
 def test_missing_products_added_with_their_costs_give_the_margin(org):
-    services.orders_import(organization=org, files=[csv_file("costless.csv", COSTLESS)], format="generic")
+    sales_services.orders_import(organization=org, files=[csv_file("costless.csv", COSTLESS)], format="generic")
     make_product(org, sku="CUP", unit_cost=Decimal("10"))
     services.kpis_recompute(organization_id=org.id)
     week = dt.date(2026, 3, 30)
@@ -218,8 +219,8 @@ def test_missing_products_added_with_their_costs_give_the_margin(org):
 @pytest.mark.django_db
 def test_a_reimport_replaces_its_orders_lines(org):
     file = csv_file("costless.csv", COSTLESS)
-    services.orders_import(organization=org, files=[file], format="generic")
-    services.orders_import(organization=org, files=[file], format="generic")
+    sales_services.orders_import(organization=org, files=[file], format="generic")
+    sales_services.orders_import(organization=org, files=[file], format="generic")
     assert ImportedLine.objects.filter(organization=org).count() == 3
 
 
@@ -252,7 +253,7 @@ def test_a_recompute_drops_snapshots_the_data_no_longer_gives(org):
 def test_a_file_read_in_chunks_of_one_order_imports_what_the_whole_file_does(org, other_org, tmp_path):
     path = tmp_path / "tiny.csv"
     path.write_bytes(tiny_shop().content)
-    streamed = services.orders_import_stream(organization=org, paths=[path], format="generic", chunk_rows=1)
+    streamed = sales_services.orders_import_stream(organization=org, paths=[path], format="generic", chunk_rows=1)
     whole = import_tiny(other_org)
     assert streamed.ok and streamed.created == whole.created == 4
     assert streamed.result.summary == whole.result.summary
@@ -268,7 +269,7 @@ def test_an_error_in_a_later_chunk_names_its_row_in_the_whole_file(org, tmp_path
     path = tmp_path / "bad.csv"
     rows = "".join(f"A{i};01/04/2026 10:00;S;x;1;12,00;;;;;;;;;\n" for i in range(1, 8))
     path.write_text(GENERIC_HEADER + rows + "A8;01/04/2026 10:00;S;x;deux;12,00;;;;;;;;;\n", encoding="utf-8")
-    outcome = services.orders_import_stream(organization=org, paths=[path], format="generic", chunk_rows=2)
+    outcome = sales_services.orders_import_stream(organization=org, paths=[path], format="generic", chunk_rows=2)
     assert [(e.row, e.column) for e in outcome.errors] == [(9, "quantity")]
     assert not ImportedOrder.objects.exists()
 
@@ -294,8 +295,8 @@ def test_a_workbook_over_the_web_limit_is_refused_from_its_size_before_any_cell_
                 data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:O300001"', data)
             archive.writestr(item, data)
     read = []
-    monkeypatch.setattr(services.imports, "read_orders", lambda *a, **k: read.append(1))
-    outcome = services.import_preview(organization=org, files=[OrderFile("year.xlsx", out.getvalue())],
+    monkeypatch.setattr(sales_services.imports, "read_orders", lambda *a, **k: read.append(1))
+    outcome = sales_services.import_preview(organization=org, files=[OrderFile("year.xlsx", out.getvalue())],
                                       format="generic", by=None)
     assert [e.code for e in outcome.errors] == ["too_many_rows"] and "300,000 rows" in outcome.errors[0].message
     assert not read and not ImportBatch.objects.exists()

@@ -18,7 +18,7 @@ def daily_actuals_from_orders(
 
     ``orders`` has one row per order in the shape of :func:`sales.readers.orders_from_lines`
     (the files just read) — the stored orders are read in the same shape
-    (:func:`kpis.selectors.orders_on_days`). An order's campaign is its ``campaign`` column
+    (:func:`sales.selectors.orders_on_days`). An order's campaign is its ``campaign`` column
     when there is one (the link recorded at import), else ``campaign_by_discount_code``
     attributes it by its promo code (case-insensitive); without either, no campaign. ``first_order_dates`` (customer_key → date) is what the organisation
     already knows of its customers' first orders, so that an April import counts March's

@@ -1,4 +1,4 @@
-"""Helpers shared by the KPI services' modules: amounts as Decimal, a time zone by name, a list in chunks."""
+"""Helpers shared by the services of sales and kpis: amounts as Decimal, a time zone by name, a list in chunks."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """``manage.py import_orders --org SLUG --format FORMAT FILE...``: one import of order files.
 
 Files of any length: they are read in chunks and written in one transaction (see
-:func:`kpis.services.orders_import_stream`), with no row limit.
+:func:`sales.services.orders_import_stream`), with no row limit.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpis.services import orders_import_stream
 from plannerist.commands import INVALID_INPUT
 from plannerist.models import Organization
 from sales.readers import FORMATS, parse_column_mapping
+from sales.services import orders_import_stream
 
 PRICES = ("incl-vat", "excl-vat")
 

@@ -1,15 +1,12 @@
-"""The unit prices an import charged, handed to the campaigns' price history (the reference
-price of a reduction is the lowest of the 30 days before it: Code de la consommation, art.
-L112-1-1)."""
+"""The unit prices an import charged: what the campaigns' price history is written from (the
+reference price of a reduction is the lowest of the 30 days before it: Code de la
+consommation, art. L112-1-1). Pure pandas."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
-
-from campaigns.price_history import product_prices_record
-from plannerist.models import Organization
 
 
 def lowest_unit_prices(orders: pd.DataFrame) -> list[tuple[str, dt.date, float]]:
@@ -29,8 +26,3 @@ def lowest_unit_prices(orders: pd.DataFrame) -> list[tuple[str, dt.date, float]]
             key, price = (str(product), day), float(amount) / float(units)
             lowest[key] = min(price, lowest.get(key, price))
     return [(sku, day, price) for (sku, day), price in lowest.items()]
-
-
-def imported_prices_record(*, organization: Organization, orders: pd.DataFrame) -> int:
-    """Record what ``orders`` charged per product and day in the campaigns' price history."""
-    return product_prices_record(organization=organization, rows=lowest_unit_prices(orders))
