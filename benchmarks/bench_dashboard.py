@@ -72,8 +72,9 @@ def add_exceptions(template, organizations) -> int:
     from django.utils import timezone
 
     from campaigns.models import Campaign, Mechanic, Scope
-    from kpis.models import DailyActual, PeakOutlook, Signal
+    from kpis.models import PeakOutlook, Signal
     from plannerist.models import Organization
+    from sales.models import DailyActual
 
     now = timezone.now()
     signals = list(Signal.objects.filter(organization=template))
