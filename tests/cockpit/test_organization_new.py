@@ -153,3 +153,10 @@ def test_your_client_invites_you_the_invitation_waits_for_your_answer(db, org, o
     invitation = Invitation.objects.get(email=consultant.email)
     client.post(f"/invitations/{invitation.pk}/accept/")
     assert Membership.objects.get(user=consultant, organization=org).role == Role.CONSULTANT
+
+
+def test_a_refused_name_is_shown_back_escaped(db, client_for):
+    response = create(client_for(factories.make_user()), name="<script>alert(1)</script>", country="F1")
+    html = response.content.decode()
+    assert response.status_code == 400 and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
