@@ -95,3 +95,10 @@ def first_run_state(organization: Organization) -> FirstRunState:
         for number, (key, name, title) in enumerate(STEPS, start=1)
     )
     return FirstRunState(steps=steps, skipped=row["skipped_at"] is not None, sample=row["is_sample"])
+
+
+def import_done_context(access, *, batch) -> dict:
+    """A finished import's page, while the guide runs: the guide's next step, to go back to it
+    (``first_run_next`` is None when the guide is done, skipped or a sample's)."""
+    state = first_run_state(access.organization)
+    return {"first_run_next": state.next_step if state.shows_checklist else None}

@@ -161,3 +161,34 @@ def test_another_organisations_guide_answers_404(new_org, new_owner, client_for)
     for path in ("start/", "start/business/", "start/channel/", "start/promotion/"):
         assert client.get(f"/o/{other.slug}/{path}").status_code == 404
     assert client.post(f"/o/{other.slug}/start/skip/").status_code == 404
+
+
+def _imported(client, org) -> str:
+    """Import the tiny shop's file through the pages; the finished import's page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sales.models import ImportBatch
+    from tests.kpis.factories import TINY_SHOP
+
+    upload = SimpleUploadedFile("tiny.csv", TINY_SHOP.encode(), content_type="text/csv")
+    client.post(f"/o/{org.slug}/kpis/imports/", {"format": "generic", "files": [upload]})
+    batch = ImportBatch.objects.get(organization=org)
+    answer = client.post(f"/o/{org.slug}/kpis/imports/{batch.pk}/confirm/")
+    return client.get(answer["Location"]).content.decode()
+
+
+def test_a_finished_import_leads_back_to_the_guides_next_step_before_the_missing_products(
+        new_org, new_owner, client_for):
+    client = client_for(new_owner, **EN)
+    FirstRun.objects.update_or_create(organization=new_org, defaults={"business_confirmed_at": dt.datetime.now(dt.UTC)})
+    page = _imported(client, new_org)
+    link = f'<a class="button primary" href="/o/{new_org.slug}/start/catalogue/">Guided start, next: Your products and their costs →</a>'
+    assert link in page
+    assert page.index('id="first-run-next"') < page.index('id="missing-products"')  # the guide first
+
+
+def test_a_finished_import_shows_no_guide_once_it_is_skipped(new_org, new_owner, client_for):
+    client = client_for(new_owner, **EN)
+    client.post(f"/o/{new_org.slug}/start/skip/")
+    page = _imported(client, new_org)
+    assert 'id="missing-products"' in page and 'id="first-run-next"' not in page
