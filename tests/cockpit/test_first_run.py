@@ -192,3 +192,8 @@ def test_a_finished_import_shows_no_guide_once_it_is_skipped(new_org, new_owner,
     client.post(f"/o/{new_org.slug}/start/skip/")
     page = _imported(client, new_org)
     assert 'id="missing-products"' in page and 'id="first-run-next"' not in page
+
+
+def test_the_catalogue_step_sends_straight_to_the_import_page(new_org, new_owner, client_for):
+    page = client_for(new_owner, **EN).get(f"/o/{new_org.slug}/start/catalogue/").content.decode()
+    assert f'<a class="button primary" href="/o/{new_org.slug}/kpis/imports/">Import an order export</a>' in page
