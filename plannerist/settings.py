@@ -58,12 +58,16 @@ INSTALLED_APPS = [
     "template_partials",
     "allauth",  # sign-up, e-mail verification, login by e-mail, password reset (plannerist/accounts.py)
     "allauth.account",
+    # The floors, from the ground up (tests/test_floors.py): an app's ready() runs after the
+    # ready() of the apps below it, so that a signal's receivers run floor by floor (an import's
+    # actuals_changed: forecasting queues its refit before kpis its recompute, which then
+    # reads the new forecast).
     "plannerist",
     "sales",
+    "forecasting",
     "campaigns",
     "capacity",
     "kpis",
-    "forecasting",
     "reviews",
     "cockpit",
 ]

@@ -3,7 +3,9 @@ imports none of them (issue 13's floors). Receivers run in the sender's transact
 queue work after commit).
 
 - ``actuals_changed`` (``organization=``): daily actuals changed (an import, quick entry, a
-  discount code re-attributing orders). ``kpis`` queues its recompute, ``forecasting`` its refit.
+  discount code re-attributing orders). ``forecasting`` queues its refit, then ``kpis`` its
+  recompute (receivers run in the order of ``INSTALLED_APPS``, the floors'), so that in-process
+  the recompute reads the new forecast and the refit's own change merges into it.
 - ``prices_charged`` (``organization=``, ``prices=``): an import's lowest unit price per
   product and day, as (SKU, local day, price incl. VAT) tuples
   (:func:`sales.engine.lowest_unit_prices`). ``campaigns`` writes its price history.
