@@ -35,6 +35,7 @@ from plannerist.tenancy import (
     can_manage_members,
     org_view,
 )
+from sales import selectors as sales_selectors
 from sales.models import Channel
 
 DEFAULT_UPLIFT = Decimal("0.3")  # the campaign page's own default when no past campaign says better
@@ -124,6 +125,9 @@ def first_run_channel(request: HttpRequest, access: Access) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     step = ChannelStepForm(posted, organization=org, initial=request.GET.dict() if posted is None else None)
     profile = CostProfile(organization=org)
+    imported_units = sales_selectors.units_per_order(org.id) if posted is None else None
+    if imported_units is not None:  # what the imported orders say, rather than the default 1
+        profile.units_per_order = imported_units
     for field, value in preset_initial(request.GET).items():
         setattr(profile, field, value)
     costs = ChannelCostsForm(posted, instance=profile)

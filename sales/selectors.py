@@ -1,13 +1,15 @@
 """Reads on what the shop sold: what an import links orders to (campaigns by discount code,
-channels by name), customers' first orders, the orders of given days."""
+channels by name), customers' first orders, the orders of given days, the units of an
+average order."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Min
+from django.db.models import Avg, Min
 from django.utils import timezone
 
 from sales.models import Channel, DiscountCode, ImportedOrder
@@ -91,3 +93,11 @@ def local_times(stamps: pd.Series, tz: str) -> pd.Series:
 def _chunks(values: Sequence, size: int = 2000):
     for i in range(0, len(values), size):
         yield values[i : i + size]
+
+
+def units_per_order(organization_id: int) -> Decimal | None:
+    """The units of the average imported order (cancelled orders and stock adjustments aside),
+    to the hundredth; None without an imported order."""
+    average = ImportedOrder.objects.filter(organization_id=organization_id, cancelled=False, is_adjustment=False,
+                                           units__gt=0).aggregate(units=Avg("units"))["units"]
+    return None if average is None else Decimal(average).quantize(Decimal("0.01"))

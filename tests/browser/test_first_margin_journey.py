@@ -6,8 +6,8 @@ follow its link, create the organisation (a French shop), then the guided first 
 catalogue step sends to the import of the order export (the real Shopify export of
 ``../shared/data/``), the products it sold come back with their average price and the unit
 costs are typed in one table (a few typed, a share of the price for the others), the channel's
-costs come from two presets (payment provider, carrier) plus the packaging typed, and the
-first promotion opens on its what-if with ``#margin-per-order`` and no "unknown" warning.
+costs come from two presets (payment provider, carrier) plus the packaging typed (the units
+per order come prefilled from the imported orders), and the first promotion opens on its what-if with ``#margin-per-order`` and no "unknown" warning.
 
 The file: the only real export with many products (90 SKUs, 50 orders) is a South African
 shop's, in ZAR; the French shop keeps its books in euros and the importer rightly refuses a
@@ -161,6 +161,7 @@ def test_a_new_shop_reaches_a_full_margin_per_order_from_its_shopify_export(page
 
     # The channel: presets fill the payment fees and the shipping, the packaging typed.
     arrived(page, re.compile(r"/start/channel/$"))
+    expect(page.locator("#id_units_per_order")).to_have_value("1.98")  # the imported orders' average, not the default 1
     user.choose(page.locator("#id_payment_preset"), "stripe", "payment provider")
     user.choose(page.locator("#id_carrier_preset"), "colissimo_home_1kg", "carrier")
     user.fill(page.locator("#id_packaging_cost"), "1.2", "packaging")

@@ -197,3 +197,17 @@ def test_a_finished_import_shows_no_guide_once_it_is_skipped(new_org, new_owner,
 def test_the_catalogue_step_sends_straight_to_the_import_page(new_org, new_owner, client_for):
     page = client_for(new_owner, **EN).get(f"/o/{new_org.slug}/start/catalogue/").content.decode()
     assert f'<a class="button primary" href="/o/{new_org.slug}/kpis/imports/">Import an order export</a>' in page
+
+
+def test_the_channel_step_prefills_the_units_per_order_from_the_imported_orders(new_org, new_owner, client_for):
+    from django.utils import timezone
+
+    from sales.models import ImportedOrder
+
+    client = client_for(new_owner, **EN)
+    assert 'name="units_per_order" value="1"' in client.get(f"/o/{new_org.slug}/start/channel/").content.decode()
+    for number, (units, cancelled) in enumerate([(2, False), (1, False), (3, False), (9, True)]):
+        ImportedOrder.objects.create(organization=new_org, order_id=f"#{number}", ordered_at=timezone.now(),
+                                     units=D(units), cancelled=cancelled, currency="EUR", source_format="shopify")
+    page = client.get(f"/o/{new_org.slug}/start/channel/").content.decode()
+    assert 'name="units_per_order" value="2.00"' in page  # (2 + 1 + 3) / 3, the cancelled order aside
