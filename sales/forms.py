@@ -12,8 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from sales.models import DailyActual
 from sales.readers import DEFAULT_LIMITS, MAPPING_FIELDS, OrderFile, parse_column_mapping
+from sales.readers.detect import FIELD_NAMES
+from sales.readers.tabular import REQUIRED_FIELDS
 
+FORMAT_DETECTED = "auto"
 FORMATS = [
+    (FORMAT_DETECTED, _("Detect it from the file (order lines: the columns are asked once per layout)")),
     ("shopify", _("Shopify orders export (CSV)")),
     ("woocommerce", _("WooCommerce orders export (CSV)")),
     ("generic", _("Plannerist template (CSV or XLSX)")),
@@ -140,3 +144,59 @@ class ImportForm(forms.Form):
         if cleaned.get("format") == "lines" and not cleaned.get("columns") and "columns" not in self.errors:
             self.add_error("columns", _("Order lines need a column mapping: say which column holds what."))
         return cleaned
+
+
+FIELD_LABELS = {
+    "order": _("Order or ticket number"),
+    "date": _("Date of the order"),
+    "sku": _("Product code (SKU)"),
+    "description": _("Product name"),
+    "quantity": _("Quantity"),
+    "unit_price": _("Unit price"),
+    "customer": _("Customer"),
+    "channel": _("Sales channel"),
+    "discount_code": _("Discount code"),
+    "currency": _("Currency"),
+}
+ONE_OF = ("sku", "description")  # a line names its product by one at least
+
+
+class ColumnMappingForm(forms.Form):
+    """Which of the file's columns holds each field: one select per field, the column guessed
+    from its name pre-selected; each column holds one field at most."""
+
+    def __init__(self, *args, columns: list[str], guess: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not in the file —")), *((c, c) for c in columns)]
+        for name in FIELD_NAMES:
+            label = FIELD_LABELS[name]
+            required = name in REQUIRED_FIELDS
+            self.fields[name] = forms.ChoiceField(
+                label=label, choices=choices, required=required, initial=guess.get(name, ""),
+                help_text=_("Required.") if required else _("Product code or name: one at least.")
+                if name in ONE_OF else "",
+                error_messages={
+                    "required": _("%(field)s: choose the column that holds it.") % {"field": label},
+                    "invalid_choice": _("%(field)s: “%%(value)s” is not a column of the file.") % {"field": label},
+                },
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in ONE_OF) and not any(name in self.errors for name in ONE_OF):
+            self.add_error("sku", _("%(field)s: choose the column of the product code or of its name.")
+                           % {"field": FIELD_LABELS["sku"]})
+        used: dict[str, str] = {}
+        for name in FIELD_NAMES:
+            column = cleaned.get(name)
+            if not column:
+                continue
+            if column in used:
+                self.add_error(name, _("%(field)s: the column “%(column)s” already holds “%(other)s”.") % {
+                    "field": FIELD_LABELS[name], "column": column, "other": FIELD_LABELS[used[column]]})
+            else:
+                used[column] = name
+        return cleaned
+
+    def mapping(self) -> dict[str, str]:
+        return {name: column for name, column in self.cleaned_data.items() if column}

@@ -9,6 +9,7 @@ Campaigns live a floor up (:mod:`campaigns`): an order, a day or a code names it
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -70,6 +71,7 @@ class ImportBatch(models.Model):
     """One import of one or several order files: who, what, and how it went."""
 
     class Status(models.TextChoices):
+        MAPPING = "mapping", _("waiting for its column mapping")
         READING = "reading", _("reading the files")
         PENDING = "pending", _("previewed, waiting for confirmation")
         QUEUED = "queued", _("queued")
@@ -97,7 +99,9 @@ class ImportBatch(models.Model):
     # A large upload waiting for the worker to preview it (sales.services.imports.
     # PREVIEW_IN_WORKER_BYTES): the files as sent, zipped, kept only until the worker has
     # read them (minutes) and replaced them by ``pending_lines``; the expiry job deletes an
-    # upload left unread after UPLOAD_TTL.
+    # upload left unread after UPLOAD_TTL. Order lines also keep their files while they wait
+    # for a column mapping, and in their preview so that the mapping can be changed (dropped
+    # at the confirmation, and after UPLOAD_TTL at the latest).
     pending_upload = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -114,6 +118,18 @@ class ImportBatch(models.Model):
         return f"{self.organization} {self.format} import {self.pk}"
 
     @property
+    def mapping_saved_at(self) -> dt.datetime | None:
+        """When the column mapping this batch was read with was saved (order lines only)."""
+        saved = (self.options or {}).get("mapping_saved_at")
+        return dt.datetime.fromisoformat(saved) if saved else None
+
+    @property
+    def mapping_can_change(self) -> bool:
+        """Whether the files are still here to be read again with another column mapping."""
+        return (self.format == "lines" and self.pending_upload is not None
+                and self.status in (self.Status.MAPPING, self.Status.PENDING) and bool((self.options or {}).get("columns")))
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
@@ -121,6 +137,32 @@ class ImportBatch(models.Model):
     def is_working(self) -> bool:
         """Whether the worker or the request is at it: the page polls while it is."""
         return self.status in (self.Status.READING, self.Status.QUEUED, self.Status.RUNNING)
+
+
+class ColumnMapping(models.Model):
+    """Which column of an order-lines file holds what, saved for the files of one shape (the
+    header's :func:`sales.readers.detect.signature`): the next file of that shape is read
+    with it without asking again."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="column_mappings")
+    signature = models.CharField(_("header signature"), max_length=64)
+    format = models.CharField(_("format"), max_length=20, default="lines")
+    columns = models.JSONField(_("columns of the file"), default=list, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict)  # field → column
+    created_at = models.DateTimeField(auto_now_add=True)
+    saved_at = models.DateTimeField(_("saved at"))
+    used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "signature"], name="sales_mapping_one_per_shape"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} mapping {self.signature[:8]}"
 
 
 class DailyActual(models.Model):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("imports/", views.imports, name="imports"),
     path("imports/template/", views.import_template, name="template"),
     path("imports/<int:batch_id>/", views.import_detail, name="import"),
+    path("imports/<int:batch_id>/columns/", views.import_mapping, name="import_mapping"),
     path("imports/<int:batch_id>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:batch_id>/cancel/", views.import_cancel, name="import_cancel"),
 ]

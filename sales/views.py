@@ -11,7 +11,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from plannerist.tenancy import Access, can_enter_actuals, org_view
 from sales import services
-from sales.forms import ImportForm, QuickEntryForm
+from sales.forms import FORMAT_DETECTED, ColumnMappingForm, ImportForm, QuickEntryForm
 from sales.models import DailyActual, ImportBatch
 from sales.readers import template_csv, template_xlsx
 from sales.sources import import_done_blocks
@@ -59,17 +59,44 @@ def imports(request: HttpRequest, access: Access) -> HttpResponse:
     if request.method == "POST":
         access.require(can_enter_actuals)
         if form.is_valid():
-            outcome = services.import_preview(
-                organization=access.organization, files=form.cleaned_data["files"], format=form.cleaned_data["format"],
-                by=request.user, mapping=form.cleaned_data["columns"] or None,
-                cancel_prefix=form.cleaned_data["cancel_prefix"] or None,
-                prices_include_vat=form.cleaned_data["prices"],
-            )
+            outcome = _preview(request, access, form.cleaned_data)
+            if outcome.ok and outcome.batch.status == ImportBatch.Status.MAPPING:  # a new layout: which column is what
+                return redirect("sales:import_mapping", org_slug=access.organization.slug, batch_id=outcome.batch.pk)
             if outcome.ok and outcome.batch.status == ImportBatch.Status.READING:  # large: the worker reads it
                 return redirect("sales:import", org_slug=access.organization.slug, batch_id=outcome.batch.pk)
             context.update({"outcome": outcome, "summary": outcome.result.summary})
         status = 400 if form.errors or not context.get("outcome") or not context["outcome"].ok else 200
     return render(request, "sales/imports.html", context, status=status)
+
+
+def _preview(request: HttpRequest, access: Access, cleaned: dict) -> services.ImportOutcome:
+    """A detected layout goes through the saved column mappings; a chosen one is read as said."""
+    options = {"organization": access.organization, "files": cleaned["files"], "by": request.user,
+               "cancel_prefix": cleaned["cancel_prefix"] or None, "prices_include_vat": cleaned["prices"]}
+    if cleaned["format"] == FORMAT_DETECTED:
+        return services.import_upload(**options)
+    return services.import_preview(format=cleaned["format"], mapping=cleaned["columns"] or None, **options)
+
+
+@org_view(methods=("GET", "POST"), batch=ImportBatch)
+def import_mapping(request: HttpRequest, access: Access, batch: ImportBatch) -> HttpResponse:
+    """Which column of an order-lines file holds what: saved for the files of its shape, then
+    the preview. Also reached from a preview read with a saved mapping, to change it."""
+    options = batch.options or {}
+    form = ColumnMappingForm(request.POST or None, columns=list(options.get("columns") or ()),
+                             guess=options.get("mapping") or options.get("guess") or {})
+    context = {"batch": batch, "form": form, "can_edit": access.can(can_enter_actuals)}
+    if request.method == "POST":
+        access.require(can_enter_actuals)
+        if not batch.mapping_can_change:
+            form.add_error(None, _("These files are no longer kept: upload them again to choose their columns."))
+        elif form.is_valid():
+            outcome = services.import_mapping_save(batch=batch, mapping=form.mapping(), by=request.user)
+            if outcome.ok:
+                return redirect("sales:import", org_slug=access.organization.slug, batch_id=outcome.batch.pk)
+            context["outcome"] = outcome
+    status = 400 if form.errors or context.get("outcome") else 200
+    return render(request, "sales/import_mapping.html", context, status=status)
 
 
 @org_view(methods=("POST",), batch=ImportBatch)

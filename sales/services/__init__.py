@@ -38,6 +38,7 @@ from sales.services.imports import (
     orders_import_stream,
 )
 from sales.services.lines import imported_lines_replace
+from sales.services.mappings import import_mapping_save, import_upload
 
 __all__ = [
     "IMPORT_CRASHED",
@@ -56,10 +57,12 @@ __all__ = [
     "import_cancel",
     "import_confirm",
     "import_fail",
+    "import_mapping_save",
     "import_preview",
     "import_preview_run",
     "import_run",
     "import_summary",
+    "import_upload",
     "imported_lines_replace",
     "orders_import",
     "orders_import_stream",

@@ -5,8 +5,9 @@ Prices are read as the organisation states them (``prices_include_vat``) unless 
 says otherwise: prices read excl. VAT get VAT added at the organisation's rate before they are
 stored, since an imported order keeps what the customer paid incl. VAT.
 
-The web page keeps a preview as its read lines, customers already hashed, never the files
-(they hold customers' e-mails); an unconfirmed preview expires after :data:`PREVIEW_TTL`.
+The web page keeps a preview as its read lines, customers already hashed; the files (they
+hold customers' e-mails) only while they wait for a column mapping or for it to be changed,
+at most :data:`UPLOAD_TTL`; an unconfirmed preview expires after :data:`PREVIEW_TTL`.
 The command line reads files of any length in chunks (:func:`orders_import_stream`).
 """
 
@@ -297,12 +298,16 @@ _LINE_DATES = [name for name, dtype in _LINE_DTYPES.items() if dtype.startswith(
 def import_preview(
     *, organization: Organization, files: Sequence[OrderFile], format: str, by: User | None,
     mapping: Mapping[str, str] | None = None, cancel_prefix: str | None = None,
-    prices_include_vat: bool | None = None,
+    prices_include_vat: bool | None = None, layout: Mapping[str, object] | None = None,
 ) -> ImportOutcome:
     """Read the files without saving an order; when they are clean, keep their read lines
-    (customers hashed, not the files) in a pending :class:`ImportBatch` that
-    :func:`import_confirm` runs. A workbook over the row limit is refused from its stated
-    size, before any cell is read.
+    (customers hashed) in a pending :class:`ImportBatch` that :func:`import_confirm` runs. A
+    workbook over the row limit is refused from its stated size, before any cell is read.
+
+    ``layout`` (order lines read through a column mapping: the header's columns, signature
+    and when the mapping was saved) is kept in the batch's options, and so are the files
+    until :data:`UPLOAD_TTL` (:func:`import_batches_expire`), so that the mapping can be
+    changed and the same files read again (:mod:`sales.services.mappings`).
 
     Files of more than :data:`PREVIEW_IN_WORKER_BYTES` in all are not read here: they are
     kept in a batch being read (``READING``) and the worker previews them
@@ -312,11 +317,12 @@ def import_preview(
         return ImportOutcome(result=ImportResult(empty_lines(), [too_many], ImportSummary(len(files))),
                              errors=[too_many])
     include = organization.prices_include_vat if prices_include_vat is None else prices_include_vat
-    options = {"mapping": dict(mapping or {}), "cancel_prefix": cancel_prefix or "", "prices_include_vat": include}
+    options = {"mapping": dict(mapping or {}), "cancel_prefix": cancel_prefix or "", "prices_include_vat": include,
+               **(layout or {})}
     if sum(len(f.content) for f in files) > PREVIEW_IN_WORKER_BYTES:
         batch = ImportBatch.objects.create(
             organization=organization, created_by=by, format=format, file_names=[f.name for f in files],
-            status=ImportBatch.Status.READING, progress=5, options=options, pending_upload=_pack_files(files),
+            status=ImportBatch.Status.READING, progress=5, options=options, pending_upload=pack_files(files),
         )
         batch_id = batch.pk
         transaction.on_commit(lambda: _publish("preview_import", batch_id))
@@ -330,6 +336,7 @@ def import_preview(
         status=ImportBatch.Status.PENDING, rows=outcome.result.summary.rows_read,
         orders=outcome.result.summary.orders, summary=_json_summary(outcome.result.summary),
         options=options, pending_lines=_pack_lines(outcome.result.lines),
+        pending_upload=pack_files(files) if layout else None,
     )
     return dataclasses.replace(outcome, batch=batch)
 
@@ -349,7 +356,7 @@ def import_preview_run(*, batch_id: int) -> ImportBatch | None:
     _progress(batch, 20, started=True)
     options = batch.options
     outcome = orders_import(
-        organization=batch.organization, files=_unpack_files(bytes(batch.pending_upload), batch.file_names),
+        organization=batch.organization, files=unpack_files(bytes(batch.pending_upload), batch.file_names),
         format=batch.format, mapping=options.get("mapping") or None, cancel_prefix=options.get("cancel_prefix") or None,
         prices_include_vat=options.get("prices_include_vat"), dry_run=True,
     )
@@ -372,7 +379,7 @@ def import_summary(batch: ImportBatch) -> ImportSummary:
     return ImportSummary(**_summary_values(batch.summary))
 
 
-def _pack_files(files: Sequence[OrderFile]) -> bytes:
+def pack_files(files: Sequence[OrderFile]) -> bytes:
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for i, f in enumerate(files):
@@ -380,7 +387,7 @@ def _pack_files(files: Sequence[OrderFile]) -> bytes:
     return packed.getvalue()
 
 
-def _unpack_files(packed: bytes, names: Sequence[str]) -> list[OrderFile]:
+def unpack_files(packed: bytes, names: Sequence[str]) -> list[OrderFile]:
     with zipfile.ZipFile(io.BytesIO(packed)) as archive:
         return [OrderFile(name, archive.read(f"{i:04d}")) for i, name in enumerate(names)]
 
@@ -421,7 +428,7 @@ def import_confirm(*, batch: ImportBatch) -> bool:
     queued = batch.rows > SYNC_IMPORT_ROWS
     status = ImportBatch.Status.QUEUED if queued else ImportBatch.Status.RUNNING
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING)
-    if not claimed.update(status=status, progress=5, started_at=timezone.now()):
+    if not claimed.update(status=status, progress=5, started_at=timezone.now(), pending_upload=None):
         return False
     if queued:
         batch_id = batch.pk
@@ -444,8 +451,15 @@ def import_cancel(*, batch: ImportBatch) -> bool:
 def import_batches_expire(*, now: dt.datetime) -> tuple[int, int]:
     """The beat's clean-up: previews older than :data:`PREVIEW_TTL` are deleted; batches queued
     or running for longer than :data:`STUCK_IMPORT`, and uploads left unread for longer than
-    :data:`UPLOAD_TTL`, are failed (and their upload deleted). Returns (deleted, failed)."""
-    deleted, _ = ImportBatch.objects.filter(status=ImportBatch.Status.PENDING, created_at__lt=now - PREVIEW_TTL).delete()
+    :data:`UPLOAD_TTL`, are failed (and their upload deleted); uploads waiting for a column
+    mapping are deleted after :data:`UPLOAD_TTL`, and a preview keeps its files no longer
+    than that (its mapping can no longer be changed). Returns (deleted, failed)."""
+    deleted, _ = ImportBatch.objects.filter(
+        Q(status=ImportBatch.Status.PENDING, created_at__lt=now - PREVIEW_TTL)
+        | Q(status=ImportBatch.Status.MAPPING, created_at__lt=now - UPLOAD_TTL)
+    ).delete()
+    ImportBatch.objects.filter(status=ImportBatch.Status.PENDING, created_at__lt=now - UPLOAD_TTL,
+                               pending_upload__isnull=False).update(pending_upload=None)
     stuck = ImportBatch.objects.filter(
         Q(status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING], started_at__lt=now - STUCK_IMPORT)
         | Q(status=ImportBatch.Status.READING, created_at__lt=now - UPLOAD_TTL)

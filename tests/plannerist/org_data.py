@@ -27,11 +27,12 @@ NOT_FREE_TEXT = {
     "kpis.kpitarget": {"kpi"},
     "kpis.signal": {"rule"},
     "sales.importbatch": {"format"},
+    "sales.columnmapping": {"signature", "format"},
     "sales.importedorder": {"source_format", "customer_key"},
     "forecasting.forecast": {"method"},
 }
 # JSON fields holding the user's words (file names, categories); the others hold numbers.
-FREE_TEXT_JSON = {"sales.importbatch": {"file_names"}, "campaigns.campaign": {"scope_categories"},
+FREE_TEXT_JSON = {"sales.importbatch": {"file_names"}, "sales.columnmapping": {"columns"}, "campaigns.campaign": {"scope_categories"},
                   "campaigns.scenario": {"scope_categories"}}
 
 
@@ -85,7 +86,7 @@ def fill_every_table(org: Organization) -> None:
         SignalThresholds,
     )
     from reviews.models import PackSchedule
-    from sales.models import DailyActual, ImportBatch, ImportedLine, ImportedOrder
+    from sales.models import ColumnMapping, DailyActual, ImportBatch, ImportedLine, ImportedOrder
 
     for model in list(factories.OBJECT_MAKERS):
         factories.make_object(model, org)
@@ -106,6 +107,9 @@ def fill_every_table(org: Organization) -> None:
     batch = ImportBatch.objects.filter(organization=org).first()
     ImportBatch.objects.filter(pk=batch.pk).update(pending_lines=b"order_id;customer_key\n",
                                                     pending_upload=b"raw upload: ann@example.fr")
+    ColumnMapping.objects.create(organization=org, signature="0" * 64, columns=["Ticket", "Horodatage"],
+                                 mapping={"order": "Ticket", "date": "Horodatage"}, saved_at=timezone.now(),
+                                 saved_by=owner)
     ImportedOrder.objects.create(organization=org, order_id="#1001", ordered_at=timezone.now(),
                                  channel_name="Shop front", discount_code="NOEL20", currency="EUR",
                                  source_format="generic", batch=batch, campaign_id=campaign.pk, paid_incl_vat=D("40"))
