@@ -1,54 +1,12 @@
-"""The dashboard's charts: a KPI pair over the last periods, the load against capacity for the
-next weeks. Plain plotly dicts, house layout, a text alternative each (as :mod:`kpis.charts`)."""
+"""The dashboard's load chart: the load against capacity for the next weeks. A plain plotly
+dict, house layout, a text alternative (as :mod:`kpis.charts`, which draws the KPI pairs)."""
 
 from __future__ import annotations
 
-import pandas as pd
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from kpis.charts import UNIT_AXIS, chart_dates, chart_values
 from plannerist.charts import PALETTE, base_layout, plotly_text, to_html
-
-
-def pair(table: pd.DataFrame, sides, *, currency: str, div_id: str) -> str:
-    """One KPI pair over the last periods: the first on the left axis (bars), the second on
-    the right (line with diamonds); each target dashed, in the same colour as its KPI."""
-    if table.empty:
-        return ""
-    x = chart_dates(table.index)
-    colours = (PALETTE["campaign"], PALETTE["warn"])
-    data, layout = [], base_layout(title="", y_title="", height=230)
-    layout["margin"] = {"l": 55, "r": 55, "t": 10, "b": 40}
-    layout["legend"] = {"orientation": "h", "y": -0.25}
-    for k, side in enumerate(sides):
-        scale = 100.0 if side.unit == "share" else 1.0
-        axis = "y" if k == 0 else "y2"
-        trace = {"x": x, "y": [None if v is None else v * scale for v in chart_values(table[side.key])],
-                 "name": plotly_text(side.label), "yaxis": axis}
-        if k == 0:
-            trace.update({"type": "bar", "marker": {"color": colours[0]}, "opacity": 0.85})
-        else:
-            trace.update({"type": "scatter", "mode": "lines+markers",
-                          "line": {"color": colours[1], "width": 3}, "marker": {"symbol": "diamond", "size": 8}})
-        data.append(trace)
-        if side.target is not None:
-            data.append({"type": "scatter", "mode": "lines", "x": x, "y": [side.target * scale] * len(x),
-                         "name": plotly_text(_("Target: %(kpi)s") % {"kpi": side.label}), "yaxis": axis,
-                         "line": {"color": colours[k], "dash": "dash" if k == 0 else "dot", "width": 1.5}})
-        title = UNIT_AXIS.get(side.unit, "").format(currency=currency)
-        key = "yaxis" if k == 0 else "yaxis2"
-        layout[key] = {"title": {"text": plotly_text(f"{side.label} ({title})" if title else side.label), "font": {"size": 11}},
-                       "gridcolor": "#e3e7eb" if k == 0 else None, "showgrid": k == 0, "rangemode": "tozero"}
-        if k == 1:
-            layout[key].update({"overlaying": "y", "side": "right"})
-    alt = " ; ".join(
-        _("%(kpi)s: latest %(value)s, target %(target)s") % {
-            "kpi": s.label, "value": "—" if s.latest is None else number_format(round(s.latest * (100 if s.unit == "share" else 1), 2), 2),
-            "target": "—" if s.target is None else number_format(round(s.target * (100 if s.unit == "share" else 1), 2), 2)}
-        for s in sides
-    )
-    return to_html({"data": data, "layout": layout}, div_id=div_id, alt=alt)
 
 
 def load(weeks, rows, *, target: float = 1.0) -> str:

@@ -1,7 +1,6 @@
-"""What the dashboard and the portfolio show, shaped for the templates: each KPI pair's sides
-and traffic light, the campaign calendar's bars and ticks, the load per resource and week.
-Presentation only: the figures come from the KPI snapshots (:mod:`kpis.pages` for a KPI's
-target and unknown margin)."""
+"""What the dashboard shows, shaped for the templates: the campaign calendar's bars and ticks,
+the load per resource and week. Presentation only: the figures come from the KPI snapshots.
+A KPI pair's sides and light are :mod:`kpis.pages`' (the weekly pack shows them too)."""
 
 from __future__ import annotations
 
@@ -11,62 +10,7 @@ import datetime as dt
 import pandas as pd
 
 from campaigns.models import Campaign
-from kpis.engine import KPI_DEFINITIONS, KpiDefinition
-from kpis.forms import kpi_label
-from kpis.pages import meets, number_or_none, target_for, unknown_costs
-
-
-@dataclasses.dataclass(frozen=True)
-class PairSide:
-    key: str
-    label: str
-    unit: str
-    latest: float | None
-    previous: float | None
-    change: float | None  # relative change against the previous period
-    target: float | None
-    meets_target: bool | None
-    unknown_costs: bool = False  # see KpiRow
-
-
-def _definition(key: str) -> KpiDefinition:
-    return next(d for d in KPI_DEFINITIONS if d.key == key)
-
-
-def pair_side(key: str, done: pd.DataFrame, targets: dict[str, float], *, period: str = "week") -> PairSide:
-    series = [number_or_none(v) for v in done[key]] if key in done else []
-    side = side_of(key, series, targets, period=period, last_start=done.index[-1] if len(done) else None)
-    unknown = unknown_costs(key, side.latest, done.iloc[-1] if len(done) else None)
-    return dataclasses.replace(side, unknown_costs=unknown) if unknown else side
-
-
-def side_of(key: str, series: list[float | None], targets: dict[str, float], *, period: str,
-            last_start: dt.date | None) -> PairSide:
-    """One side of a pair from its values over the complete periods, oldest first."""
-    definition = _definition(key)
-    latest = series[-1] if series else None
-    previous = series[-2] if len(series) > 1 else None
-    change = None if latest is None or not previous else (latest - previous) / abs(previous)
-    target = target_for(key, targets, period=period, start=last_start)
-    return PairSide(key, kpi_label(definition), definition.unit, latest, previous, change, target,
-                    meets(latest, target, definition.direction))
-
-
-def pair_status(sides: tuple[PairSide, PairSide]) -> str:
-    """A traffic light for a pair: "good" when both sides meet their targets, "bad" when
-    both miss, "mixed" otherwise, "unknown" when no side can be judged, and "missing" when a
-    side has a target but no figure (costs missing, no spend entered): an unknown figure is
-    not off target."""
-    if any(s.target is not None and s.latest is None for s in sides):
-        return "missing"
-    judged = [s.meets_target for s in sides if s.meets_target is not None]
-    if not judged:
-        return "unknown"
-    if all(judged) and len(judged) == 2:
-        return "good"
-    if not any(judged):
-        return "bad"
-    return "mixed"
+from kpis.pages import number_or_none
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,6 +10,8 @@ from django.db.models import Count, Max
 from campaigns.models import Campaign
 from cockpit import charts, pages
 from cockpit.engine import attention
+from kpis import charts as kpi_charts
+from kpis import pages as kpi_pages
 from kpis import selectors as kpis
 from kpis.engine import KPI_PAIRS, period_start_of, periods
 from kpis.engine.rules import last_complete_week
@@ -38,9 +40,9 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
     targets = kpis.targets_of(org.id)
     pairs = []
     for k, (a, b) in enumerate(KPI_PAIRS):
-        sides = (pages.pair_side(a, done, targets, period=period), pages.pair_side(b, done, targets, period=period))
-        pairs.append({"sides": sides, "status": pages.pair_status(sides),
-                      "chart": charts.pair(done, sides, currency=org.currency, div_id=f"pair-{k}")})
+        sides = (kpi_pages.pair_side(a, done, targets, period=period), kpi_pages.pair_side(b, done, targets, period=period))
+        pairs.append({"sides": sides, "status": kpi_pages.pair_status(sides),
+                      "chart": kpi_charts.pair(done, sides, currency=org.currency, div_id=f"pair-{k}")})
     start, end = today - dt.timedelta(weeks=CALENDAR_WEEKS_BEFORE), today + dt.timedelta(weeks=CALENDAR_WEEKS_AFTER)
     campaigns = access.scoped(Campaign).filter(start__lte=end, end__gte=start).only(
         "id", "name", "status", "start", "end", "mechanic", "organization_id")
@@ -97,11 +99,11 @@ def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = ""
         lights = []
         for a, b in KPI_PAIRS:
             sides = tuple(
-                pages.side_of(key, [values.get((org_id, key), {}).get(w) for w in weeks], targets[org_id],
+                kpi_pages.side_of(key, [values.get((org_id, key), {}).get(w) for w in weeks], targets[org_id],
                               period="week", last_start=week)
                 for key in (a, b)
             )
-            lights.append({"sides": sides, "status": pages.pair_status(sides)})
+            lights.append({"sides": sides, "status": kpi_pages.pair_status(sides)})
         rows.append({
             "membership": m, "organization": m.organization, "lights": lights, "signals": sum(signal_counts[org_id].values()),
             "state": states.get(org_id), "red": sum(light["status"] == "bad" for light in lights),
