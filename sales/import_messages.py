@@ -34,6 +34,7 @@ TEMPLATES: tuple[str, ...] = (
     N_("a quote opened on this row is never closed, so the rest of the file is one cell: close or remove it"),
     N_("the file is not valid CSV: %(detail)s"),
     N_("the file has a header but no order rows"),
+    N_("the files do not have the same columns (%(names)s): import them one at a time"),
     N_("the workbook inflates to %(size)s: split it into smaller files"),
     N_("the workbook's first sheet is empty"),
     N_("the Excel workbook is damaged or not a workbook%(detail)s"),

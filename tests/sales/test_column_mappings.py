@@ -144,6 +144,14 @@ def test_a_file_with_other_columns_asks_again(org, owner, client_for):
     assert ImportBatch.objects.filter(organization=org, status=ImportBatch.Status.MAPPING).count() == 1
 
 
+def test_files_of_two_shapes_are_refused_together_in_the_reader_s_language(org, owner, client_for):
+    files = [SimpleUploadedFile("week-1.csv", FIRST_EN), SimpleUploadedFile("caisse.tsv", FR_LINES)]
+    refused = client_for(owner, **FR).post(imports_url(org), {"format": "auto", "files": files})
+    assert refused.status_code == 400
+    assert "les fichiers n’ont pas les mêmes colonnes (week-1.csv, caisse.tsv)" in refused.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
 def test_a_known_export_is_read_as_it_is_without_a_mapping(org, owner, client_for):
     client = client_for(owner, **EN)
     shopify = (Path(__file__).parents[1] / "data" / "shopify_79cols_sample.csv").read_bytes()
