@@ -19,18 +19,18 @@ def other_org(db):
 
 
 @pytest.fixture
-def make_member(db):
-    return factories.make_member
+def make_user_in(db):
+    return factories.make_user_in
 
 
 @pytest.fixture
 def owner(org):
-    return factories.make_member(org, Role.OWNER)
+    return factories.make_user_in(org, Role.OWNER)
 
 
 @pytest.fixture
 def viewer(org):
-    return factories.make_member(org, Role.VIEWER)
+    return factories.make_user_in(org, Role.VIEWER)
 
 
 @pytest.fixture

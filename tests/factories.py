@@ -34,16 +34,18 @@ def make_org(slug: str | None = None, **fields) -> Organization:
     )
 
 
-def make_member(organization: Organization, role: str = Role.OWNER, user: User | None = None) -> User:
-    user = user or make_user()
-    Membership.objects.create(user=user, organization=organization, role=role)
-    return user
+def make_member(organization: Organization, role: str = Role.OWNER, user: User | None = None) -> Membership:
+    """A membership of ``organization`` with ``role``, for ``user`` or a new user."""
+    return Membership.objects.create(user=user or make_user(), organization=organization, role=role)
+
+
+def make_user_in(organization: Organization, role: str = Role.OWNER, user: User | None = None) -> User:
+    """A user who is a member of ``organization`` with ``role``: the user, whom tests log in as."""
+    return make_member(organization, role, user).user
 
 
 OBJECT_MAKERS: dict[type[models.Model], Callable[[Organization], models.Model]] = {
-    Membership: lambda org: Membership.objects.create(
-        user=make_user(), organization=org, role=Role.VIEWER
-    ),
+    Membership: lambda org: make_member(org, Role.VIEWER),
     Invitation: lambda org: make_invitation(org)[0],
 }
 

@@ -18,8 +18,8 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 @pytest.fixture
 def people(org, client_for):
-    marketing = factories.make_member(org, Role.MARKETING)
-    operations = factories.make_member(org, Role.OPERATIONS)
+    marketing = factories.make_user_in(org, Role.MARKETING)
+    operations = factories.make_user_in(org, Role.OPERATIONS)
     return {"marketing": marketing, "operations": operations,
             "m": client_for(marketing, **EN), "o": client_for(operations, **EN)}
 
@@ -221,7 +221,7 @@ def test_renaming_an_approved_campaign_keeps_it_approved(org, shop, people):  # 
 
 def test_the_refusal_speaks_french_to_a_french_shop(org, shop, client_for):  # noqa: F811
     campaign = factories.make_campaign(org, channel=shop, status=Campaign.Status.LIVE)
-    client = client_for(factories.make_member(org, Role.MARKETING), HTTP_ACCEPT_LANGUAGE="fr")
+    client = client_for(factories.make_user_in(org, Role.MARKETING), HTTP_ACCEPT_LANGUAGE="fr")
     html = client.post(campaign_url(org, campaign), plan_data(shop, name=campaign.name, discount_rate="90")).content.decode()
     assert "Cette campagne est en cours : son offre, son périmètre, ses dates" in html
 

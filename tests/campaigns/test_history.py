@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_history_says_status_and_uplift_in_french_with_percentages(org, client_for):
-    owner = factories.make_member(org, Role.OWNER)
+    owner = factories.make_user_in(org, Role.OWNER)
     campaign = factories.make_campaign(org, uplift=Decimal("0.06"), ad_spend=Decimal("500"))
     for field, old, new in [("status", "planned", "draft"), ("uplift", "0.06", "0.25"),
                             ("ad_spend", "500", "1250.5"), ("mechanic", "percent_off", "buy_x_get_y"),

@@ -166,8 +166,8 @@ def test_the_warnings_never_block_saving(org, owner, candle, web, client_for):
 
 
 def test_operations_see_the_warnings_in_the_approval_evidence(org, candle, web, client_for):
-    marketing = factories.make_member(org, Role.MARKETING)
-    operations = factories.make_member(org, Role.OPERATIONS)
+    marketing = factories.make_user_in(org, Role.MARKETING)
+    operations = factories.make_user_in(org, Role.OPERATIONS)
     campaign = factories.make_campaign(org, channel=web, name="Soldes de printemps", status=Campaign.Status.PLANNED,
                                        owner=marketing, start=dt.date(2026, 4, 8), end=dt.date(2026, 4, 20),
                                        discount_rate=Decimal("0.70"))
@@ -183,7 +183,7 @@ def test_operations_see_the_warnings_in_the_approval_evidence(org, candle, web, 
 
 def test_a_strangers_campaign_whatif_is_still_a_404(org, other_org, candle, web, client_for):
     campaign = factories.make_campaign(org, channel=web)
-    stranger = client_for(factories.make_member(other_org, Role.OWNER))
+    stranger = client_for(factories.make_user_in(other_org, Role.OWNER))
     assert stranger.get(f"/o/{org.slug}/campaigns/{campaign.pk}/").status_code == 404
     response = stranger.post(f"/o/{org.slug}/campaigns/{campaign.pk}/whatif/", plan(web), HTTP_HX_REQUEST="true")
     assert response.status_code == 404

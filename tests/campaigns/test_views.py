@@ -72,14 +72,14 @@ def test_an_invalid_value_shows_the_fields_error_inline_not_a_500(org, owner, sh
 
 
 def test_a_viewer_may_play_with_the_whatif_but_not_save(org, shop, client_for):
-    client = client_for(factories.make_member(org, Role.VIEWER))
+    client = client_for(factories.make_user_in(org, Role.VIEWER))
     assert client.post(f"/o/{org.slug}/campaigns/whatif/", plan_data(shop), HTTP_HX_REQUEST="true").status_code == 200
     assert client.post(f"/o/{org.slug}/campaigns/new/", plan_data(shop)).status_code == 403
     assert not Campaign.objects.exists()
 
 
 def test_marketing_saves_a_campaign_with_its_products_in_scope(org, shop, client_for):
-    marketer = factories.make_member(org, Role.MARKETING)
+    marketer = factories.make_user_in(org, Role.MARKETING)
     candle = factories.make_product(org)
     response = client_for(marketer).post(
         f"/o/{org.slug}/campaigns/new/", plan_data(shop, scope="products", products=[candle.pk])
@@ -104,8 +104,8 @@ def test_the_campaign_page_shows_the_saved_campaigns_result(org, owner, shop, cl
 
 def test_operations_approves_what_marketing_proposed(org, shop, client_for):
     campaign = factories.make_campaign(org, channel=shop)
-    marketing = client_for(factories.make_member(org, Role.MARKETING))
-    operations = client_for(factories.make_member(org, Role.OPERATIONS))
+    marketing = client_for(factories.make_user_in(org, Role.MARKETING))
+    operations = client_for(factories.make_user_in(org, Role.OPERATIONS))
     url = f"/o/{org.slug}/campaigns/{campaign.pk}/status/"
     marketing.post(url, {"status": "planned"})
     marketing.post(url, {"status": "approved"})
@@ -167,8 +167,8 @@ def test_operations_edits_a_channels_costs_and_marketing_cannot(org, shop, clien
     data = {"units_per_order": "1.2", "shipping_fee": "0", "shipping_cost": "7", "packaging_cost": "1",
             "payment_fee_rate": "1.5", "payment_fee_fixed": "0.25", "commission_rate": "0", "return_rate": "4",
             "return_cost": "8", "return_recovery": "80", "support_contacts": "0.1", "support_cost_per_contact": "3"}
-    assert client_for(factories.make_member(org, Role.MARKETING)).post(url, data).status_code == 403
-    client_for(factories.make_member(org, Role.OPERATIONS)).post(url, data)
+    assert client_for(factories.make_user_in(org, Role.MARKETING)).post(url, data).status_code == 403
+    client_for(factories.make_user_in(org, Role.OPERATIONS)).post(url, data)
     profile = CostProfile.objects.get(channel=shop)
     assert profile.payment_fee_rate == Decimal("0.0150") and profile.shipping_cost == Decimal("7.00")
 

@@ -81,8 +81,8 @@ def test_a_viewer_sees_no_edit_control_and_cannot_edit(shop, viewer, client_for)
     assert StaffMember.objects.filter(pk=member.pk).exists()
 
 
-def test_a_marketing_member_cannot_edit_capacity(shop, make_member, client_for):
-    client = client_for(make_member(shop, Role.MARKETING))
+def test_a_marketing_member_cannot_edit_capacity(shop, make_user_in, client_for):
+    client = client_for(make_user_in(shop, Role.MARKETING))
     resource = Resource.objects.get(organization=shop)
     assert client.post(url(shop, f"resources/{resource.pk}/staff/"), {}).status_code == 403
 

@@ -18,7 +18,7 @@ from kpis.models import KpiSnapshot, KpiTarget, Signal
 from plannerist.models import Role
 from sales.models import DailyActual
 from tests.capacity.factories import make_resource, make_staff
-from tests.factories import make_campaign, make_member, make_org
+from tests.factories import make_campaign, make_org, make_user_in
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -163,8 +163,8 @@ def test_the_dashboard_costs_the_same_queries_with_1_and_50_campaigns(org, owner
 
 
 def test_the_portfolio_lights_each_pair_and_counts_signals(org, other_org, client_for):
-    consultant = make_member(org, Role.CONSULTANT)
-    make_member(other_org, Role.CONSULTANT, user=consultant)
+    consultant = make_user_in(org, Role.CONSULTANT)
+    make_user_in(other_org, Role.CONSULTANT, user=consultant)
     typed_days(org)
     KpiTarget.objects.create(organization=org, kpi="cac", value=10.0)
     KpiTarget.objects.create(organization=org, kpi="repeat_purchase_rate", value=0.5)
@@ -177,8 +177,8 @@ def test_the_portfolio_lights_each_pair_and_counts_signals(org, other_org, clien
 
 
 def test_the_portfolio_filters_and_sorts_in_the_url(org, other_org, client_for):
-    consultant = make_member(org, Role.CONSULTANT)
-    make_member(other_org, Role.CONSULTANT, user=consultant)
+    consultant = make_user_in(org, Role.CONSULTANT)
+    make_user_in(other_org, Role.CONSULTANT, user=consultant)
     Signal.objects.create(organization=other_org, rule="return_spike", action="adjust", side="operations",
                           evidence={}, raised_at=timezone.now())
     client = client_for(consultant, **EN)
@@ -192,7 +192,7 @@ def test_the_portfolio_filters_and_sorts_in_the_url(org, other_org, client_for):
 
 def test_the_portfolio_costs_the_same_queries_with_1_and_50_organisations(client_for, db):
     first = make_org(slug="org-0", name="Org 0")
-    consultant = make_member(first, Role.CONSULTANT)
+    consultant = make_user_in(first, Role.CONSULTANT)
     week = last_complete_week(timezone.localdate())
     KpiSnapshot.objects.create(organization=first, scope="organisation", period="week", period_start=week,
                                kpi="orders", value=3.0, computed_at=timezone.now())
@@ -200,7 +200,7 @@ def test_the_portfolio_costs_the_same_queries_with_1_and_50_organisations(client
     one = count_queries(client, "/")
     for k in range(1, 50):
         other = make_org(slug=f"org-{k}", name=f"Org {k}")
-        make_member(other, Role.CONSULTANT, user=consultant)
+        make_user_in(other, Role.CONSULTANT, user=consultant)
         KpiTarget.objects.create(organization=other, kpi="cac", value=10.0)
     assert count_queries(client, "/") == one
     assert one <= 15  # 10, one for the pending invitations (issue 12 item 4), four for what needs attention (issue 16)
@@ -208,7 +208,7 @@ def test_the_portfolio_costs_the_same_queries_with_1_and_50_organisations(client
 
 @pytest.mark.parametrize("path", ["/", "/o/{slug}/"])
 def test_a_stranger_sees_nothing_of_the_organisation(org, path, client_for):
-    stranger = make_member(make_org(slug="elsewhere", name="Elsewhere"), Role.OWNER)
+    stranger = make_user_in(make_org(slug="elsewhere", name="Elsewhere"), Role.OWNER)
     typed_days(org, weeks=1)
     response = client_for(stranger).get(path.format(slug=org.slug))
     assert response.status_code in (200, 404)
@@ -258,7 +258,7 @@ def test_the_kpi_page_compares_complete_periods_only_and_says_so(org, owner, cli
 
 
 def test_the_portfolio_lights_the_last_week_the_data_covers(org, client_for):
-    consultant = make_member(org, Role.CONSULTANT)
+    consultant = make_user_in(org, Role.CONSULTANT)
     weeks_then_one_day(org)
     KpiTarget.objects.create(organization=org, kpi="orders", value=60.0)
     KpiTarget.objects.create(organization=org, kpi="revenue_excl_vat", value=3000.0)

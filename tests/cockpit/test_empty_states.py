@@ -37,7 +37,7 @@ def _state(html: str, id_: str | None, text: str) -> str:
 
 @pytest.mark.parametrize("page", list(EMPTY))
 def test_an_empty_page_says_what_is_missing_and_links_to_what_fills_it(org, client_for, page):
-    owner = factories.make_member(org, Role.OWNER)
+    owner = factories.make_user_in(org, Role.OWNER)
     html = client_for(owner, **EN).get(f"/o/{org.slug}/{page}").content.decode()
     for id_, text, links in EMPTY[page]:
         state = _state(html, id_, text)
@@ -50,13 +50,13 @@ def test_an_empty_page_says_what_is_missing_and_links_to_what_fills_it(org, clie
 
 
 def test_a_viewer_sees_what_is_missing_without_links_to_fill_it(org, client_for):
-    viewer = factories.make_member(org, Role.VIEWER)
+    viewer = factories.make_user_in(org, Role.VIEWER)
     html = client_for(viewer, **EN).get(f"/o/{org.slug}/campaigns/catalogue/").content.decode()
     for id_ in ("no-product", "no-channel"):
         assert "href" not in _state(html, id_, "")
 
 
 def test_the_empty_states_are_french_for_a_french_organisation(org, client_for):
-    owner = factories.make_member(org, Role.OWNER)
+    owner = factories.make_user_in(org, Role.OWNER)
     html = client_for(owner).get(f"/o/{org.slug}/campaigns/catalogue/").content.decode()
     assert "aucune marge ne peut être calculée" in html.replace("&#x27;", "'")

@@ -13,7 +13,7 @@ from cockpit.first_run import first_run_state
 from cockpit.models import FirstRun
 from plannerist.models import Role
 from sales.models import Channel, DailyActual
-from tests.factories import make_channel, make_member, make_org, make_product
+from tests.factories import make_channel, make_org, make_product, make_user_in
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -25,7 +25,7 @@ def new_org(db):
 
 @pytest.fixture
 def new_owner(new_org):
-    return make_member(new_org, Role.OWNER)
+    return make_user_in(new_org, Role.OWNER)
 
 
 # ---------------------------------------------------------------- the fixes of the issue
@@ -148,7 +148,7 @@ def test_a_channel_name_taken_is_a_400_naming_it(new_org, new_owner, client_for)
 
 
 def test_a_viewer_reads_the_steps_but_cannot_save_them(new_org, client_for):
-    viewer = make_member(new_org, Role.VIEWER)
+    viewer = make_user_in(new_org, Role.VIEWER)
     client = client_for(viewer, **EN)
     assert "Only an owner changes" in client.get(f"/o/{new_org.slug}/start/business/").content.decode()
     assert client.post(f"/o/{new_org.slug}/start/business/", {"name": "X"}).status_code == 403

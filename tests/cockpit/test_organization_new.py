@@ -121,7 +121,7 @@ def test_a_stranger_gets_404_on_the_new_organisation(db, client_for):
 
 def test_a_consultant_creates_a_client_from_the_portfolio_and_invites_its_owner(db, client_for, smtp_server):
     consultant = factories.make_user("sophie@conseil.test")
-    factories.make_member(factories.make_org(slug="premier-client"), Role.CONSULTANT, user=consultant)
+    factories.make_user_in(factories.make_org(slug="premier-client"), Role.CONSULTANT, user=consultant)
     client = client_for(consultant, **EN)
     assert f'href="{NEW}"' in client.get("/").content.decode()  # "New organisation" on the portfolio
     create(client, name="Savonnerie du Marais")

@@ -17,7 +17,7 @@ from kpis.models import PeakOutlook, Signal
 from plannerist.models import Organization, Role
 from reviews.models import WeeklyReview
 from sales.models import DailyActual
-from tests.factories import make_campaign, make_member, make_org
+from tests.factories import make_campaign, make_org, make_user_in
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -56,7 +56,7 @@ def every_exception(org, consultant) -> None:
 
 @pytest.fixture
 def consultant(db):
-    return make_member(client_since_last_month(slug="atelier", name="Atelier Bois"), Role.CONSULTANT)
+    return make_user_in(client_since_last_month(slug="atelier", name="Atelier Bois"), Role.CONSULTANT)
 
 
 def attention_of(html: str) -> str:
@@ -65,7 +65,7 @@ def attention_of(html: str) -> str:
 
 def test_the_portfolio_opens_on_what_needs_attention_most_pressing_first(consultant, client_for):
     lumiere = client_since_last_month(slug="lumiere", name="Lumière & Cire")
-    make_member(lumiere, Role.CONSULTANT, user=consultant)
+    make_user_in(lumiere, Role.CONSULTANT, user=consultant)
     every_exception(lumiere, consultant)
     atelier = Organization.objects.get(slug="atelier")
     reviewed(atelier, consultant)
@@ -135,7 +135,7 @@ def test_needs_attention_in_french(consultant, client_for):
 
 def test_the_filter_narrows_the_attention_list_in_place(consultant, client_for):
     other = client_since_last_month(slug="zeste", name="Zeste")
-    make_member(other, Role.CONSULTANT, user=consultant)
+    make_user_in(other, Role.CONSULTANT, user=consultant)
     signal(other, "margin_negative", "stop", margin_per_order=-1.0, week="2026-11-16")
     client = client_for(consultant, **EN)
     partial = client.get("/?q=atel", **HTMX).content.decode()
@@ -146,7 +146,7 @@ def test_the_filter_narrows_the_attention_list_in_place(consultant, client_for):
 
 def test_a_strangers_clients_are_not_shown_and_their_links_404(consultant, client_for):
     stranger_org = client_since_last_month(slug="ailleurs", name="Ailleurs SARL")
-    make_member(stranger_org, Role.CONSULTANT)
+    make_user_in(stranger_org, Role.CONSULTANT)
     every_exception(stranger_org, None)
     html = client_for(consultant, **EN).get("/").content.decode()
     assert "Ailleurs" not in html and "Each order lost" not in html and "Packing" not in html
@@ -180,7 +180,7 @@ def test_the_attention_list_costs_the_same_queries_at_5_and_50_clients(consultan
     def add_clients(start: int, end: int) -> None:
         for k in range(start, end):
             org = client_since_last_month(slug=f"client-{k}", name=f"Client {k:02d}")
-            make_member(org, Role.CONSULTANT, user=consultant)
+            make_user_in(org, Role.CONSULTANT, user=consultant)
             every_exception(org, consultant)
             if k % 2:
                 reviewed(org, consultant)

@@ -23,7 +23,7 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 def added(org, client_for):
     """A real organisation's owner adds a sample (its fill, tens of seconds of demo seeding,
     is the worker's: queued, not run here)."""
-    owner = factories.make_member(org, Role.OWNER)
+    owner = factories.make_user_in(org, Role.OWNER)
     client = client_for(owner, **EN)
     with mock.patch("cockpit.tasks.sample_fill_task.delay") as fill, \
             mock.patch("django.db.transaction.on_commit", side_effect=lambda f, *a, **k: f()):
@@ -46,8 +46,8 @@ def test_the_sample_is_marked_on_its_pages_and_in_the_portfolio(added, org):
     assert 'class="sample-banner"' in page and "Sample data" in page
     assert f'action="/o/{sample.slug}/sample/remove/"' in page  # the owner's one click to remove it
     assert 'class="sample-banner"' not in client.get(f"/o/{org.slug}/").content.decode()
-    consultant = factories.make_member(org, Role.CONSULTANT)
-    factories.make_member(sample, Role.CONSULTANT, user=consultant)
+    consultant = factories.make_user_in(org, Role.CONSULTANT)
+    factories.make_user_in(sample, Role.CONSULTANT, user=consultant)
     as_consultant = Client(**EN)
     as_consultant.force_login(consultant)
     html = as_consultant.get("/").content.decode()
@@ -66,14 +66,14 @@ def test_one_click_removes_the_sample_and_all_it_holds(added, org):
 
 
 def test_a_real_organisation_is_never_removed_as_a_sample(org, client_for):
-    owner = factories.make_member(org, Role.OWNER)
+    owner = factories.make_user_in(org, Role.OWNER)
     assert client_for(owner).post(f"/o/{org.slug}/sample/remove/").status_code == 404
     assert Organization.objects.filter(pk=org.pk).exists()
 
 
 def test_only_an_owner_removes_a_sample(added):
     _owner, _client, sample, _ = added
-    viewer = factories.make_member(sample, Role.VIEWER)
+    viewer = factories.make_user_in(sample, Role.VIEWER)
     client = Client()
     client.force_login(viewer)
     assert client.post(f"/o/{sample.slug}/sample/remove/").status_code == 403

@@ -20,11 +20,11 @@ def main() -> None:
     from django.test import Client
 
     from kpis import services
-    from tests.factories import make_member, make_org
+    from tests.factories import make_org, make_user_in
     from tests.kpis.factories import last_week, type_figures
 
     org = make_org()
-    owner = make_member(org)
+    owner = make_user_in(org)
     type_figures(org, last_week()[:3], orders=4)
     services.kpis_recompute(organization_id=org.id)
     client = Client()

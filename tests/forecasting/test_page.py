@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from forecasting import services, sources
 from sales.models import DailyActual
-from tests.factories import make_member
+from tests.factories import make_user_in
 
 from .synthetic import expected_orders, poisson
 
@@ -70,7 +70,7 @@ def test_before_any_refit_the_page_says_how_a_forecast_comes(org, viewer, client
 
 
 def test_a_stranger_gets_404(fitted, org, other_org, client_for):
-    stranger = make_member(other_org)
+    stranger = make_user_in(other_org)
     assert client_for(stranger).get(url(org)).status_code == 404
 
 

@@ -17,7 +17,7 @@ from kpis.engine import benchmarks as engine
 from kpis.models import KpiSnapshot
 from kpis.selectors import benchmarks
 from plannerist.models import Role
-from tests.factories import make_member, make_org
+from tests.factories import make_org, make_user_in
 
 TODAY = dt.date(2026, 12, 3)
 NOVEMBER = dt.date(2026, 11, 1)
@@ -79,9 +79,9 @@ def month_snapshot(org, kpi: str, value: float | None, month: dt.date = NOVEMBER
 
 def portfolio(count: int):
     orgs = [make_org(slug=f"client-{k}", name=f"Client {k}") for k in range(count)]
-    consultant = make_member(orgs[0], Role.CONSULTANT)
+    consultant = make_user_in(orgs[0], Role.CONSULTANT)
     for org in orgs[1:]:
-        make_member(org, Role.CONSULTANT, user=consultant)
+        make_user_in(org, Role.CONSULTANT, user=consultant)
     return consultant, orgs
 
 
@@ -162,7 +162,7 @@ def test_uplift_per_mechanic_is_benchmarked_from_five_clients_only(clients, show
 def test_without_a_user_the_peers_are_the_organisations_of_its_consultants():
     consultant, orgs = portfolio(5)
     outsider = make_org(slug="outsider", name="Outsider")
-    make_member(outsider, Role.OWNER)
+    make_user_in(outsider, Role.OWNER)
     for k, org in enumerate([*orgs, outsider]):
         month_snapshot(org, "repeat_purchase_rate", 0.1 * (k + 1))
     found = {b.measure.key: b for b in benchmarks.client_benchmarks(orgs[2].id, today=TODAY)}

@@ -21,7 +21,7 @@ from plannerist.models import Role
 from sales import services as sales_services
 from sales.models import DailyActual, ImportBatch
 from sales.readers import OrderFile
-from tests.factories import make_member, make_org, make_product
+from tests.factories import make_org, make_product, make_user_in
 from tests.kpis.factories import GENERIC_HEADER
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -102,11 +102,11 @@ def test_every_cost_is_needed_or_no_product_is_added(org, owner, client_for):
 
 def test_a_viewer_cannot_add_products_and_a_stranger_sees_nothing(org, other_org, owner, client_for):
     batch = imported(org, owner, client_for)
-    viewer = client_for(make_member(org, Role.VIEWER), **EN)
+    viewer = client_for(make_user_in(org, Role.VIEWER), **EN)
     page = viewer.get(f"/o/{org.slug}/kpis/products/missing/").content.decode()
     assert ">MUG</th>" in page and 'name="cost_0"' not in page
     assert viewer.post(f"/o/{org.slug}/kpis/products/missing/", cost_form("")).status_code == 403
-    stranger = client_for(make_member(other_org, Role.OWNER))
+    stranger = client_for(make_user_in(other_org, Role.OWNER))
     assert stranger.get(f"/o/{org.slug}/kpis/products/missing/").status_code == 404
     assert stranger.get(f"/o/{other_org.slug}/kpis/products/missing/?batch={batch.pk}").status_code == 404
     assert client_for(owner).get(f"/o/{org.slug}/kpis/products/missing/?batch=x").status_code == 400
@@ -170,7 +170,7 @@ def test_an_unknown_margin_is_not_off_target_in_the_lights(org, owner, client_fo
     imported(org, owner, client_for)
     KpiTarget.objects.create(organization=org, kpi="revenue_excl_vat", value=50.0)  # met: €100
     KpiTarget.objects.create(organization=org, kpi="margin", value=30.0)  # unknown, not missed
-    consultant = make_member(org, Role.CONSULTANT)
+    consultant = make_user_in(org, Role.CONSULTANT)
     for client, path in ((client_for(owner, **EN), f"/o/{org.slug}/"), (client_for(consultant, **EN), "/")):
         html = client.get(path).content.decode()
         assert "○ a figure is unknown" in html, path

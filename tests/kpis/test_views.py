@@ -19,7 +19,7 @@ from plannerist.models import Role
 from sales import services as sales_services
 from sales import tasks as sales_tasks
 from sales.models import DailyActual, DiscountCode, ImportBatch, ImportedOrder
-from tests.factories import make_campaign, make_discount_code, make_member
+from tests.factories import make_campaign, make_discount_code, make_user_in
 from tests.kpis.factories import GENERIC_HEADER, TINY_SHOP
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -192,8 +192,8 @@ def test_cancel_is_a_post_that_deletes_the_preview(org, owner, client_for):
 def test_a_viewer_or_a_stranger_cannot_cancel_a_preview(org, other_org, owner, client_for):
     client_for(owner).post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
     batch = ImportBatch.objects.get(organization=org)
-    assert client_for(make_member(org, Role.VIEWER)).post(url(org, f"imports/{batch.pk}/cancel/")).status_code == 403
-    stranger = make_member(other_org, Role.OWNER)
+    assert client_for(make_user_in(org, Role.VIEWER)).post(url(org, f"imports/{batch.pk}/cancel/")).status_code == 403
+    stranger = make_user_in(other_org, Role.OWNER)
     assert client_for(stranger).post(f"/o/{other_org.slug}/kpis/imports/{batch.pk}/cancel/").status_code == 404
     assert ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).exists()
 
@@ -545,7 +545,7 @@ def test_another_organisations_import_answers_404(org, other_org, client_for):
     from tests.factories import make_import_batch
 
     theirs = make_import_batch(other_org)
-    member = make_member(org, Role.OWNER)
+    member = make_user_in(org, Role.OWNER)
     assert client_for(member).post(url(org, f"imports/{theirs.pk}/confirm/")).status_code == 404
 
 

@@ -94,7 +94,7 @@ def fill_every_table(org: Organization) -> None:
     product = Product.objects.filter(organization=org).first()
     campaign.products.add(product)
     Scenario.objects.filter(campaign__organization=org).first().products.add(product)
-    owner = factories.make_member(org)
+    owner = factories.make_user_in(org)
     CampaignComment.objects.create(campaign=campaign, author=owner, text="Check the stock first")
     factories.make_invitation(org, email="invited@example.test")
     CampaignChange.objects.create(campaign=campaign, changed_by=owner, field="name", old="Before", new="After")

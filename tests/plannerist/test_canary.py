@@ -94,8 +94,8 @@ def marked_and_other(db):
     """Two demo-like businesses with a consultant in common; the first is marked everywhere."""
     marked = factories.make_org(slug="lumiere-et-cire", name="Lumière & Cire")
     other = factories.make_org(slug="savonnerie-du-marais", name="Savonnerie du Marais")
-    consultant = factories.make_member(marked, Role.CONSULTANT)
-    factories.make_member(other, Role.CONSULTANT, user=consultant)
+    consultant = factories.make_user_in(marked, Role.CONSULTANT)
+    factories.make_user_in(other, Role.CONSULTANT, user=consultant)
     for org in (marked, other):
         seed_business(org)
         fill_every_table(org)
@@ -118,7 +118,7 @@ def marked_and_other(db):
 def test_the_marker_of_one_organisation_never_reaches_another(marked_and_other):
     marked, other = marked_and_other
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(factories.make_member(other, Role.OWNER))
+    client.force_login(factories.make_user_in(other, Role.OWNER))
     seen = []
     for what, response in walk(client, other):
         assert response.status_code in {200, 286, 302}, (what, response.status_code)
@@ -134,7 +134,7 @@ def test_the_marker_shows_to_its_own_organisation(marked_and_other):
     """The control: the walk finds the marker where it was written, downloads included."""
     marked, _other = marked_and_other
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(factories.make_member(marked, Role.OWNER))
+    client.force_login(factories.make_user_in(marked, Role.OWNER))
     found = {what for what, response in walk(client, marked) if marker_in(response)}
     base = f"/o/{marked.slug}"
     review = marked.weekly_reviews.order_by("pk").first()

@@ -71,7 +71,7 @@ def test_the_demo_pages_satisfy_the_policy(db):
     org = factories.make_org(slug="lumiere-et-cire")
     seed_business(org)
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(factories.make_member(org, Role.OWNER))
+    client.force_login(factories.make_user_in(org, Role.OWNER))
     base = f"/o/{org.slug}"
     campaign = Campaign.objects.filter(organization=org).order_by("pk").first()
     scenario = Scenario.objects.filter(campaign__organization=org).order_by("pk").first()

@@ -10,7 +10,7 @@ UNSAFE = [r for r in org_routes() if any(m not in {"GET", "HEAD"} for m in r.met
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", UNSAFE, ids=lambda r: r.route)
 def test_every_unsafe_route_refuses_a_request_without_the_csrf_token(route, org, client_for):
-    client = client_for(factories.make_member(org, Role.OWNER), enforce_csrf_checks=True)
+    client = client_for(factories.make_user_in(org, Role.OWNER), enforce_csrf_checks=True)
     url = route.url(org.slug, objects_of=org)
     for method in ("post", "put", "patch", "delete"):
         assert getattr(client, method)(url, {}).status_code == 403, (method, url)

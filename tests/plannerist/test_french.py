@@ -97,7 +97,7 @@ def shop(db):
 
 def test_no_page_shows_an_english_sentence_in_french(shop):
     client = Client(HTTP_ACCEPT_LANGUAGE="fr")
-    client.force_login(factories.make_member(shop, Role.OWNER))
+    client.force_login(factories.make_user_in(shop, Role.OWNER))
     sentences = english_sentences()
     assert len(sentences) > 300
     found, pages = {}, 0

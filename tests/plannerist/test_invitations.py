@@ -105,9 +105,9 @@ def test_an_expired_link_is_refused_and_the_owner_gives_a_new_one(org, owner, cl
 
 def test_only_an_owner_renews_or_withdraws_and_another_organisation_s_is_404(org, other_org, owner, client_for):
     invitation, _ = factories.make_invitation(org)
-    viewer = client_for(factories.make_member(org, Role.MARKETING))
+    viewer = client_for(factories.make_user_in(org, Role.MARKETING))
     assert viewer.post(f"/o/{org.slug}/invitations/{invitation.pk}/withdraw/").status_code == 403
-    outsider = client_for(factories.make_member(other_org, Role.OWNER))
+    outsider = client_for(factories.make_user_in(other_org, Role.OWNER))
     assert outsider.post(f"/o/{other_org.slug}/invitations/{invitation.pk}/withdraw/").status_code == 404
     client_for(owner).post(f"/o/{org.slug}/invitations/{invitation.pk}/withdraw/")
     assert not Invitation.objects.exists()

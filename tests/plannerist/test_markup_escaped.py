@@ -112,7 +112,7 @@ def marked(db):
 
 def test_markup_typed_by_members_comes_back_escaped_everywhere(marked):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(factories.make_member(marked, Role.OWNER))
+    client.force_login(factories.make_user_in(marked, Role.OWNER))
     answers = list(walk(client, marked))
     channel = marked.channels.order_by("pk").first()
     answers.append(("what-if named with markup", client.post(f"/o/{marked.slug}/campaigns/whatif/", {

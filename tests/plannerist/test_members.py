@@ -27,7 +27,7 @@ def test_an_invalid_invitation_names_the_field(org, owner, client_for):
 
 
 def test_an_owner_changes_a_role(org, owner, client_for):
-    user = factories.make_member(org, Role.VIEWER)
+    user = factories.make_user_in(org, Role.VIEWER)
     membership = Membership.objects.get(user=user)
     client_for(owner).post(f"/o/{org.slug}/members/{membership.pk}/role/", {"role": Role.OPERATIONS})
     membership.refresh_from_db()
@@ -44,7 +44,7 @@ def test_the_last_owner_cannot_be_demoted_or_removed(org, owner, client_for):
 
 
 def test_an_owner_removes_a_member(org, owner, client_for):
-    user = factories.make_member(org, Role.MARKETING)
+    user = factories.make_user_in(org, Role.MARKETING)
     membership = Membership.objects.get(user=user)
     client_for(owner).post(f"/o/{org.slug}/members/{membership.pk}/remove/")
     assert not Membership.objects.filter(pk=membership.pk).exists()
@@ -56,6 +56,6 @@ def test_members_page_rejects_get_only_routes_with_405(org, owner, client_for):
 
 
 def test_a_marketing_member_sees_members_but_no_edit_controls(org, client_for):
-    html = client_for(factories.make_member(org, Role.MARKETING)).get(f"/o/{org.slug}/members/").content.decode()
+    html = client_for(factories.make_user_in(org, Role.MARKETING)).get(f"/o/{org.slug}/members/").content.decode()
     assert "Remove" not in html and "Retirer" not in html
     assert 'name="email"' not in html

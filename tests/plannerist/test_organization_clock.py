@@ -76,7 +76,7 @@ def test_at_23_30_utc_a_british_and_a_new_zealand_shop_have_different_todays(db)
 
 def test_quick_entry_opens_on_the_shop_s_today_and_refuses_its_tomorrow(db, client_for):
     london = factories.make_org(slug="london", timezone="Europe/London", country="GB", currency="GBP")
-    client = client_for(factories.make_member(london, Role.OWNER))
+    client = client_for(factories.make_user_in(london, Role.OWNER))
     with frozen(LATE_IN_LONDON):
         page = client.get("/o/london/kpis/today/").content.decode()
         assert 'value="2026-01-15"' in page  # not the 16th of the project's Paris
@@ -97,7 +97,7 @@ def test_the_portfolio_reads_each_shop_s_decisions_due_by_its_own_today(db, clie
     from reviews.models import ReviewDecision
 
     auckland = factories.make_org(slug="auckland", timezone="Pacific/Auckland", country="NZ")
-    user = factories.make_member(auckland, Role.OWNER)
+    user = factories.make_user_in(auckland, Role.OWNER)
     review = WeeklyReview.objects.create(organization=auckland, week_start=dt.date(2026, 1, 5), summary={})
     ReviewDecision.objects.create(review=review, text="Reorder wicks", due=dt.date(2026, 1, 15))
     noon_in_paris = dt.datetime(2026, 1, 15, 11, 30, tzinfo=dt.UTC)  # 00:30 on the 16th in Auckland

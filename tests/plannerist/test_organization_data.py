@@ -63,7 +63,7 @@ def test_each_table_reads_the_shortest_path_to_the_organisation():
 
 def test_the_json_export_holds_every_row_of_the_organisation_and_none_of_another(two_orgs, client_for):
     org, other_org = two_orgs
-    owner = factories.make_member(org, Role.OWNER)
+    owner = factories.make_user_in(org, Role.OWNER)
     data = json.loads(download(client_for(owner), org, "json"))
     assert data["format"] == "plannerist-organisation-export" and data["organization"]["slug"] == org.slug
     assert data["version"] == 3 and {"reviews.weeklyreview", "reviews.reviewdecision"} <= set(data["tables"])
@@ -81,7 +81,7 @@ def test_the_json_export_holds_every_row_of_the_organisation_and_none_of_another
 
 def test_the_json_export_keeps_the_values_readable(two_orgs, client_for):
     org, _other = two_orgs
-    data = json.loads(download(client_for(factories.make_member(org, Role.OWNER)), org, "json"))
+    data = json.loads(download(client_for(factories.make_user_in(org, Role.OWNER)), org, "json"))
     product = data["tables"]["campaigns.product"][0]
     assert product["price"] == "24.00" and product["organization_id"] == org.pk
     assert data["tables"]["sales.importbatch"][0]["file_names"] == ["orders.csv"]
@@ -92,7 +92,7 @@ def test_the_export_leaves_out_an_import_preview_s_lines_and_upload(two_orgs, cl
     from sales.models import ImportBatch
 
     assert ImportBatch.objects.filter(organization=org).exclude(pending_lines=None).exists()
-    client = client_for(factories.make_member(org, Role.OWNER))
+    client = client_for(factories.make_user_in(org, Role.OWNER))
     data = json.loads(download(client, org, "json"))
     assert all("pending_lines" not in row and "pending_upload" not in row for row in data["tables"]["sales.importbatch"])
     archive = zipfile.ZipFile(io.BytesIO(download(client, org, "csv")))
@@ -105,7 +105,7 @@ def test_the_csv_export_is_a_zip_of_one_escaped_csv_per_table(two_orgs, client_f
     from campaigns.models import Product
 
     Product.objects.filter(organization=org).update(name="=HYPERLINK(\"http://evil\")")
-    archive = zipfile.ZipFile(io.BytesIO(download(client_for(factories.make_member(org, Role.OWNER)), org, "csv")))
+    archive = zipfile.ZipFile(io.BytesIO(download(client_for(factories.make_user_in(org, Role.OWNER)), org, "csv")))
     names = set(archive.namelist())
     assert names == {f"{t.name}.csv" for t in org_tables()} | {"plannerist.member.csv"}
     foreign = other_org_ids(other_org)
@@ -122,8 +122,8 @@ def test_the_csv_export_is_a_zip_of_one_escaped_csv_per_table(two_orgs, client_f
 
 
 def test_the_export_page_shows_the_downloads_to_owners_only(org, client_for):
-    owner = factories.make_member(org, Role.OWNER)
-    consultant = factories.make_member(org, Role.CONSULTANT)
+    owner = factories.make_user_in(org, Role.OWNER)
+    consultant = factories.make_user_in(org, Role.CONSULTANT)
     page = client_for(owner, **EN).get(f"/o/{org.slug}/export/").content.decode()
     assert 'href="?format=json"' in page and 'href="?format=csv"' in page
     assert f'href="/o/{org.slug}/delete/"' in page
@@ -135,7 +135,7 @@ def test_the_export_page_shows_the_downloads_to_owners_only(org, client_for):
 
 @pytest.mark.parametrize("role", [Role.MARKETING, Role.OPERATIONS, Role.CONSULTANT, Role.VIEWER])
 def test_only_an_owner_downloads_the_export(role, org, client_for):
-    client = client_for(factories.make_member(org, role))
+    client = client_for(factories.make_user_in(org, role))
     for fmt in ("json", "csv"):
         assert client.get(f"/o/{org.slug}/export/?format={fmt}").status_code == 403
 
@@ -145,7 +145,7 @@ def test_an_unknown_export_format_is_a_400(org, owner, client_for):
 
 
 def test_another_organisations_export_answers_404(org, other_org, client_for):
-    client = client_for(factories.make_member(org, Role.OWNER))
+    client = client_for(factories.make_user_in(org, Role.OWNER))
     assert client.get(f"/o/{other_org.slug}/export/?format=json").status_code == 404
 
 
@@ -158,7 +158,7 @@ def counts() -> dict[str, int]:
 
 def test_deleting_removes_every_row_of_the_organisation_and_nothing_of_another(two_orgs, client_for):
     org, other_org = two_orgs
-    owner = factories.make_member(org, Role.OWNER)
+    owner = factories.make_user_in(org, Role.OWNER)
     client = client_for(owner, **EN)
     kept = {t.name: set(t.rows(other_org).values_list("pk", flat=True)) for t in org_tables()}
     owned = {t.name: t.rows(org).count() for t in org_tables()}
@@ -188,7 +188,7 @@ def test_deleting_needs_the_slug_typed_exactly(org, owner, client_for):
 
 @pytest.mark.parametrize("role", [Role.MARKETING, Role.OPERATIONS, Role.CONSULTANT, Role.VIEWER])
 def test_only_an_owner_deletes_the_organisation(role, org, client_for):
-    client = client_for(factories.make_member(org, role), **EN)
+    client = client_for(factories.make_user_in(org, role), **EN)
     page = client.get(f"/o/{org.slug}/delete/")
     assert page.status_code == 200 and 'name="confirm"' not in page.content.decode()
     assert client.post(f"/o/{org.slug}/delete/", {"confirm": org.slug}).status_code == 403

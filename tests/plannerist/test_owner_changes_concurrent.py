@@ -42,7 +42,7 @@ class Demote(threading.Thread):
 
 
 def test_two_owners_demoting_each_other_at_once_leave_one_owner_without_a_deadlock(org, monkeypatch):
-    first, second = (Membership.objects.get(user=factories.make_member(org, Role.OWNER)) for _ in range(2))
+    first, second = (Membership.objects.get(user=factories.make_user_in(org, Role.OWNER)) for _ in range(2))
     both_about_to_write = threading.Barrier(2)
     save = Membership.save
 

@@ -53,7 +53,7 @@ def _link_message(response) -> str:
 
 
 def test_an_owner_gives_a_member_a_one_time_link_to_choose_a_new_password(org, owner, client_for):
-    member = factories.make_member(org, Role.MARKETING)
+    member = factories.make_user_in(org, Role.MARKETING)
     membership = Membership.objects.get(user=member)
     response = client_for(owner).post(f"/o/{org.slug}/members/{membership.pk}/password-link/")
     path = RESET_LINK.search(_link_message(response))[1]
@@ -69,7 +69,7 @@ def test_an_owner_gives_a_member_a_one_time_link_to_choose_a_new_password(org, o
 
 
 def test_an_invitee_of_the_old_kind_whose_link_expired_gets_a_new_one(org, owner, client_for):
-    invitee = factories.make_member(org, Role.VIEWER)
+    invitee = factories.make_user_in(org, Role.VIEWER)
     invitee.set_unusable_password()
     invitee.save()
     response = client_for(owner).post(f"/o/{org.slug}/members/{Membership.objects.get(user=invitee).pk}/password-link/")
@@ -78,15 +78,15 @@ def test_an_invitee_of_the_old_kind_whose_link_expired_gets_a_new_one(org, owner
 
 def test_no_link_for_a_member_who_also_belongs_to_organisations_the_owner_does_not_own(org, other_org, owner,
                                                                                          client_for):
-    consultant = factories.make_member(org, Role.CONSULTANT)
-    factories.make_member(other_org, Role.OWNER, user=consultant)
+    consultant = factories.make_user_in(org, Role.CONSULTANT)
+    factories.make_user_in(other_org, Role.OWNER, user=consultant)
     membership = Membership.objects.get(user=consultant, organization=org)
     response = client_for(owner).post(f"/o/{org.slug}/members/{membership.pk}/password-link/")
     assert not RESET_LINK.search(_link_message(response))
 
 
 def test_only_an_owner_gives_password_links_and_only_by_post(org, owner, client_for):
-    member = factories.make_member(org, Role.MARKETING)
+    member = factories.make_user_in(org, Role.MARKETING)
     membership = Membership.objects.get(user=member)
     url = f"/o/{org.slug}/members/{membership.pk}/password-link/"
     assert client_for(member).post(url).status_code == 403

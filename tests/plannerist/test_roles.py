@@ -42,7 +42,7 @@ def test_each_role_has_exactly_its_rights(role, campaigns, capacity, approve, re
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", WRITE_ROUTES, ids=lambda r: r.route)
 def test_a_viewer_cannot_write_anywhere(route, org, client_for):
-    client = client_for(factories.make_member(org, Role.VIEWER))
+    client = client_for(factories.make_user_in(org, Role.VIEWER))
     url = route.url(org.slug, objects_of=org)
     for method in [m for m in route.methods if m not in {"GET", "HEAD"}]:
         response = getattr(client, method.lower())(url, {})
@@ -52,8 +52,8 @@ def test_a_viewer_cannot_write_anywhere(route, org, client_for):
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", READ_ROUTES, ids=lambda r: r.route)
 def test_a_consultant_reads_every_page_of_each_of_its_organisations(route, org, other_org):
-    consultant = factories.make_member(org, Role.CONSULTANT)
-    factories.make_member(other_org, Role.CONSULTANT, user=consultant)
+    consultant = factories.make_user_in(org, Role.CONSULTANT)
+    factories.make_user_in(other_org, Role.CONSULTANT, user=consultant)
     client = Client()
     client.force_login(consultant)
     for organization in (org, other_org):
@@ -62,8 +62,8 @@ def test_a_consultant_reads_every_page_of_each_of_its_organisations(route, org, 
 
 
 def test_the_home_page_lists_every_organisation_of_a_consultant(org, other_org, client_for):
-    consultant = factories.make_member(org, Role.CONSULTANT)
-    factories.make_member(other_org, Role.CONSULTANT, user=consultant)
+    consultant = factories.make_user_in(org, Role.CONSULTANT)
+    factories.make_user_in(other_org, Role.CONSULTANT, user=consultant)
     factories.make_org(name="Not theirs")
     html = client_for(consultant).get("/").content.decode()
     assert "Lumière &amp; Cire" in html and "Concurrent SARL" in html
@@ -71,7 +71,7 @@ def test_the_home_page_lists_every_organisation_of_a_consultant(org, other_org, 
 
 
 def test_removing_a_membership_removes_access_at_once(org, client_for):
-    user = factories.make_member(org, Role.MARKETING)
+    user = factories.make_user_in(org, Role.MARKETING)
     client = client_for(user)
     assert client.get(f"/o/{org.slug}/").status_code == 200
     Membership.objects.filter(user=user, organization=org).delete()

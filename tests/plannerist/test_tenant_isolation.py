@@ -20,7 +20,7 @@ def test_the_sweep_sees_the_org_scoped_urls(db):
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", org_routes(), ids=lambda r: r.route)
 def test_another_organisations_url_answers_404_on_every_method(route, org, other_org, client_for):
-    client = client_for(factories.make_member(org, Role.OWNER))
+    client = client_for(factories.make_user_in(org, Role.OWNER))
     url = route.url(other_org.slug, objects_of=other_org)
     for method in METHODS:
         response = getattr(client, method)(url)
@@ -32,7 +32,7 @@ def test_another_organisations_url_answers_404_on_every_method(route, org, other
     "route", [r for r in org_routes() if r.view.org_objects], ids=lambda r: r.route
 )
 def test_another_organisations_objects_under_my_slug_answer_404(route, org, other_org, client_for):
-    client = client_for(factories.make_member(org, Role.OWNER))
+    client = client_for(factories.make_user_in(org, Role.OWNER))
     url = route.url(org.slug, objects_of=other_org)
     for method in METHODS:
         response = getattr(client, method)(url)

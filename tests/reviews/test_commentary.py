@@ -163,14 +163,14 @@ def test_the_draft_notes_start_with_the_commentary_in_the_organisations_language
     ]
 
 
-def test_the_consultant_edits_the_commentary_before_sending(org, client_for, make_member):
+def test_the_consultant_edits_the_commentary_before_sending(org, client_for, make_user_in):
     from plannerist.models import Role
 
     for k, value in enumerate([40, 40, 40, 40, 40, 40, 40, 80]):
         snapshot(org, LAST - (7 - k) * WEEK, "orders", value)
     review, _ = services.review_draft_get_or_create(organization=org, week_start=LAST)
     assert "Le nombre de commandes a doublé" in review.notes
-    consultant = make_member(org, Role.CONSULTANT)
+    consultant = make_user_in(org, Role.CONSULTANT)
     edited = review.notes.replace("a doublé", "a doublé grâce au Black Friday")
     client_for(consultant).post(f"/o/{org.slug}/kpis/reviews/{review.pk}/notes/", {"notes": edited})
     review.refresh_from_db()

@@ -24,7 +24,7 @@ from reviews import render
 from reviews import services as review_services
 from reviews.models import WeeklyReview
 from reviews.pack import weekly_pack
-from tests.factories import make_campaign, make_member, make_org
+from tests.factories import make_campaign, make_org, make_user_in
 
 WEEK = dt.timedelta(days=7)
 FORMULA = '=HYPERLINK("http://evil.test","Click")'
@@ -65,7 +65,7 @@ def prepared(org, week, *, notes="Bon mois : on garde le cap sur Noël."):
     Signal.objects.create(organization=org, rule="cac_over_target", action="adjust", side="marketing",
                           evidence={"cac": 12.0, "target": 11.0}, raised_at=timezone.now())
     review, _created = review_services.review_draft_get_or_create(organization=org, week_start=week)
-    owner = make_member(org, Role.MARKETING)
+    owner = make_user_in(org, Role.MARKETING)
     review_services.decision_add(review=review, action="adjust", text="Baisser la remise à 15 %", owner=owner,
                                  due=week + 2 * WEEK)
     review_services.review_notes_save(review=review, notes=notes)
@@ -147,7 +147,7 @@ def test_a_pack_reuses_the_browser_and_leaves_nothing_of_the_one_before(org, wee
 
 
 def test_the_pack_names_the_benchmark_only_from_five_clients(org, week):
-    consultant = make_member(org, Role.CONSULTANT)
+    consultant = make_user_in(org, Role.CONSULTANT)
     today = week + WEEK
     month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # the last complete one
 
@@ -159,12 +159,12 @@ def test_the_pack_names_the_benchmark_only_from_five_clients(org, week):
     review, _ = review_services.review_draft_get_or_create(organization=org, week_start=week)
     for value in (0.10, 0.20, 0.25):
         peer = make_org()
-        make_member(peer, Role.CONSULTANT, user=consultant)
+        make_user_in(peer, Role.CONSULTANT, user=consultant)
         margin_rate(peer, value)
     with translation.override("en"):
         assert weekly_pack(review, today=today).benchmarks == []  # four clients: nothing readable
         peer = make_org()
-        make_member(peer, Role.CONSULTANT, user=consultant)
+        make_user_in(peer, Role.CONSULTANT, user=consultant)
         margin_rate(peer, 0.30)
         assert weekly_pack(review, today=today).benchmarks == ["top quarter of comparable shops for margin rate"]
 
@@ -191,7 +191,7 @@ def csv_blocks(body: bytes) -> list[list[list[str]]]:
 def test_the_csv_holds_the_organisation_week_notes_signals_decisions_and_kpis(org, week, client_for):
     review, owner = prepared(org, week, notes=FORMULA)
     review_services.decision_add(review=review, action="stop", text=FORMULA)
-    response = client_for(make_member(org, Role.CONSULTANT), HTTP_ACCEPT_LANGUAGE="en").get(
+    response = client_for(make_user_in(org, Role.CONSULTANT), HTTP_ACCEPT_LANGUAGE="en").get(
         url(org, f"{review.pk}/export/?format=csv"))
     assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
     head, notes, signals, decisions, kpis = csv_blocks(response.content)
@@ -211,7 +211,7 @@ def test_the_csv_holds_the_organisation_week_notes_signals_decisions_and_kpis(or
 
 def test_the_xlsx_has_one_sheet_per_table_and_user_text_stays_text(org, week, client_for):
     review, _owner = prepared(org, week, notes=FORMULA)
-    response = client_for(make_member(org, Role.CONSULTANT), HTTP_ACCEPT_LANGUAGE="en").get(
+    response = client_for(make_user_in(org, Role.CONSULTANT), HTTP_ACCEPT_LANGUAGE="en").get(
         url(org, f"{review.pk}/export/?format=xlsx"))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Organisation", "Notes", "Signals", "Decisions", "KPIs"]
@@ -227,7 +227,7 @@ def test_the_xlsx_has_one_sheet_per_table_and_user_text_stays_text(org, week, cl
 @needs_chromium
 def test_the_pdf_download_is_in_the_organisations_language(org, week, client_for):
     review, _owner = prepared(org, week)
-    response = client_for(make_member(org, Role.CONSULTANT), HTTP_ACCEPT_LANGUAGE="en").get(
+    response = client_for(make_user_in(org, Role.CONSULTANT), HTTP_ACCEPT_LANGUAGE="en").get(
         url(org, f"{review.pk}/export/?format=pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert f'filename="plannerist-{org.slug}-review-{review.week}.pdf"' in response["Content-Disposition"]
@@ -236,7 +236,7 @@ def test_the_pdf_download_is_in_the_organisations_language(org, week, client_for
 
 def test_a_stranger_gets_404_on_another_organisations_pack(org, other_org, week, client_for):
     review, _owner = prepared(org, week)
-    stranger = make_member(other_org, Role.CONSULTANT)
+    stranger = make_user_in(other_org, Role.CONSULTANT)
     for fmt in ("pdf", "csv", "xlsx"):
         assert client_for(stranger).get(url(org, f"{review.pk}/export/?format={fmt}")).status_code == 404
         assert client_for(stranger).get(url(other_org, f"{review.pk}/export/?format={fmt}")).status_code == 404
@@ -249,7 +249,7 @@ def test_the_pdf_renderer_failing_answers_503_with_the_other_formats(org, week, 
         raise render.RenderError("/usr/bin/chromium is missing")
 
     monkeypatch.setattr(render, "html_to_pdf", broken)
-    response = client_for(make_member(org, Role.CONSULTANT), HTTP_ACCEPT_LANGUAGE="en").get(
+    response = client_for(make_user_in(org, Role.CONSULTANT), HTTP_ACCEPT_LANGUAGE="en").get(
         url(org, f"{review.pk}/export/?format=pdf"))
     assert response.status_code == 503 and "CSV or XLSX" in response.content.decode()
 

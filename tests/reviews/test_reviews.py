@@ -26,7 +26,7 @@ from reviews import services as review_services
 from reviews import summary as review_summary_module
 from reviews.models import ReviewDecision, WeeklyReview
 from sales.models import DailyActual
-from tests.factories import make_campaign, make_member, make_review_decision, make_weekly_review
+from tests.factories import make_campaign, make_review_decision, make_user_in, make_weekly_review
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -46,7 +46,7 @@ def week():
 
 @pytest.fixture
 def consultant(org):
-    return make_member(org, Role.CONSULTANT)
+    return make_user_in(org, Role.CONSULTANT)
 
 
 def snapshot(org, start, kpi, value, *, scope="organisation", scope_id="", period="week"):
@@ -209,7 +209,7 @@ def test_adding_a_decision_with_htmx_returns_only_the_decisions_partial(org, con
 
 def test_a_decision_without_text_or_with_an_outsider_as_owner_is_refused(org, other_org, consultant, client_for):
     review = make_weekly_review(org)
-    outsider = make_member(other_org, Role.OWNER)
+    outsider = make_user_in(other_org, Role.OWNER)
     foreign_campaign = make_campaign(other_org)
     client = client_for(consultant, **EN)
     partial = client.post(url(org, f"{review.pk}/decisions/"), {"action": "keep", "text": " "}, **HTMX)
@@ -261,7 +261,7 @@ def test_notes_are_saved(org, consultant, client_for):
 
 def test_a_decisions_owner_may_mark_it_done_and_nobody_else_without_the_right(org, viewer, client_for):
     decision = make_review_decision(org, owner=viewer)
-    other_viewer = make_member(org, Role.VIEWER)
+    other_viewer = make_user_in(org, Role.VIEWER)
     done_url = url(org, f"decisions/{decision.pk}/done/")
     assert client_for(other_viewer).post(done_url, {"done": "true"}).status_code == 403
     response = client_for(viewer, **EN).post(done_url, {"done": "true"}, **HTMX)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from plannerist.models import Role
 from reviews import render, services, tasks
 from reviews.models import PackSchedule, WeeklyReview
-from tests.factories import make_member, make_org
+from tests.factories import make_org, make_user_in
 from tests.mail import attachments_of, text_of
 from tests.reviews.test_pack import needs_chromium, pdf_text, prepared
 
@@ -36,7 +36,7 @@ def week():
 
 @pytest.fixture
 def consultant(org):
-    return make_member(org, Role.CONSULTANT)
+    return make_user_in(org, Role.CONSULTANT)
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_the_owner_receives_the_pdf_attached_with_a_summary(org, owner, consulta
 
 
 def test_chosen_members_receive_it_besides_the_owners(org, owner, consultant, reviewed, smtp_server, client_for):
-    marketing = make_member(org, Role.MARKETING)
+    marketing = make_user_in(org, Role.MARKETING)
     client_for(consultant).post(url(org, f"{reviewed.pk}/send/"), {"members": [marketing.pk]})
     assert set(smtp_server.only()["X-Envelope-To"].split(", ")) == {owner.email, marketing.email}
     reviewed.refresh_from_db()
@@ -86,7 +86,7 @@ def test_an_unreviewed_pack_is_never_sent(org, owner, consultant, week, smtp_ser
 
 def test_a_member_of_another_organisation_cannot_be_chosen(org, other_org, consultant, reviewed, smtp_server,
                                                           client_for):
-    outsider = make_member(other_org, Role.OWNER)
+    outsider = make_user_in(other_org, Role.OWNER)
     response = client_for(consultant).post(url(org, f"{reviewed.pk}/send/"), {"members": [outsider.pk]})
     assert response.status_code == 400 and smtp_server.messages == []
 
@@ -113,7 +113,7 @@ def test_without_a_mail_server_nothing_is_recorded_and_the_page_says_so(org, own
 
 def test_a_viewer_cannot_send_and_a_stranger_gets_404(org, other_org, viewer, reviewed, smtp_server, client_for):
     assert client_for(viewer).post(url(org, f"{reviewed.pk}/send/")).status_code == 403
-    stranger = make_member(other_org, Role.CONSULTANT)
+    stranger = make_user_in(other_org, Role.CONSULTANT)
     assert client_for(stranger).post(url(org, f"{reviewed.pk}/send/")).status_code == 404
     assert client_for(stranger).post(url(other_org, f"{reviewed.pk}/send/")).status_code == 404
     assert client_for(stranger).get(url(org, f"{reviewed.pk}/")).status_code == 404
@@ -190,7 +190,7 @@ def test_the_consultant_saves_her_schedule_and_a_bad_hour_is_a_400(org, consulta
 
 def test_a_viewer_cannot_schedule_and_a_stranger_gets_404(org, other_org, viewer, client_for):
     assert client_for(viewer).post(url(org, "schedule/"), {"weekday": "1", "hour": "9"}).status_code == 403
-    stranger = make_member(make_org(), Role.CONSULTANT)
+    stranger = make_user_in(make_org(), Role.CONSULTANT)
     assert client_for(stranger).post(url(org, "schedule/"), {"weekday": "1", "hour": "9"}).status_code == 404
     assert not PackSchedule.objects.exists()
 

@@ -15,7 +15,7 @@ from plannerist.models import Role
 from sales import services
 from sales.models import ColumnMapping, ImportBatch, ImportedOrder
 from sales.readers.detect import signature
-from tests.factories import make_member
+from tests.factories import make_user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -205,11 +205,11 @@ def test_a_mapping_that_reads_the_file_wrongly_shows_its_errors_and_saves_nothin
 def test_a_stranger_gets_404_and_a_viewer_cannot_map(org, other_org, owner, client_for):
     asked = upload(client_for(owner), org, FIRST_EN)
     batch = ImportBatch.objects.get(organization=org)
-    stranger = client_for(make_member(other_org, Role.OWNER))
+    stranger = client_for(make_user_in(other_org, Role.OWNER))
     assert stranger.get(f"/o/{other_org.slug}/kpis/imports/{batch.pk}/columns/").status_code == 404
     assert stranger.post(f"/o/{other_org.slug}/kpis/imports/{batch.pk}/columns/",
                          batch.options["guess"]).status_code == 404
-    viewer = client_for(make_member(org, Role.VIEWER))
+    viewer = client_for(make_user_in(org, Role.VIEWER))
     assert viewer.post(asked["Location"], batch.options["guess"]).status_code == 403
     assert 'id="column-mapping"' not in viewer.get(asked["Location"]).content.decode()
     assert not ColumnMapping.objects.exists()

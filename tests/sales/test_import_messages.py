@@ -103,7 +103,7 @@ def test_a_message_is_matched_with_its_values_and_an_unknown_one_is_left_as_it_i
 
 @pytest.mark.django_db
 def test_a_failed_import_kept_in_english_shows_in_french(org, client_for):
-    owner = factories.make_member(org, Role.OWNER)
+    owner = factories.make_user_in(org, Role.OWNER)
     batch = factories.make_import_batch(org, status=ImportBatch.Status.FAILED, errors=[
         {"file": "commandes.csv", "row": 3, "column": "date", "code": "bad_date",
          "message": "'hier' is not a date (expected dd/mm/yyyy, dd/mm/yyyy hh:mm or yyyy-mm-dd hh:mm:ss, from 1900 to 2199)"},
