@@ -31,7 +31,7 @@ pytestmark = [
 def test_consultant_opens_the_portfolio_and_writes_a_weekly_review_with_a_decision(page: Page):
     log_in_as(page, "consultant")
     expect(page).to_have_url(re.compile(r"/$"))
-    portfolio = page.locator("#portfolio")
+    portfolio = page.locator("#portfolio table.portfolio")  # the clients' table, below "Needs attention"
     for slug in (ORG, "savonnerie-du-marais"):  # both clients, each with a way in
         expect(portfolio.locator(f"a[href='/o/{slug}/']")).to_have_count(1)
     screenshot(page, "portfolio-consultant")

@@ -70,6 +70,6 @@ def type_figures(organization, days: Iterable[dt.date], *, orders: int) -> None:
     day and 25 of ad spend."""
     for day in days:
         DailyActual.objects.update_or_create(
-            organization=organization, date=day, campaign=None, channel=None,
+            organization=organization, date=day, campaign_id=None, channel=None,
             defaults={"orders": orders, "paid_incl_vat": Decimal(30 * orders), "ad_spend": Decimal("25")},
         )  # fmt: skip

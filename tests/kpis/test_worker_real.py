@@ -149,7 +149,7 @@ def test_an_import_then_an_edit_are_recomputed_by_the_worker(org, real_worker):
     # An edit: ad spend typed in for 2 April, then the request the edit views make.
     seen = real_worker.received()
     assert DailyActual.objects.filter(
-        organization=org, date=dt.date(2026, 4, 2), campaign=None, channel=None
+        organization=org, date=dt.date(2026, 4, 2), campaign_id=None, channel=None
     ).update(ad_spend=Decimal("50.00")) == 1
     assert services.recompute_request(organization=org)  # outside a transaction: sent at once
 
