@@ -112,6 +112,10 @@ def test_a_hung_redis_holds_an_edit_no_longer_than_the_socket_timeout(
     # The publish waits out one 2 s socket timeout (so Redis did hang), and no more.
     assert 1.5 < elapsed < 2 * EDIT_SECONDS, elapsed
     state = RecomputeState.objects.get(organization=org)
-    assert (state.stale, state.pending) == (True, False) and "timeout" in state.last_error.lower()
+    # The edit's first publish (the forecast refit's: its receiver runs first, INSTALLED_APPS
+    # follows the floors) waits out the timeout; the recompute's then says the broker was
+    # unreachable a moment ago instead of waiting again.
+    assert (state.stale, state.pending) == (True, False)
+    assert "timeout" in state.last_error.lower() or "unreachable a moment ago" in state.last_error.lower()
     page = client.get(f"/o/{org.slug}/kpis/")
     assert page.status_code == 200 and "Stale since" in page.content.decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from celery import current_app
 from django.utils import timezone
 
 from cockpit import demo
@@ -20,6 +21,9 @@ def test_seed_demo_stores_a_forecast_with_a_yearly_season_and_a_promotion_memory
     monkeypatch, settings, django_capture_on_commit_callbacks
 ):
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # The Celery app read its configuration at start: with a real broker (the PostgreSQL pass)
+    # the queued refit must still run here, in-process.
+    monkeypatch.setitem(current_app.conf, "task_always_eager", True)
     fits = []
     real = services.forecast_refit
     monkeypatch.setattr(services, "forecast_refit", lambda **kw: fits.append(kw["organization"].slug) or real(**kw))
