@@ -177,12 +177,14 @@ def baseline_for(
 POOLED_MINIMUM = 2  # past campaigns of a kind before their pooled uplift pre-fills a new one
 
 
-def pooled_uplift(organization: Organization, mechanic: str, depth: float | None) -> dict | None:
+def pooled_uplift(organization: Organization, mechanic: str, depth: float | None, *,
+                  memory: dict | None = None) -> dict | None:
     """The stored promotion memory's pooled uplift of this kind of campaign (its mechanic and
     depth band, docs/forecasting.md § 3) — ``uplift``, ``uplift_lo80``, ``uplift_hi80``, ``n`` —
-    when at least :data:`POOLED_MINIMUM` past campaigns measured it; None otherwise (one query)."""
+    when at least :data:`POOLED_MINIMUM` past campaigns measured it; None otherwise (one query, none with the ``memory`` already read)."""
     kind = campaign_kind(mechanic, depth)
-    for pooled in promotion_memory(organization.id)["pooled"]:
+    memory = promotion_memory(organization.id) if memory is None else memory
+    for pooled in memory["pooled"]:
         if (pooled.get("mechanic"), pooled.get("depth_band")) == kind and (pooled.get("n") or 0) >= POOLED_MINIMUM:
             return pooled
     return None
@@ -209,14 +211,16 @@ def depth_of(plan: PromotionPlan, organization: Organization, catalogue: pd.Data
     return depth_share(mechanic_of(plan), float(scoped.in_scope.unit_price))
 
 
-def pooled_dip(organization: Organization, mechanic: str, depth: float | None) -> dict | None:
+def pooled_dip(organization: Organization, mechanic: str, depth: float | None, *,
+               memory: dict | None = None) -> dict | None:
     """What past finished campaigns of this kind gave back in the days after them (their dip,
     docs/forecasting.md § 3), pooled as Σ orders given back ÷ Σ incremental orders: ``share``
     and ``n``, when at least :data:`POOLED_MINIMUM` of them were measured with extra orders;
     ``days`` after; None otherwise. One query: the refit stores each entry's ``mechanic`` and
     ``depth_band`` beside it (an entry stored before it did counts as no kind until the next refit)."""
     kind = campaign_kind(mechanic, depth)
-    same = [entry for entry in promotion_memory(organization.id)["campaigns"]
+    memory = promotion_memory(organization.id) if memory is None else memory
+    same = [entry for entry in memory["campaigns"]
             if entry.get("projected") is None and entry.get("dip_share") is not None
             and entry.get("baseline_orders") is not None and (entry.get("mechanic"), entry.get("depth_band")) == kind]
     extra = np.array([float(e["orders"]) - float(e["baseline_orders"]) for e in same])

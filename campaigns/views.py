@@ -62,9 +62,10 @@ def _law(access: Access, plan, replaces: Campaign | None) -> law.PromotionLaw | 
 
 
 def _result(access: Access, economics: selectors.CampaignEconomics, plan, replaces: Campaign | None = None,
-            catalogue=None) -> dict:
+            catalogue=None, memory: dict | None = None) -> dict:
     """The what-if result partial's context: the engine's figures, their charts and, for a
-    campaign or scenario, what delivering it costs in extra capacity."""
+    campaign or scenario, what delivering it costs in extra capacity. ``memory``: the promotion
+    memory when the caller read it already."""
     currency = access.organization.currency
     ev = economics.evaluation
     capacity_cost = _capacity_cost(plan, replaces, catalogue)
@@ -78,31 +79,31 @@ def _result(access: Access, economics: selectors.CampaignEconomics, plan, replac
         "risk": economics.risk,
         "plan": plan,
         "break_even": None if ev.break_even_uplift != ev.break_even_uplift else float(ev.break_even_uplift),
-        **_dip(access, ev, plan, economics.depth_share),
+        **_dip(access, ev, plan, economics.depth_share, memory),
         "waterfall": charts.waterfall(ev, currency),
         "uplift_chart": charts.curve(economics.uplift_curve, expected=float(plan.uplift), currency=currency),
         "depth_chart": charts.curve(economics.discount_curve, expected=economics.planned_depth, currency=currency),
     }
 
 
-def _dip(access: Access, ev, plan, depth: float | None) -> dict:
+def _dip(access: Access, ev, plan, depth: float | None, memory: dict | None = None) -> dict:
     """The share of their extra orders that past campaigns of this kind gave back after them,
     and the incremental margin net of it (the break-even sentence says it when > 0)."""
-    dip = selectors.pooled_dip(access.organization, plan.mechanic, depth)
+    dip = selectors.pooled_dip(access.organization, plan.mechanic, depth, memory=memory)
     if dip is None or dip["share"] <= 0:
         return {"dip": None}
     return {"dip": dip, "margin_net_of_dip": margin_net_of_dip(ev, dip["share"])}
 
 
 def _form_result(access: Access, form: CampaignForm | ScenarioForm, campaign: Campaign | None,
-                 replaces: Campaign | None = None) -> dict:
+                 replaces: Campaign | None = None, memory: dict | None = None) -> dict:
     """Evaluate the (unsaved) form's plan; a scenario takes dates and channel from its campaign."""
     plan = form.instance
     product_ids = [p.pk for p in form.cleaned_data.get("products", [])]
     plan.scope_product_ids = product_ids  # read by the capacity side: the M2M rows are not the typed ones
     catalogue = selectors.catalogue_frame(access.organization)  # one read for the economics and the capacity
     economics = selectors.plan_economics(plan, campaign=campaign or plan, product_ids=product_ids, catalogue=catalogue)
-    return _result(access, economics, plan, replaces or campaign, catalogue)
+    return _result(access, economics, plan, replaces or campaign, catalogue, memory)
 
 
 @org_view()
@@ -169,17 +170,18 @@ def whatif(request: HttpRequest, access: Access) -> HttpResponse:
     form = CampaignForm(request.POST, instance=Campaign(organization=access.organization), organization=access.organization)
     context = {"form": form}
     if form.is_valid():
-        context.update(_form_result(access, form, None))
-        context["memory"] = _uplift_memory(access, form.instance, context["economics"].depth_share)
+        memory = selectors.promotion_memory(access.organization.id)  # one read: the dip and the pre-fill
+        context.update(_form_result(access, form, None, memory=memory))
+        context["memory"] = _uplift_memory(access, form.instance, context["economics"].depth_share, memory)
     return render(request, "campaigns/campaign_detail.html#result", context, status=400 if form.errors else 200)
 
 
-def _uplift_memory(access: Access, plan: Campaign, depth: float | None) -> dict:
+def _uplift_memory(access: Access, plan: Campaign, depth: float | None, memory: dict) -> dict:
     """What a new campaign's uplift fields hold for the kind typed (its mechanic and depth
     band): the pooled uplift and interval of past campaigns of that kind and how many, else the
     default guess. The page's script (static/js/app.js) moves the uplift fields the person has
     not typed in to these values, so the pre-fill follows the mechanic and the depth."""
-    return uplift_memory(selectors.pooled_uplift(access.organization, plan.mechanic, depth),
+    return uplift_memory(selectors.pooled_uplift(access.organization, plan.mechanic, depth, memory=memory),
                          plan.mechanic, selectors.campaign_kind(plan.mechanic, depth)[1])
 
 

@@ -119,3 +119,16 @@ def test_the_history_reads_in_a_fixed_number_of_queries(org, django_assert_max_n
     with django_assert_max_num_queries(4):
         history = organisation_history(org, today)
     assert len(history.campaigns) == 6 and isinstance(history.orders, pd.DataFrame)
+
+
+def test_a_new_campaigns_whatif_reads_the_promotion_memory_once(org, owner, client_for, remembered):
+    """The dip under the break-even sentence and the kind's pre-fill come from one read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(owner)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/o/{org.slug}/campaigns/whatif/", plan_data(remembered), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if '"promotions"' in q["sql"] and "forecasting_forecast" in q["sql"]]
+    assert len(reads) == 1, reads
