@@ -89,7 +89,7 @@ test-services:
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
-## make bench: every benchmark of benchmarks/ (the load test included), figures in benchmarks/README.md
+## make bench: every benchmark of benchmarks/ (the load test at 20 and at 50 users included), figures in benchmarks/README.md
 bench: install-dev install-load
 	$(PY) benchmarks/run_all.py
 
@@ -98,7 +98,7 @@ bench: install-dev install-load
 stack: install
 	scripts/stack
 
-## make load: the load test against the stack (started if needed), budgets checked
+## make load: the load test against the stack (started if needed), its ratio budgets checked
 ## (LOAD_ARGS="--users 20 --duration 60s"; see benchmarks/README.md)
 load: install-load
 	$(PY) benchmarks/bench_load.py $(LOAD_ARGS)
