@@ -201,3 +201,29 @@ class PeakOutlook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} peak {self.day}"
+
+
+class KpiCohort(models.Model):
+    """One cell of the cohort retention (``kpis.engine.cohort_retention``): of the customers
+    whose first order fell in ``cohort_month``, how many ordered again ``months_since_first``
+    months later. The recompute replaces the organisation's rows; the KPI page reads them
+    instead of going through every imported order."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="kpi_cohorts",
+                                     db_index=False)  # the unique constraint's index starts with it
+    cohort_month = models.DateField(_("first-order month"))
+    months_since_first = models.PositiveSmallIntegerField(_("months since the first order"))
+    cohort_customers = models.PositiveIntegerField(_("customers of the cohort"))
+    active_customers = models.PositiveIntegerField(_("of them ordering that month"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["organization", "cohort_month", "months_since_first"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "cohort_month", "months_since_first"], name="one_cohort_cell_per_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} cohort {self.cohort_month} +{self.months_since_first}"

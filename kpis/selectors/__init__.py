@@ -43,6 +43,7 @@ from kpis.selectors.snapshots import (
     pair_snapshots,
     recompute_state,
     snapshot_values,
+    stored_cohorts,
     wide,
 )
 
@@ -73,6 +74,7 @@ __all__ = [
     "signal_counts_of_many",
     "signal_findings",
     "snapshot_values",
+    "stored_cohorts",
     "stored_paces",
     "targets_of",
     "targets_of_many",

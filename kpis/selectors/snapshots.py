@@ -1,5 +1,5 @@
-"""Reads for the pages: the stored KPI snapshots as tables (and as the recompute compares
-them), the recompute's state."""
+"""Reads for the pages: the stored KPI snapshots and cohorts as tables (and the snapshots as
+the recompute compares them), the recompute's state."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kpis import engine
-from kpis.models import KpiSnapshot, RecomputeState
+from kpis.models import KpiCohort, KpiSnapshot, RecomputeState
 
 
 def kpi_table(organization_id: int, *, period: str, count: int, scope: str = "organisation",
@@ -83,3 +83,26 @@ def pair_snapshots(organization_ids: list[int], *, period: str, starts: list[dt.
         organization_id__in=organization_ids, scope="organisation", scope_id="", period=period,
         period_start__in=starts, kpi__in=keys,
     ).values_list("organization_id", "period_start", "kpi", "value"))
+
+
+COHORT_COLUMNS = ["cohort_month", "months_since_first", "cohort_customers", "active_customers"]
+
+
+def stored_cohorts(organization_id: int, *, since: dt.date | None = None,
+                   months: int | None = None) -> pd.DataFrame:
+    """The cohort retention the last recompute stored, as :func:`kpis.engine.cohort_retention`
+    returns it (same columns, order and types), from the cohorts of ``since``'s month on and up
+    to ``months`` months after the first order when given (one query)."""
+    rows = KpiCohort.objects.filter(organization_id=organization_id)
+    if since is not None:
+        rows = rows.filter(cohort_month__gte=since.replace(day=1))
+    if months is not None:
+        rows = rows.filter(months_since_first__lte=months)
+    records = list(rows.order_by("cohort_month", "months_since_first").values_list(*COHORT_COLUMNS))
+    if not records:
+        return pd.DataFrame(columns=[*COHORT_COLUMNS, "retention"])
+    table = pd.DataFrame.from_records(records, columns=COHORT_COLUMNS)
+    for column in COHORT_COLUMNS[1:]:
+        table[column] = table[column].astype("int64")
+    table["retention"] = table["active_customers"] / table["cohort_customers"]
+    return table

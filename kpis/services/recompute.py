@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kpis import selectors
 from kpis.engine.peaks import PEAK_WEEKS, peak_day
-from kpis.models import CampaignPace, KpiSnapshot, PeakOutlook, RecomputeState, Signal
+from kpis.models import CampaignPace, KpiCohort, KpiSnapshot, PeakOutlook, RecomputeState, Signal
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization
 from plannerist.publish import publish
@@ -62,6 +62,7 @@ def kpis_recompute(*, organization_id: int) -> int:
     signals_replace(organization=organization, findings=findings, raised_at=started)
     paces_replace(organization=organization, paces=paces, computed_at=started)
     peak_outlook_replace(organization=organization, outlook=outlook, today=today, computed_at=started)
+    cohorts_replace(organization=organization, cohorts=selectors.cohort_retention(organization), computed_at=started)
     RecomputeState.objects.filter(pk=state.pk).update(last_computed_at=started, last_error="")
     RecomputeState.objects.filter(pk=state.pk, stale_since__lte=started).update(stale=False, stale_since=None)
     return len(fresh)
@@ -122,6 +123,19 @@ def peak_outlook_replace(*, organization: Organization, outlook, today: dt.date,
         "until": peak.until, "day": peak.day, "resource": peak.resource[:120], "utilisation": peak.utilisation,
         "overloaded_days": peak.overloaded_days, "computed_at": computed_at,
     })
+
+
+def cohorts_replace(*, organization: Organization, cohorts: pd.DataFrame, computed_at: dt.datetime) -> None:
+    """The organisation's stored cohort retention becomes ``cohorts`` (the engine's table,
+    computed from every imported order by the recompute, so that the KPI page reads it)."""
+    KpiCohort.objects.filter(organization=organization).delete()
+    columns = ["cohort_month", "months_since_first", "cohort_customers", "active_customers"]
+    KpiCohort.objects.bulk_create(
+        (KpiCohort(organization=organization, cohort_month=month, months_since_first=offset,
+                   cohort_customers=size, active_customers=active, computed_at=computed_at)
+         for month, offset, size, active in zip(*(cohorts[c].tolist() for c in columns), strict=True)),
+        batch_size=1000,
+    )
 
 
 def recompute_request(*, organization: Organization) -> bool:

@@ -78,6 +78,7 @@ def fill_every_table(org: Organization) -> None:
     from cockpit.models import FirstRun, SampleBusiness
     from kpis.models import (
         CampaignPace,
+        KpiCohort,
         KpiSnapshot,
         KpiTarget,
         PeakOutlook,
@@ -117,6 +118,8 @@ def fill_every_table(org: Organization) -> None:
                                 product="Handmade candle", units=D("2"), amount_incl_vat=D("40"))
     KpiSnapshot.objects.create(organization=org, scope="org", period="week", kpi="orders",
                                period_start=today - dt.timedelta(days=7), value=12.0, computed_at=timezone.now())
+    KpiCohort.objects.create(organization=org, cohort_month=today.replace(day=1), months_since_first=0,
+                             cohort_customers=1, active_customers=1, computed_at=timezone.now())
     RecomputeState.objects.get_or_create(organization=org, defaults={"last_error": "Timed out"})
     KpiTarget.objects.create(organization=org, kpi="orders", value=70.0)
     SignalThresholds.objects.get_or_create(organization=org)
