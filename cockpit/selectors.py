@@ -51,7 +51,7 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
         "period": period,
         "period_label": done.index[-1] if len(done) else None,
         "partial": periods.partial_period(table, current, period=period, span=span),
-        "missing_count": kpis.missing_product_count(org.id),
+        "missing_count": _missing_count(org.id, pairs),
         "pairs": pairs,
         "calendar": pages.calendar_rows(campaigns, start, end),
         "calendar_months": pages.calendar_months(start, end),
@@ -64,6 +64,14 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
         "signals_total": kpis.signal_count(org.id),
         "state": kpis.recompute_state(org.id),
     }
+
+
+def _missing_count(organization_id: int, pairs: list[dict]) -> int:
+    """How many products sold the catalogue lacks, read only when a side says its costs are
+    missing (the count is that sentence's): counting them scans every imported line."""
+    if not any(side.unknown_costs for pair in pairs for side in pair["sides"]):
+        return 0
+    return kpis.missing_product_count(organization_id)
 
 
 def portfolio(user: User, *, now: dt.datetime, query: str = "", status: str = "", sort: str = "name") -> dict:

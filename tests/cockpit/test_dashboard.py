@@ -18,7 +18,7 @@ from kpis.models import KpiSnapshot, KpiTarget, Signal
 from plannerist.models import Role
 from sales.models import DailyActual
 from tests.capacity.factories import make_resource, make_staff
-from tests.factories import make_campaign, make_org, make_user_in
+from tests.factories import make_campaign, make_org, make_product, make_user_in
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -148,6 +148,7 @@ def test_the_dashboard_shows_the_most_pressing_signals_first_and_links_to_all(or
 
 
 def test_the_dashboard_costs_the_same_queries_with_1_and_50_campaigns(org, owner, client_for):
+    make_product(org)  # margins known: the products missing a cost are not counted
     typed_days(org, weeks=2)
     client = client_for(owner)
     today = timezone.localdate()
@@ -156,7 +157,16 @@ def test_the_dashboard_costs_the_same_queries_with_1_and_50_campaigns(org, owner
     for k in range(49):
         make_campaign(org, start=today + dt.timedelta(days=k % 20), end=today + dt.timedelta(days=k % 20 + 4))
     assert count_queries(client, f"/o/{org.slug}/") == one
-    assert one <= 15  # 15 since the live campaigns' pace rows (issue 14, in flight) are read
+    assert one <= 14  # 15 since the live campaigns' pace rows (issue 14, in flight); 14 since issue 18
+
+
+def test_the_dashboard_counts_the_products_missing_a_cost_only_when_a_margin_says_so(org, owner, client_for):
+    make_product(org)  # a catalogue with costs: typed days' margins are known
+    typed_days(org)
+    with CaptureQueriesContext(connection) as queries:
+        html = client_for(owner, **EN).get(f"/o/{org.slug}/").content.decode()
+    assert "unknown:" not in html and 'class="card pair"' in html
+    assert not [q for q in queries if "sales_importedline" in q["sql"]]  # the count scans every imported line
 
 
 # ---------------------------------------------------------------- portfolio
