@@ -33,26 +33,12 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
     number of queries whatever the number of campaigns, resources or periods)."""
 
     org = access.organization
-    current = period_start_of(today, period)
-    table = kpis.kpi_table(org.id, period=period, count=PAIR_PERIODS + 1)
-    span = kpis.actuals_span(org.id)
-    done, _ = periods.complete_periods(table, current, period=period, span=span)
-    targets = kpis.targets_of(org.id)
-    pairs = []
-    for k, (a, b) in enumerate(KPI_PAIRS):
-        sides = (kpi_pages.pair_side(a, done, targets, period=period), kpi_pages.pair_side(b, done, targets, period=period))
-        pairs.append({"sides": sides, "status": kpi_pages.pair_status(sides),
-                      "chart": kpi_charts.pair(done, sides, currency=org.currency, div_id=f"pair-{k}")})
     start, end = today - dt.timedelta(weeks=CALENDAR_WEEKS_BEFORE), today + dt.timedelta(weeks=CALENDAR_WEEKS_AFTER)
     campaigns = access.scoped(Campaign).filter(start__lte=end, end__gte=start).only(
         "id", "name", "status", "start", "end", "mechanic", "organization_id")
     weeks, load = pages.load_rows(kpis.forecast_table(org.id, since=today))
     return {
-        "period": period,
-        "period_label": done.index[-1] if len(done) else None,
-        "partial": periods.partial_period(table, current, period=period, span=span),
-        "missing_count": _missing_count(org.id, pairs),
-        "pairs": pairs,
+        **pairs_context(access, period=period, today=today),
         "calendar": pages.calendar_rows(campaigns, start, end),
         "calendar_months": pages.calendar_months(start, end),
         "today_left": round(100 * (today - start).days / ((end - start).days + 1), 2),
@@ -63,6 +49,29 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
         "paces": kpis.stored_paces(org.id),
         "signals_total": kpis.signal_count(org.id),
         "state": kpis.recompute_state(org.id),
+    }
+
+
+def pairs_context(access: Access, *, period: str, today: dt.date) -> dict:
+    """The three KPI pairs of the last complete ``period``: all the period swap reads (four
+    queries; the calendar, the load and the signals stay as the page drew them)."""
+    org = access.organization
+    current = period_start_of(today, period)
+    table = kpis.kpi_table(org.id, period=period, count=PAIR_PERIODS + 1)
+    span = kpis.actuals_span(org.id)
+    done, _ = periods.complete_periods(table, current, period=period, span=span)
+    targets = kpis.targets_of(org.id)
+    pairs = []
+    for k, (a, b) in enumerate(KPI_PAIRS):
+        sides = (kpi_pages.pair_side(a, done, targets, period=period), kpi_pages.pair_side(b, done, targets, period=period))
+        pairs.append({"sides": sides, "status": kpi_pages.pair_status(sides),
+                      "chart": kpi_charts.pair(done, sides, currency=org.currency, div_id=f"pair-{k}")})
+    return {
+        "period": period,
+        "period_label": done.index[-1] if len(done) else None,
+        "partial": periods.partial_period(table, current, period=period, span=span),
+        "missing_count": _missing_count(org.id, pairs),
+        "pairs": pairs,
     }
 
 

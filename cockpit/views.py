@@ -79,10 +79,12 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-    context = selectors.dashboard_context(access, period=form.chosen(), today=access.organization.today())
-    context["period_choices"] = PERIODS  # the form's choices, for the period switch
+    today = access.organization.today()
     if request.htmx:
+        context = {**selectors.pairs_context(access, period=form.chosen(), today=today), "period_choices": PERIODS}
         return render(request, "cockpit/dashboard.html#pairs", context)
+    context = selectors.dashboard_context(access, period=form.chosen(), today=today)
+    context["period_choices"] = PERIODS  # the form's choices, for the period switch
     context["first_run"] = first_run_state(access.organization)  # the guide's checklist until done
     context["can_skip_guide"] = access.can(can_manage_members)
     return render(request, "cockpit/dashboard.html", context)

@@ -67,6 +67,20 @@ def test_the_period_swaps_in_place_and_stays_in_the_url(org, owner, client_for):
     assert client.get(f"/o/{org.slug}/?period=year").status_code == 400
 
 
+def test_the_period_swap_reads_only_the_pairs(org, owner, client_for, django_assert_max_num_queries):
+    make_product(org)
+    typed_days(org, weeks=10)
+    make_campaign(org, start=timezone.localdate(), end=timezone.localdate() + dt.timedelta(days=3))
+    client = client_for(owner, **EN)
+    client.get(f"/o/{org.slug}/")
+    # Session, user, membership; then the snapshots, the actuals' span and the targets.
+    with django_assert_max_num_queries(6) as queries:
+        html = client.get(f"/o/{org.slug}/?period=month", **HTMX).content.decode()
+    assert html.count('class="card pair"') == 3
+    read = " ".join(q["sql"] for q in queries)
+    assert "kpis_signal" not in read and "campaigns_campaign" not in read and "kpis_campaignpace" not in read
+
+
 def test_weekly_amount_targets_scale_to_the_month(org, owner, client_for):
     typed_days(org, weeks=10)
     KpiTarget.objects.create(organization=org, kpi="orders", value=70.0)  # per week
