@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
@@ -45,7 +46,8 @@ def kpi_list(request: HttpRequest, access: Access) -> HttpResponse:
         "period": period,
         "rows": pages.kpi_rows(table, targets, current_start=current_start, period=period, span=span),
         "partial": periods.partial_period(table, current_start, period=period, span=span),
-        "missing_count": selectors.missing_product_count(org.id),
+        # Counted only when a margin is unknown and the page says why (the template calls it).
+        "missing_count": functools.cache(functools.partial(selectors.missing_product_count, org.id)),
         "starts": list(done.index),
         "current_start": current_start,
         "trend_chart": charts.trend(done, targets, currency=org.currency, period=period),

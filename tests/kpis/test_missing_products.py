@@ -175,3 +175,21 @@ def test_an_unknown_margin_is_not_off_target_in_the_lights(org, owner, client_fo
         html = client.get(path).content.decode()
         assert "○ a figure is unknown" in html, path
         assert "one off target" not in html and "both off target" not in html, path
+
+
+def test_the_kpi_page_counts_the_missing_products_only_when_a_margin_is_unknown(org, owner, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    batch = imported(org, owner, client_for)
+    client = client_for(owner, **EN)
+
+    def lines_read() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/o/{org.slug}/kpis/").status_code == 200
+        return [q["sql"] for q in captured if "sales_importedline" in q["sql"]]
+
+    assert len(lines_read()) == 1  # the margins are unknown: the page says how many products lack a cost
+    client.post(f"/o/{org.slug}/kpis/products/missing/?batch={batch.pk}", cost_form(""))
+    services.kpis_recompute(organization_id=org.id)
+    assert lines_read() == []
