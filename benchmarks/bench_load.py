@@ -101,6 +101,10 @@ def report(rows: dict[str, dict[str, str]], users: int) -> bool:
           f"(budget ≤ {budgets.MAX_ERROR_RATIO:.1%}){'' if errors_ok else '  OVER BUDGET'}")
     for problem in judgement.problems:
         print(f"OVER BUDGET: {problem}")
+    if judgement.saturated:
+        print(f"note: the no-query probe's own p95 is {judgement.baseline_ms:.0f} ms (over "
+              f"{budgets.SATURATED_PROBE_MS:.0f}): the stack was saturated, requests waited for a worker, "
+              "and the ratios compare those waits more than what the pages cost")
     return judgement.ok
 
 

@@ -102,3 +102,9 @@ def test_no_request_at_all_fails():
     judgement = budgets.judge({}, users=20)
     assert not judgement.ok
     assert "no request measured" in judgement.problems
+
+
+def test_a_probe_slower_than_a_free_worker_answers_says_the_stack_was_saturated():
+    assert not budgets.judge(table(row("dashboard", 300), probe=100), users=50).saturated
+    saturated = budgets.judge(table(row("dashboard", 300), probe=101), users=50)
+    assert saturated.saturated and saturated.ok  # said, not a budget
