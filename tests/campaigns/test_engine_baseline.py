@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from forecasting.engine.fallback import weekday_averages
 
@@ -39,6 +42,20 @@ def test_a_weekday_outside_a_short_history_is_unknown_and_takes_the_mean():
     averages = weekday_averages(history)
     assert averages[:2].tolist() == [10.0, 20.0]
     assert averages[2:].tolist() == [15.0] * 5
+
+
+@given(st.lists(st.tuples(st.integers(0, 90), st.floats(0, 500)), min_size=1, max_size=60))
+def test_each_weekday_averages_its_days_totals_over_the_span(rows):
+    # Several rows may fall on one day (they add up); the days between without a row sold nothing.
+    first = dt.date(2026, 1, 5)
+    history = pd.Series([v for _d, v in rows], index=pd.to_datetime([first + dt.timedelta(days=d) for d, _v in rows]))
+    totals = {first + dt.timedelta(days=d): 0.0 for d in range(min(d for d, _v in rows), max(d for d, _v in rows) + 1)}
+    for d, v in rows:
+        totals[first + dt.timedelta(days=d)] += v
+    overall = sum(totals.values()) / len(totals)
+    for weekday, average in enumerate(weekday_averages(history)):
+        days = [total for day, total in totals.items() if day.weekday() == weekday]
+        assert average == pytest.approx(sum(days) / len(days) if days else overall)
 
 
 @pytest.mark.skipif(not UCI_DAILY.exists(), reason="the shared data folder is absent")
