@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from django.db.models import Min, OuterRef, Subquery
 
@@ -64,6 +65,10 @@ class PromotionLaw:
         return not (self.overstated or self.below_cost or self.sales.misuses_soldes)
 
 
+def _floats(values: list) -> np.ndarray:
+    return np.array([np.nan if v is None else float(v) for v in values], dtype="float64")
+
+
 def departement_of(organization: Organization) -> str:
     """The shop's département for the sales periods (empty: the national dates)."""
     return PromotionSettings.objects.filter(organization=organization).values_list("departement", flat=True).first() or ""
@@ -110,18 +115,18 @@ def promotion_law(
         .order_by("name", "pk")
         .values_list("pk", "sku", "name", "price", "unit_cost", "vat_rate", "lowest")
     )
-    frame = pd.DataFrame.from_records(rows, columns=["product", "sku", "name", "regular_price", "unit_cost", "vat_rate", "lowest"])
-    for column in ("regular_price", "unit_cost", "vat_rate", "lowest"):
-        frame[column] = frame[column].astype("float64")
-    charged = frame.dropna(subset=["lowest"])
-    history = pd.DataFrame({"product": charged["product"], "date": first, "unit_price": charged["lowest"]})
-    catalogue = frame.set_index("product")["regular_price"]
-    frame["reference_price"] = rules.reference_prices(history, catalogue, start, earlier_reductions=earlier).to_numpy() if len(frame) else []
+    # A handful of products: plain arrays, one frame for the checks (no pandas glue per column).
+    pks, skus, names, prices, costs, vats, charged = (list(column) for column in zip(*rows, strict=True)) if rows else ([],) * 7
+    regular = _floats(prices)
+    frame = pd.DataFrame({
+        "product": pks, "regular_price": regular, "unit_cost": _floats(costs),
+        "reference_price": rules.reference_from_lowest(_floats(charged), regular),
+    })
     sales = rules.check_sales_period(start, end, departement=departement, name=name, description=description)
     checks = rules.check_products(
-        frame[["product", "regular_price", "reference_price", "unit_cost"]],
+        frame,
         plan.mechanic,
-        vat_rate=frame["vat_rate"].to_numpy(),
+        vat_rate=_floats(vats),
         prices_include_vat=organization.prices_include_vat,
         in_sales_period=sales.within,
         rate=float(plan.discount_rate),
@@ -131,7 +136,7 @@ def promotion_law(
         get_discount=float(plan.get_discount),
     )
     return PromotionLaw(
-        products=[ProductLaw(name, sku, check) for name, sku, check in zip(frame["name"], frame["sku"], checks, strict=True)],
+        products=[ProductLaw(name, sku, check) for name, sku, check in zip(names, skus, checks, strict=True)],
         sales=sales,
         year_periods=rules.sales_periods(start.year, departement),
         window_first=first,

@@ -266,9 +266,16 @@ def reference_prices(
     in_window = price_history[
         (days >= pd.Timestamp(window_start)) & (days < pd.Timestamp(window_end))
     ]
-    lowest = in_window.groupby("product")["unit_price"].min()
-    charged = pd.concat([lowest, catalogue_prices.rename("unit_price")], axis=1).min(axis=1)
-    return charged.reindex(catalogue_prices.index)
+    lowest = in_window.groupby("product")["unit_price"].min().reindex(catalogue_prices.index)
+    charged = reference_from_lowest(lowest.to_numpy(dtype=float), catalogue_prices.to_numpy(dtype=float))
+    return pd.Series(charged, index=catalogue_prices.index)
+
+
+def reference_from_lowest(lowest: np.ndarray, catalogue_prices: np.ndarray) -> np.ndarray:
+    """L112-1-1 from each product's lowest price charged in its reference window (NaN when
+    it sold nothing then): that price, or the catalogue price when lower or when nothing
+    sold, since that is the price it was offered at."""
+    return np.fmin(lowest, catalogue_prices)
 
 
 def reference_window(start: date, earlier_reductions: list[tuple[date, date]] | None = None) -> tuple[date, date]:

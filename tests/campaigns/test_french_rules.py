@@ -210,3 +210,8 @@ def test_prices_excl_vat_are_compared_as_they_are():
         _products(), "percent_off", rate=0.55, vat_rate=0.2, prices_include_vat=False, in_sales_period=False
     )
     assert check.price_excl_vat == pytest.approx(13.5) and not check.below_cost
+
+
+def test_the_reference_from_the_lowest_charged_is_the_catalogue_price_when_lower_or_nothing_sold():
+    lowest = np.array([27.0, np.nan, 33.0])  # a reduction charged; nothing sold; charged above today's price
+    assert rules.reference_from_lowest(lowest, np.array([30.0, 45.0, 30.0])).tolist() == [27.0, 45.0, 30.0]
