@@ -45,7 +45,7 @@ def year_file(folder: Path) -> Path:
 def preview_seconds(path: Path, organization) -> list[tuple[float, int, float]]:
     """How long the web page's preview of the year's first 1 MB, and of its first 200,000 lines
     (the page's row limit), takes in one request (what sets
-    sales.services.imports.PREVIEW_IN_WORKER_BYTES)."""
+    sales.services.previews.PREVIEW_IN_WORKER_BYTES)."""
     from sales.readers import OrderFile, parse_column_mapping
     from sales.services import orders_import
 

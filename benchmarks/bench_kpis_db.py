@@ -268,15 +268,15 @@ def main() -> int:
 
 
 class Phases:
-    """Seconds spent in named functions of ``kpis`` while a measured call runs: each one is
-    wrapped where the services look it up (a module attribute), so nothing else changes: in
-    the submodule of :mod:`kpis.services` that calls it, or in the package a caller goes
+    """Seconds spent in named functions of ``sales`` and ``kpis`` while a measured call runs:
+    each one is wrapped where the services look it up (a module attribute), so nothing else
+    changes: in the submodule of :mod:`sales.services` or :mod:`kpis.services` that calls it, or in the package a caller goes
     through (``kpis.tasks`` calls ``services.kpis_recompute``, the recompute
     ``selectors.organisation_kpis``)."""
 
     WRAPPED = (
         ("sales.services.imports", "read_orders", "reading and checking the files"),
-        ("sales.services.imports", "daily_actuals_rebuild", "rebuilding the daily actuals"),
+        ("sales.services.orders", "daily_actuals_rebuild", "rebuilding the daily actuals"),
         ("kpis.selectors", "organisation_kpis", "reading actuals, computing KPIs"),
         ("kpis.services.recompute", "signals_replace", "replacing the signals"),
         ("kpis.services", "kpis_recompute", "the KPI recompute"),

@@ -96,7 +96,7 @@ class ImportBatch(models.Model):
     # cancelled or expires: never the uploaded files, which hold customers' e-mails. Kept in
     # the database because the web process and the worker may not share a disk.
     pending_lines = models.BinaryField(null=True, blank=True, editable=False)
-    # A large upload waiting for the worker to preview it (sales.services.imports.
+    # A large upload waiting for the worker to preview it (sales.services.previews.
     # PREVIEW_IN_WORKER_BYTES): the files as sent, zipped, kept only until the worker has
     # read them (minutes) and replaced them by ``pending_lines``; the expiry job deletes an
     # upload left unread after UPLOAD_TTL. Order lines also keep their files while they wait

@@ -9,6 +9,11 @@ their :class:`~sales.models.DailyActual` order figures rebuilt from *all* the im
 of those days. Typed-in figures that orders cannot give (ad spend, support contacts, hours
 worked) are kept; for imported days the order figures come from the imports.
 
+An import's modules: ``imports`` (files read and saved, in one go or, from the command line,
+streamed), ``orders`` (what an import writes), ``previews`` (the web page's preview, in the
+request or the worker), ``batches`` (a batch's life after its preview, and what it keeps while
+it waits), ``mappings`` (an upload read as its header says, the column mappings saved).
+
 What follows a change on the floors above (the KPI recompute, the forecast refit, the price
 history) listens to :mod:`sales.signals`.
 """
@@ -19,26 +24,23 @@ from sales.services.attribution import (
     discount_code_add,
     discount_code_remove,
 )
-from sales.services.imports import (
+from sales.services.batches import (
     IMPORT_CRASHED,
     IMPORT_LOST,
     IMPORT_TIMED_OUT,
     SYNC_IMPORT_ROWS,
-    ImportOutcome,
-    customer_salt,
     import_batches_expire,
     import_cancel,
     import_confirm,
     import_fail,
-    import_preview,
-    import_preview_run,
     import_run,
     import_summary,
-    orders_import,
-    orders_import_stream,
 )
+from sales.services.imports import customer_salt, orders_import, orders_import_stream
 from sales.services.lines import imported_lines_replace
 from sales.services.mappings import import_mapping_save, import_upload
+from sales.services.orders import ImportOutcome
+from sales.services.previews import import_preview, import_preview_run
 
 __all__ = [
     "IMPORT_CRASHED",

@@ -19,7 +19,9 @@ from sales.models import ColumnMapping, ImportBatch
 from sales.readers import DEFAULT_LIMITS, ImportResult, ImportSummary, OrderFile, RowError
 from sales.readers.detect import Layout, detect_layout, header_of
 from sales.readers.schema import empty_lines
-from sales.services.imports import ImportOutcome, import_preview, pack_files, unpack_files
+from sales.services.batches import pack_files, unpack_files
+from sales.services.orders import ImportOutcome
+from sales.services.previews import import_preview
 
 _HEAD_BYTES = 64 * 1024  # enough for a header: a large text file is not read twice in full
 

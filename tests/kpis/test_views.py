@@ -238,7 +238,7 @@ def test_a_crash_in_a_synchronous_import_ends_the_batch_with_its_error_not_a_500
     def crash(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(sales_services.imports, "_save_import", crash)
+    monkeypatch.setattr(sales_services.batches, "orders_save", crash)
     confirmed = client.post(url(org, f"imports/{batch.pk}/confirm/"))
     assert confirmed.status_code == 302
     batch.refresh_from_db()
@@ -255,7 +255,7 @@ def test_a_crash_in_a_synchronous_import_ends_the_batch_with_its_error_not_a_500
 def test_a_worker_import_that_crashes_or_times_out_stops_the_polling_with_its_error(
     org, owner, client_for, monkeypatch, django_capture_on_commit_callbacks, raised, shown
 ):
-    monkeypatch.setattr(sales_services.imports, "SYNC_IMPORT_ROWS", 0)
+    monkeypatch.setattr(sales_services.batches, "SYNC_IMPORT_ROWS", 0)
     monkeypatch.setattr(sales_tasks.run_import, "delay", lambda batch_id: None)
     client = client_for(owner, **EN)
     client.post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
@@ -266,7 +266,7 @@ def test_a_worker_import_that_crashes_or_times_out_stops_the_polling_with_its_er
     def fail(**kwargs):
         raise raised
 
-    monkeypatch.setattr(sales_services.imports, "_save_import", fail)
+    monkeypatch.setattr(sales_services.batches, "orders_save", fail)
     with contextlib.suppress(RuntimeError):  # the worker logs a crash as the task's failure
         sales_tasks.run_import.apply(args=[batch.pk])
     page = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
@@ -303,7 +303,7 @@ def test_order_lines_need_a_column_mapping(org, owner, client_for):
 def test_a_large_import_runs_in_the_worker_and_the_page_polls_its_progress(
     org, owner, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(sales_services.imports, "SYNC_IMPORT_ROWS", 0)
+    monkeypatch.setattr(sales_services.batches, "SYNC_IMPORT_ROWS", 0)
     queued = []
     monkeypatch.setattr(sales_tasks.run_import, "delay", lambda batch_id: queued.append(batch_id))
     client = client_for(owner, **EN)
@@ -324,7 +324,7 @@ def test_a_large_import_runs_in_the_worker_and_the_page_polls_its_progress(
 @pytest.fixture
 def worker_previews(monkeypatch):
     """Every upload counts as large: its preview is queued for the worker (recorded here)."""
-    monkeypatch.setattr(sales_services.imports, "PREVIEW_IN_WORKER_BYTES", 10)
+    monkeypatch.setattr(sales_services.previews, "PREVIEW_IN_WORKER_BYTES", 10)
     queued = []
     monkeypatch.setattr(sales_tasks.preview_import, "delay", lambda batch_id: queued.append(batch_id))
     return queued
@@ -390,7 +390,7 @@ def test_a_worker_preview_that_crashes_or_times_out_stops_the_polling_with_its_e
     def fail(**kwargs):
         raise raised
 
-    monkeypatch.setattr(sales_services.imports, "orders_import", fail)
+    monkeypatch.setattr(sales_services.previews, "orders_import", fail)
     with contextlib.suppress(RuntimeError):  # the worker logs a crash as the task's failure
         sales_tasks.preview_import.apply(args=[batch.pk])
     page = client.get(url(org, f"imports/{batch.pk}/"), **HTMX)
@@ -403,7 +403,7 @@ def test_an_upload_never_previewed_is_deleted_by_the_beat_job(org, owner, client
     client_for(owner).post(url(org, "imports/"), {"format": "generic", "files": [upload("tiny.csv", TINY_SHOP)]})
     batch = ImportBatch.objects.get(organization=org)
     assert sales_services.import_batches_expire(now=timezone.now()) == (0, 0)
-    later = timezone.now() + sales_services.imports.UPLOAD_TTL + dt.timedelta(minutes=1)
+    later = timezone.now() + sales_services.batches.UPLOAD_TTL + dt.timedelta(minutes=1)
     assert sales_services.import_batches_expire(now=later) == (0, 1)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED and batch.pending_upload is None
@@ -411,7 +411,7 @@ def test_an_upload_never_previewed_is_deleted_by_the_beat_job(org, owner, client
 
 
 def test_a_small_upload_is_still_previewed_at_once(org, owner, client_for, worker_previews, monkeypatch):
-    monkeypatch.setattr(sales_services.imports, "PREVIEW_IN_WORKER_BYTES", len(TINY_SHOP.encode()))
+    monkeypatch.setattr(sales_services.previews, "PREVIEW_IN_WORKER_BYTES", len(TINY_SHOP.encode()))
     response = client_for(owner, **EN).post(url(org, "imports/"), {"format": "generic",
                                                                    "files": [upload("tiny.csv", TINY_SHOP)]})
     assert response.status_code == 200 and "Import these 4 orders" in response.content.decode()

@@ -228,7 +228,7 @@ def test_the_files_waiting_for_a_mapping_are_not_kept_past_the_upload_ttl(org, o
     client = client_for(owner)
     upload(client, org, FIRST_EN)
     mapped(client, org, SECOND_EN.replace(b"Country", b"Pays"))
-    later = timezone.now() + services.imports.UPLOAD_TTL + dt.timedelta(minutes=1)
+    later = timezone.now() + services.batches.UPLOAD_TTL + dt.timedelta(minutes=1)
     services.import_batches_expire(now=later)
     assert not ImportBatch.objects.filter(status=ImportBatch.Status.MAPPING).exists()
     assert ImportBatch.objects.get(status=ImportBatch.Status.PENDING).pending_upload is None
