@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import views
+from campaigns import catalogue_views, scenario_views, views
 
 app_name = "campaigns"
 urlpatterns = [
@@ -11,14 +11,14 @@ urlpatterns = [
     path("<int:campaign_id>/whatif/", views.campaign_whatif, name="campaign_whatif"),
     path("<int:campaign_id>/status/", views.campaign_status, name="status"),
     path("<int:campaign_id>/comments/", views.campaign_comment, name="comment"),
-    path("<int:campaign_id>/scenarios/", views.scenario_compare, name="scenarios"),
-    path("scenarios/<int:scenario_id>/", views.scenario_detail, name="scenario"),
-    path("scenarios/<int:scenario_id>/whatif/", views.scenario_whatif, name="scenario_whatif"),
-    path("scenarios/<int:scenario_id>/choose/", views.scenario_choose, name="scenario_choose"),
-    path("scenarios/<int:scenario_id>/delete/", views.scenario_delete, name="scenario_delete"),
-    path("catalogue/", views.catalogue, name="catalogue"),
-    path("catalogue/products/<int:product_id>/", views.product_detail, name="product"),
-    path("catalogue/promotion-settings/", views.promotion_settings, name="promotion_settings"),
-    path("catalogue/channels/new/", views.channel_new, name="channel_new"),
-    path("catalogue/channels/<int:channel_id>/", views.channel_detail, name="channel"),
+    path("<int:campaign_id>/scenarios/", scenario_views.scenario_compare, name="scenarios"),
+    path("scenarios/<int:scenario_id>/", scenario_views.scenario_detail, name="scenario"),
+    path("scenarios/<int:scenario_id>/whatif/", scenario_views.scenario_whatif, name="scenario_whatif"),
+    path("scenarios/<int:scenario_id>/choose/", scenario_views.scenario_choose, name="scenario_choose"),
+    path("scenarios/<int:scenario_id>/delete/", scenario_views.scenario_delete, name="scenario_delete"),
+    path("catalogue/", catalogue_views.catalogue, name="catalogue"),
+    path("catalogue/products/<int:product_id>/", catalogue_views.product_detail, name="product"),
+    path("catalogue/promotion-settings/", catalogue_views.promotion_settings, name="promotion_settings"),
+    path("catalogue/channels/new/", catalogue_views.channel_new, name="channel_new"),
+    path("catalogue/channels/<int:channel_id>/", catalogue_views.channel_detail, name="channel"),
 ]

@@ -124,7 +124,6 @@ def import_preview_run(*, batch_id: int) -> ImportBatch | None:
     return batch
 
 
-
 def _workbooks_over_limit(files: Sequence[OrderFile], limits: ImportLimits) -> RowError | None:
     rows = sum(workbook_rows(f.content) or 0 for f in files)
     if rows <= limits.max_rows:
