@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kpis.engine import CostProfile, compute_kpis, daily_actuals_from_orders  # noqa: E402
 from sales.readers import OrderFile, read_shopify  # noqa: E402
-from sales.readers.assemble import orders_from_lines  # noqa: E402
+from sales.readers.orders import orders_from_lines  # noqa: E402
 
 SHOPIFY_COLUMNS = (
     "Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,"

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
-from sales.readers.assemble import orders_from_lines
 from sales.readers.generic import (
     TEMPLATE_COLUMNS,
     TEMPLATE_DOC,
@@ -26,6 +25,7 @@ from sales.readers.generic import (
     template_xlsx,
 )
 from sales.readers.lines import MAPPING_FIELDS, parse_column_mapping, read_lines
+from sales.readers.orders import orders_from_lines
 from sales.readers.schema import (
     DEFAULT_LIMITS,
     LINE_COLUMNS,

@@ -1,4 +1,6 @@
-"""From each file's staged lines to one import: checks across files, dedupe, summary.
+"""From each file's staged lines to one import: checks across files, dedupe, summary (each
+format stages a file's lines with :mod:`sales.readers.staging`; an import's orders are
+:mod:`sales.readers.orders`).
 
 Several files form one import. A line is identified by its order id and content (sku, name,
 quantity, price, total, time) plus its occurrence among identical lines of the same file:
@@ -14,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sales.readers.messages import gettext
+from sales.readers.orders import orders_from_lines
 from sales.readers.reading import RawTable, read_table
 from sales.readers.schema import (
     LINE_COLUMNS,
@@ -25,7 +28,6 @@ from sales.readers.schema import (
     RowError,
     empty_lines,
 )
-from sales.readers.values import DATE_FORMATS
 
 _LINE_IDENTITY = (
     "order_id",
@@ -36,35 +38,6 @@ _LINE_IDENTITY = (
     "line_total_incl_vat",
     "ordered_at",
 )
-_MAX_LISTED_COLUMNS = 25
-
-
-def missing_columns(table: RawTable, required: Sequence[str], label: str) -> RowError | None:
-    """An error naming the missing columns and the ones the file has, or ``None``."""
-    missing = [name for name in required if table.find(name) is None]
-    if not missing:
-        return None
-    present = table.header or [str(c) for c in table.frame.columns]
-    if len(present) == 1:
-        found = (
-            f"the file has a single column {present[0][:80]!r}: "
-            "is it separated by something other than a comma, a semicolon or a tab?"
-        )
-    else:
-        shown = ", ".join(present[:_MAX_LISTED_COLUMNS])
-        more = (
-            f" and {len(present) - _MAX_LISTED_COLUMNS} more"
-            if len(present) > _MAX_LISTED_COLUMNS
-            else ""
-        )
-        found = f"the file has: {shown}{more}"
-    return RowError(
-        None,
-        None,
-        f"not a {label}: missing column(s) {', '.join(missing)}; {found}",
-        file=table.file,
-        code="missing_column",
-    )
 
 
 def too_many_rows(tables: Sequence[RawTable], limits: ImportLimits) -> RowError | None:
@@ -78,58 +51,6 @@ def too_many_rows(tables: Sequence[RawTable], limits: ImportLimits) -> RowError 
         "import the period in several parts",
         code="too_many_rows",
     )
-
-
-def cell_errors(
-    table: RawTable,
-    mask: np.ndarray,
-    column: str,
-    code: str,
-    message: Callable[[object], str],
-    values: pd.Series,
-) -> list[RowError]:
-    """One error per masked row; ``message`` gets the cell's value."""
-    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
-    cells = values.to_numpy()[positions]
-    return [
-        RowError(int(table.rows[i]), column, message(cell), file=table.file, code=code)
-        for i, cell in zip(positions, cells, strict=True)
-    ]
-
-
-def fill_order_field(
-    table: RawTable, order: pd.Series, values: pd.Series, column: str, *, personal: bool = False
-) -> tuple[pd.Series, list[RowError]]:
-    """Give every line its order's value (exports leave it blank after the first line).
-
-    Lines of one order that disagree mean two orders share an id: each disagreeing cell is
-    an error that names the row holding the order's first value. A ``personal`` column
-    (e-mail, customer id) is not quoted, so that an error log never holds one.
-    """
-    first = values.groupby(order, sort=False).transform("first")
-    conflict = (values.notna() & (values != first)).to_numpy(dtype=bool)
-    if not conflict.any():
-        return first, []
-    rows = pd.Series(table.rows, index=values.index)
-    first_row = rows.where(values.notna()).groupby(order, sort=False).transform("first")
-    positions = np.flatnonzero(conflict)
-    errors = [
-        RowError(
-            int(table.rows[i]),
-            column,
-            (
-                f"order {order.iat[i]} has another customer here than on row {int(first_row.iat[i])}"
-                if personal
-                else f"order {order.iat[i]} has {values.iat[i]!r} here but {first.iat[i]!r} on row "
-                f"{int(first_row.iat[i])}"
-            )
-            + ": two orders share this id, or its rows disagree",
-            file=table.file,
-            code="conflicting_order",
-        )
-        for i in positions
-    ]
-    return first, errors
 
 
 def finish(
@@ -286,62 +207,6 @@ def _summary(lines: pd.DataFrame, files: int, rows_read: int, dropped: int) -> I
     )
 
 
-def orders_from_lines(lines: pd.DataFrame, *, with_products: bool = True) -> pd.DataFrame:
-    """One row per order: its earliest line time, line and unit counts, goods total and order fields.
-
-    ``is_adjustment_order`` marks a non-cancelled order made only of negative lines (a stock
-    write-off or a return booked on its own): neither a sale nor a cancellation.
-    ``products`` holds the order's :func:`products_by_order` (empty without ``with_products``:
-    the summary counts orders, it needs no products).
-    """
-    if lines.empty:
-        columns = ["order_id", "ordered_at", "lines", "units", "goods_incl_vat", *ORDER_FIELDS]
-        return pd.DataFrame(columns=[*columns, "is_adjustment_order", "source_file", "products"])
-    aggregations = {
-        "ordered_at": ("ordered_at", "min"),
-        "lines": ("order_id", "size"),
-        "units": ("quantity", "sum"),
-        "goods_incl_vat": ("line_total_incl_vat", "sum"),
-        **{field: (field, "first") for field in ORDER_FIELDS},
-        "is_adjustment_order": ("is_adjustment", "all"),
-        "source_file": ("source_file", "first"),
-    }
-    orders = lines.groupby("order_id", sort=False).agg(**aggregations).reset_index()
-    orders["cancelled"] = orders["cancelled"].astype(bool)
-    orders["is_adjustment_order"] = orders["is_adjustment_order"].astype(bool)
-    products = products_by_order(lines) if with_products else {}
-    orders["products"] = [products.get(order_id, ()) for order_id in orders["order_id"]]
-    return orders
-
-
-PRODUCT_KEY_LENGTH = 64
-
-
-def products_by_order(lines: pd.DataFrame) -> dict[str, tuple[tuple[str, float, float], ...]]:
-    """Order id → ``(product, units, amount incl. VAT)`` per product of the order, the product
-    being the line's SKU, or its name when the file has none (what margins rest on)."""
-    if lines.empty or ("sku" not in lines.columns and "product_name" not in lines.columns):
-        return {}  # lines rebuilt from stored orders: their products are in ImportedLine
-    blank = pd.Series(pd.NA, index=lines.index, dtype="string")
-    sku = lines["sku"].astype("string").str.strip() if "sku" in lines.columns else blank
-    name = lines["product_name"].astype("string").str.strip() if "product_name" in lines.columns else blank
-    product = sku.where(sku.notna() & (sku != ""), name).fillna("").str.slice(0, PRODUCT_KEY_LENGTH)
-    amount = lines["line_total_incl_vat"].where(
-        lines["line_total_incl_vat"].notna(), lines["unit_price_incl_vat"] * lines["quantity"]
-    )
-    frame = pd.DataFrame({"order_id": lines["order_id"].to_numpy(), "product": product.to_numpy(dtype=object),
-                          "units": lines["quantity"].to_numpy(), "amount": amount.to_numpy()})
-    grouped = frame.groupby(["order_id", "product"], sort=False)[["units", "amount"]].sum(min_count=1).reset_index()
-    found: dict[str, list] = {}
-    # Plain lists, not the MultiIndex: iterating one builds a tuple object per key (6 s a year).
-    for order_id, key, units, total in zip(
-        grouped["order_id"].tolist(), grouped["product"].tolist(), grouped["units"].fillna(0.0).tolist(),
-        grouped["amount"].fillna(0.0).tolist(), strict=True,
-    ):
-        found.setdefault(order_id, []).append((key, units, total))
-    return {order_id: tuple(items) for order_id, items in found.items()}
-
-
 Stage = Callable[[RawTable], tuple[pd.DataFrame | None, list[RowError]]]
 
 
@@ -380,56 +245,3 @@ def read_files(
         rows_read=rows_read,
         negative_quantity_cancels=negative_quantity_cancels,
     )
-
-
-def staged_frame(table: RawTable, columns: dict[str, object]) -> pd.DataFrame:
-    """A file's lines in the normalised columns; what a format does not give stays null."""
-    frame = pd.DataFrame(
-        {"source_file": table.file, "source_row": table.rows}, index=table.frame.index
-    )
-    for name, (dtype, _) in LINE_COLUMNS.items():
-        if name in ("source_file", "source_row", "line_no", "is_adjustment"):
-            continue
-        value = columns.get(name)
-        if value is None:
-            value = False if dtype == "bool" else np.nan
-        frame[name] = value
-    return frame
-
-
-def blank_cells(
-    table: RawTable, values: pd.Series, column: str, mask: np.ndarray | None = None
-) -> list[RowError]:
-    """An error for each blank cell of a required column (restricted to ``mask`` rows)."""
-    blank = values.isna().to_numpy()
-    if mask is not None:
-        blank = blank & mask
-    return cell_errors(table, blank, column, "required", lambda _: "this cell is blank", values)
-
-
-def not_a_number(value: object) -> str:
-    return f"{value!r} is not a number"
-
-
-def not_a_date(value: object) -> str:
-    return f"{value!r} is not a date (expected {DATE_FORMATS})"
-
-
-_LINE_PRICES = ("unit_price_incl_vat", "line_total_incl_vat")
-_ORDER_PRICES = ("discount_amount", "shipping_incl_vat")
-_CHARGED = ("order_total", "refunded_amount")
-
-
-def prices_with_vat(lines: pd.DataFrame, vat_rate: float, *, charged_as_read: bool) -> pd.DataFrame:
-    """Lines whose prices were read excl. VAT, with VAT added at ``vat_rate``.
-
-    The line prices, the discount and the shipping are the shop's prices, so they were excl.
-    VAT too. ``charged_as_read``: the order total and refund are what the customer was
-    charged, VAT included whatever the prices (Shopify's ``Total``, WooCommerce's order
-    total), and are kept; otherwise (the template, order-line files) they were summed or
-    read on the same basis as the prices and get VAT too.
-    """
-    scaled = [*_LINE_PRICES, *_ORDER_PRICES, *(() if charged_as_read else _CHARGED)]
-    lines = lines.copy()
-    lines[scaled] = lines[scaled] * (1.0 + vat_rate)
-    return lines

@@ -16,16 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from sales.readers.assemble import (
-    blank_cells,
-    cell_errors,
-    fill_order_field,
-    missing_columns,
-    not_a_date,
-    not_a_number,
-    read_files,
-    staged_frame,
-)
+from sales.readers.assemble import read_files
 from sales.readers.checks import stored_value_errors
 from sales.readers.reading import RawTable
 from sales.readers.schema import (
@@ -36,6 +27,15 @@ from sales.readers.schema import (
     RowError,
     as_order_files,
     salt_bytes,
+)
+from sales.readers.staging import (
+    blank_cells,
+    cell_errors,
+    fill_order_field,
+    missing_columns,
+    not_a_date,
+    not_a_number,
+    staged_frame,
 )
 from sales.readers.values import (
     hash_customers,

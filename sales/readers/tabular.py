@@ -13,7 +13,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from sales.readers.assemble import (
+from sales.readers.checks import stored_value_errors
+from sales.readers.reading import RawTable
+from sales.readers.schema import ImportLimits, RowError
+from sales.readers.staging import (
     blank_cells,
     cell_errors,
     fill_order_field,
@@ -22,9 +25,6 @@ from sales.readers.assemble import (
     not_a_number,
     staged_frame,
 )
-from sales.readers.checks import stored_value_errors
-from sales.readers.reading import RawTable
-from sales.readers.schema import ImportLimits, RowError
 from sales.readers.values import (
     hash_customers,
     infer_decimal,

@@ -31,10 +31,10 @@ from sales.readers import (
     orders_from_lines,
     read_orders,
 )
-from sales.readers.assemble import prices_with_vat
 from sales.readers.lines import mapping_errors
 from sales.readers.schema import empty_lines
 from sales.readers.streaming import file_chunks
+from sales.readers.vat import prices_with_vat
 from sales.services.orders import ImportOutcome, order_errors, orders_save
 
 
