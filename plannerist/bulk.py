@@ -9,6 +9,12 @@ rows per statement. ``ON CONFLICT … DO UPDATE`` works on PostgreSQL and SQLite
 On PostgreSQL the rows are streamed with ``COPY`` into a temporary table and moved with one
 ``INSERT … SELECT``: a 4,000-placeholder statement costs psycopg more to parse on the client
 than the server spends inserting it (51,000 snapshots: 5.9 s down to under a second).
+
+A write that moved a large share of a PostgreSQL table leaves its statistics stale until
+autovacuum's analyze wakes up (up to a minute later, and only past 10 % of the table): the
+recompute an import queues would be planned on the statistics of the table before it, a
+first import's on an empty table's. So once it is committed, such a write runs
+``ANALYZE`` on its table (:func:`analyze_after_commit`).
 """
 
 from __future__ import annotations
@@ -16,6 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+
+# A write analyses its table when it sent at least this many rows and at least this share
+# of the rows the table's statistics count (autovacuum's own analyze threshold, 10 %).
+ANALYZE_MIN_ROWS = 10_000
+ANALYZE_MIN_SHARE = 0.1
 
 
 def insert_rows(
@@ -45,7 +56,9 @@ def insert_rows(
     else:
         values = ([to_db(value) for to_db, value in zip(convert, row, strict=True)] for row in rows)
     if connection.vendor == "postgresql":
-        return _copy_rows(connection, opts.db_table, columns, values, suffix)
+        sent = _copy_rows(connection, opts.db_table, columns, values, suffix)
+        analyze_after_commit(connection, opts.db_table, sent)
+        return sent
     placeholders = "(" + ", ".join(["%s"] * len(concrete)) + ")"
     per_statement = max(1, min(500, (connection.features.max_query_params or 10_000) // len(concrete)))
     sent = 0
@@ -85,6 +98,29 @@ def _copy_rows(connection, db_table: str, columns: str, rows: Iterable[Sequence[
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}{suffix}")
         cursor.execute(f"DROP TABLE {staging}")
     return sent
+
+
+def analyze_after_commit(connection, db_table: str, rows: int) -> bool:
+    """On PostgreSQL, when ``rows`` written to ``db_table`` are many (:data:`ANALYZE_MIN_ROWS`)
+    and a large share of what its statistics count (:data:`ANALYZE_MIN_SHARE`; a table never
+    analysed counts none), run ``ANALYZE`` on it after the transaction commits (at once
+    outside one). ``SKIP_LOCKED``: a table another session is analysing is left to it.
+    Returns whether an analyze was asked for."""
+    if connection.vendor != "postgresql" or rows < ANALYZE_MIN_ROWS:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [db_table])
+        counted = cursor.fetchone()[0]
+    if rows < ANALYZE_MIN_SHARE * counted:
+        return False
+    table = connection.ops.quote_name(db_table)
+
+    def analyze() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE (SKIP_LOCKED) {table}")
+
+    transaction.on_commit(analyze, using=connection.alias)
+    return True
 
 
 _AS_IS = (models.DecimalField, models.CharField, models.TextField, models.IntegerField, models.FloatField,
