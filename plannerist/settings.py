@@ -14,6 +14,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from plannerist import env
 
@@ -234,6 +235,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One queue per kind of job (benchmarks/README.md, "Growing past one machine"). A worker
+# started without -Q consumes every queue listed here, taking from each in turn, so a night's
+# thousand refits no longer stand between an import and its worker; `-Q refit` (…) gives a
+# kind of job workers of its own. Tasks not routed go to "celery".
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "imports", "recompute", "refit", "reviews", "mail")]
+CELERY_TASK_ROUTES = {
+    "sales.tasks.*": {"queue": "imports"},
+    "cockpit.tasks.sample_fill_task": {"queue": "imports"},  # the sample data is an import
+    "kpis.tasks.*": {"queue": "recompute"},
+    "forecasting.tasks.*": {"queue": "refit"},
+    "reviews.tasks.*": {"queue": "reviews"},
+    "plannerist.tasks.send_mail": {"queue": "mail"},
+}
 CELERY_BEAT_SCHEDULE = {
     # Organisations whose recompute could not be enqueued (Redis down) are caught up.
     "kpis-sweep-stale": {"task": "kpis.tasks.sweep_stale", "schedule": 300.0},

@@ -101,7 +101,8 @@ def child_environment(**values: str) -> dict[str, str]:
 def publishing_app(broker_url: str, *, queue: str = "celery") -> Celery:
     """A Celery app configured as the project's, publishing to ``queue`` of ``broker_url``.
 
-    Made current for a test (:func:`current`), it is the one the shared tasks' ``delay``
+    Every task goes to ``queue`` (the project's routes to a queue per job are dropped), the
+    one the test's worker consumes. Made current for a test (:func:`current`), it is the one the shared tasks' ``delay``
     resolves to, so the product code (``recompute_request`` → ``on_commit`` → ``delay``) runs
     unchanged while the project's app, its connection pool and its cached router are left
     alone. Its broker is set through ``broker_write_url`` (what publishing connects to), as
@@ -110,7 +111,7 @@ def publishing_app(broker_url: str, *, queue: str = "celery") -> Celery:
     app = Celery("plannerist-test-publisher", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.update(broker_url=broker_url, broker_write_url=broker_url, broker_read_url=broker_url,
-                    task_default_queue=queue, task_always_eager=False)  # fmt: skip
+                    task_default_queue=queue, task_routes=None, task_always_eager=False)  # fmt: skip
     return app
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 import pytest
 from celery import Celery
+from django.conf import settings
 from django.db import connection
 
 from tests.processes import CeleryWorker, RedisServer, current, database_url, publishing_app
@@ -44,8 +45,12 @@ def start_worker(private_redis: RedisServer) -> Iterator[Callable[..., CeleryWor
     started: list[CeleryWorker] = []
 
     def start(*, app: str = "plannerist", pool: str = "solo", env: Mapping[str, str] | None = None) -> CeleryWorker:
+        # The Redis is the test's own: the worker consumes every queue, as a worker started
+        # without -Q does, so that what a task queues from the worker (a sweep's recomputes,
+        # a refit's recompute) is run too.
+        queues = ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES)
         worker = CeleryWorker(
-            broker_url=private_redis.url(), database_url=database_url(connection.settings_dict), queue="celery",
+            broker_url=private_redis.url(), database_url=database_url(connection.settings_dict), queue=queues,
             hostname=f"fault-{uuid.uuid4().hex[:8]}@%h", app=app, pool=pool, env=env,
         )  # fmt: skip
         started.append(worker)
