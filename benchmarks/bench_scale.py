@@ -135,15 +135,17 @@ def database_sizes() -> tuple[int, dict[str, int]]:
 
 
 def queue_length(broker: str) -> int:
+    """Messages waiting in every queue of the broker's Redis database (its lists)."""
     import redis
 
-    return redis.Redis.from_url(broker).llen("celery")
+    client = redis.Redis.from_url(broker)
+    return sum(client.llen(key) for key in client.scan_iter() if client.type(key) == b"list")
 
 
-def wait_for(done, count: int, *, broker: str, stall: float, label: str) -> tuple[float, int]:
+def wait_for(done, count: int, *, broker: str, stall: float, label: str, until: float = float("inf")) -> tuple[float, int]:
     """Poll ``done()`` (how many organisations are done) every second until it reaches
-    ``count``, or until nothing moved for ``stall`` seconds with the queue empty; returns
-    when the last one finished (perf_counter) and how many did."""
+    ``count``, until nothing moved for ``stall`` seconds with the queue empty, or until the
+    perf_counter ``until``; returns when the last one finished (perf_counter) and how many did."""
     last, moved, shown = -1, time.perf_counter(), 0.0
     while True:
         now = time.perf_counter()
@@ -155,7 +157,7 @@ def wait_for(done, count: int, *, broker: str, stall: float, label: str) -> tupl
             shown = now
         if finished >= count:
             return now, finished
-        if now - moved > stall and queue_length(broker) == 0:
+        if (now - moved > stall and queue_length(broker) == 0) or now > until:
             return moved, finished
         time.sleep(1.0)
 
@@ -198,7 +200,8 @@ def queue_refits(ids: list[int], everyone: bool) -> None:
             refit_request(organization=organization)
 
 
-def run_job(job: str, worker: Worker, ids: list[int], *, everyone: bool, broker: str, stall: float) -> dict:
+def run_job(job: str, worker: Worker, ids: list[int], *, everyone: bool, broker: str, stall: float,
+            limit: float) -> dict:
     from django.db.models import F
     from django.utils import timezone
 
@@ -210,6 +213,7 @@ def run_job(job: str, worker: Worker, ids: list[int], *, everyone: bool, broker:
     worker.reset_peaks()
     started_at = timezone.now()
     began = time.perf_counter()
+    until = began + limit
     figures: dict = {"job": job, "organisations": len(ids)}
 
     def recomputed(since: dt.datetime):
@@ -219,23 +223,27 @@ def run_job(job: str, worker: Worker, ids: list[int], *, everyone: bool, broker:
         if job == "cold":
             truncate_snapshots()
         queue_recomputes(ids, everyone)
-        finished_at, done = wait_for(recomputed(started_at), len(ids), broker=broker, stall=stall, label="recomputed")
+        finished_at, done = wait_for(recomputed(started_at), len(ids), broker=broker, stall=stall, label="recomputed",
+                                       until=until)
         figures.update(wall_s=finished_at - began, done=done)
         errors = RecomputeState.objects.filter(organization_id__in=ids).exclude(last_error="").count()
     else:
         queue_refits(ids, everyone)
         refitted = Forecast.objects.filter(organization_id__in=ids, fitted_at__gte=started_at)
-        finished_at, done = wait_for(refitted.count, len(ids), broker=broker, stall=stall, label="refitted")
+        finished_at, done = wait_for(refitted.count, len(ids), broker=broker, stall=stall, label="refitted",
+                                       until=until)
         figures.update(wall_s=finished_at - began, done=done)
         # Each stored forecast queues a recompute of its organisation (forecast_store): done
         # when every organisation was recomputed after its forecast was stored.
         after_refit = lambda: RecomputeState.objects.filter(  # noqa: E731
             organization_id__in=ids, organization__forecast__fitted_at__gte=started_at,
             last_computed_at__gte=F("organization__forecast__fitted_at")).count()
-        settled_at, settled = wait_for(after_refit, len(ids), broker=broker, stall=stall, label="recomputed after")
+        settled_at, settled = wait_for(after_refit, len(ids), broker=broker, stall=stall,
+                                      label="recomputed after", until=until)
         figures.update(with_recomputes_wall_s=settled_at - began, recomputed_after=settled)
         errors = (RefitState.objects.filter(organization_id__in=ids).exclude(last_error="").count()
                   + RecomputeState.objects.filter(organization_id__in=ids).exclude(last_error="").count())
+    figures["timed_out"] = time.perf_counter() > until
     size_after, tables_after = database_sizes()
     logged = worker.failures_logged()[failures_before:]
     figures.update(
@@ -243,7 +251,7 @@ def run_job(job: str, worker: Worker, ids: list[int], *, everyone: bool, broker:
         peak_rss_one_mb=worker.peak_one / 2**20, peak_rss_all_mb=worker.peak_all / 2**20,
         db_before_mb=size_before / 2**20, db_after_mb=size_after / 2**20,
         tables_grew_mb={name: (tables_after.get(name, 0) - tables_before.get(name, 0)) / 2**20 for name in GROWING_TABLES},
-        failures=len(ids) - done + len(logged) + errors, failures_logged=logged[:5], errors_stored=errors,
+        failures=(0 if figures["timed_out"] else len(ids) - done) + len(logged) + errors, failures_logged=logged[:5], errors_stored=errors,
         load_after=os.getloadavg(),
     )  # fmt: skip
     return figures
@@ -252,7 +260,8 @@ def run_job(job: str, worker: Worker, ids: list[int], *, everyone: bool, broker:
 def report(figures: dict) -> str:
     lines = [
         f"  {figures['job']:<9} {figures['done']:,}/{figures['organisations']:,} organisations in "
-        f"{figures['wall_s']:,.1f} s = {figures['per_minute']:,.1f} organisations/min",
+        f"{figures['wall_s']:,.1f} s = {figures['per_minute']:,.1f} organisations/min"
+        + (" (stopped at --job-limit)" if figures["timed_out"] else ""),
     ]
     if "with_recomputes_wall_s" in figures:
         lines.append(f"            with the recompute each stored forecast queues: {figures['with_recomputes_wall_s']:,.1f} s "
@@ -276,6 +285,8 @@ def main() -> int:
     parser.add_argument("--database", default=os.environ.get("SCALE_DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--broker", default=DEFAULT_BROKER)
     parser.add_argument("--stall", type=float, default=300.0, help="seconds without progress that end a job")
+    parser.add_argument("--job-limit", type=float, default=float("inf"),
+                        help="seconds after which a job is reported with the organisations done so far")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
 
@@ -306,16 +317,20 @@ def main() -> int:
     try:
         worker.wait_ready()
         for job in [j.strip() for j in args.jobs.split(",") if j.strip()]:
-            figures = run_job(job, worker, ids, everyone=everyone, broker=args.broker, stall=args.stall)
+            figures = run_job(job, worker, ids, everyone=everyone, broker=args.broker, stall=args.stall,
+                              limit=args.job_limit)
             figures["workers"] = args.workers
             results.append(figures)
             print(report(figures), flush=True)
+            if args.output:
+                args.output.write_text(json.dumps(results, indent=2, default=str))
+            if figures["timed_out"]:
+                print(f"  {job} stopped after --job-limit {args.job_limit:g} s: the jobs after it are not run")
+                break
     finally:
         worker.stop()
     uptime = uptime_now()
     print(f"  after: {uptime}; worker log {log}")
-    if args.output:
-        args.output.write_text(json.dumps(results, indent=2, default=str))
     return 1 if any(r["failures"] for r in results) else 0
 
 
