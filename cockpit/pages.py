@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-
-import pandas as pd
+from collections.abc import Iterable
 
 from campaigns.models import Campaign
 from kpis.pages import number_or_none
@@ -44,18 +43,20 @@ def calendar_months(start: dt.date, end: dt.date) -> list[dict]:
     return ticks
 
 
-def load_rows(forecast: pd.DataFrame) -> tuple[list[dt.date], list[dict]]:
-    """Forecast snapshots (``scope_id, period_start, kpi, value``) → the weeks, and one row per
-    resource with its utilisation per week, each week's ``cells`` (that utilisation and the
-    busiest day's: a week's average hides the day the signal speaks of) and its extra-hours
-    cost over the horizon."""
-    if forecast.empty:
-        return [], []
-    weeks = sorted(set(forecast["period_start"]))
+def load_rows(forecast: Iterable[tuple]) -> tuple[list[dt.date], list[dict]]:
+    """Forecast snapshots (``scope_id, period_start, kpi, value`` rows) → the weeks, and one
+    row per resource with its utilisation per week, each week's ``cells`` (that utilisation
+    and the busiest day's: a week's average hides the day the signal speaks of) and its
+    extra-hours cost over the horizon. Plain dicts: a few dozen rows."""
     cells: dict[tuple[str, str], dict[dt.date, float]] = {}
-    for name, start, kpi, value in forecast[["scope_id", "period_start", "kpi", "value"]].itertuples(index=False):
+    starts = set()
+    for name, start, kpi, value in forecast:
+        starts.add(start)
         if name:
             cells.setdefault((name, kpi), {})[start] = value
+    if not starts:
+        return [], []
+    weeks = sorted(starts)
     rows = []
     for name in sorted({name for name, _kpi in cells}):
         utilisation = cells.get((name, "forecast_utilisation"), {})

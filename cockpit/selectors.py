@@ -36,7 +36,8 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
     start, end = today - dt.timedelta(weeks=CALENDAR_WEEKS_BEFORE), today + dt.timedelta(weeks=CALENDAR_WEEKS_AFTER)
     campaigns = access.scoped(Campaign).filter(start__lte=end, end__gte=start).only(
         "id", "name", "status", "start", "end", "mechanic", "organization_id")
-    weeks, load = pages.load_rows(kpis.forecast_table(org.id, since=today))
+    weeks, load = pages.load_rows(kpis.forecast_snapshots(org.id, since=today))
+    signals = kpis.open_signals(org.id, limit=DASHBOARD_SIGNALS)
     return {
         **pairs_context(access, period=period, today=today),
         "calendar": pages.calendar_rows(campaigns, start, end),
@@ -45,9 +46,10 @@ def dashboard_context(access: Access, *, period: str, today: dt.date) -> dict:
         "load_weeks": weeks,
         "load": load,
         "load_chart": charts.load(weeks, load),
-        "signals": kpis.open_signals(org.id, limit=DASHBOARD_SIGNALS),
+        "signals": signals,
         "paces": kpis.stored_paces(org.id),
-        "signals_total": kpis.signal_count(org.id),
+        # Counted only when the most pressing fill the list: fewer are all there are.
+        "signals_total": kpis.signal_count(org.id) if len(signals) == DASHBOARD_SIGNALS else len(signals),
         "state": kpis.recompute_state(org.id),
     }
 

@@ -158,8 +158,17 @@ def _period_start(dates: pd.Series, period: PeriodKind) -> pd.Series:
 
 
 def period_start_of(day: dt.date, period: PeriodKind) -> dt.date:
-    """The first day of the day, ISO week, month or quarter ``day`` falls in."""
-    return _period_start(pd.Series([pd.Timestamp(day)]), period).iloc[0].date()
+    """The first day of the day, ISO week, month or quarter ``day`` falls in (plain date
+    arithmetic, as :func:`_period_start` does for a column: a page asks for one day)."""
+    if period == "day":
+        return day
+    if period == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    if period == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    raise ValueError(f"unknown period {period!r}")
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:

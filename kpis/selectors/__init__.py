@@ -38,6 +38,7 @@ from kpis.selectors.signals import (
 )
 from kpis.selectors.snapshots import (
     campaign_days,
+    forecast_snapshots,
     forecast_table,
     kpi_table,
     pair_snapshots,
@@ -59,6 +60,7 @@ __all__ = [
     "cost_profile",
     "daily_actuals_frame",
     "forecast_rows",
+    "forecast_snapshots",
     "forecast_table",
     "goods_cost_by_day",
     "kpi_table",

@@ -72,11 +72,17 @@ def snapshot_values(organization_id: int) -> dict[tuple, tuple[int, float | None
 
 def forecast_table(organization_id: int, *, since: dt.date) -> pd.DataFrame:
     """The capacity forecast snapshots from the week of ``since`` on (one query)."""
+    return pd.DataFrame.from_records(forecast_snapshots(organization_id, since=since),
+                                     columns=["scope_id", "period_start", "kpi", "value"])
+
+
+def forecast_snapshots(organization_id: int, *, since: dt.date) -> list[tuple]:
+    """:func:`forecast_table`'s ``(scope_id, period_start, kpi, value)`` rows, as read (one
+    query): the dashboard's load table takes them as they come."""
     monday = since - dt.timedelta(days=since.weekday())
-    rows = KpiSnapshot.objects.filter(
+    return list(KpiSnapshot.objects.filter(
         organization_id=organization_id, scope="forecast", period="week", period_start__gte=monday
-    ).values_list("scope_id", "period_start", "kpi", "value")
-    return pd.DataFrame.from_records(list(rows), columns=["scope_id", "period_start", "kpi", "value"])
+    ).values_list("scope_id", "period_start", "kpi", "value"))
 
 
 def pair_snapshots(organization_ids: list[int], *, period: str, starts: list[dt.date]) -> list[tuple]:

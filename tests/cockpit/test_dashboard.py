@@ -171,7 +171,7 @@ def test_the_dashboard_costs_the_same_queries_with_1_and_50_campaigns(org, owner
     for k in range(49):
         make_campaign(org, start=today + dt.timedelta(days=k % 20), end=today + dt.timedelta(days=k % 20 + 4))
     assert count_queries(client, f"/o/{org.slug}/") == one
-    assert one <= 14  # 15 since the live campaigns' pace rows (issue 14, in flight); 14 since issue 18
+    assert one <= 13  # 15 since the live campaigns' pace rows (issue 14, in flight); 13 since issue 18
 
 
 def test_the_dashboard_counts_the_products_missing_a_cost_only_when_a_margin_says_so(org, owner, client_for):
@@ -312,15 +312,16 @@ def test_load_rows_pair_each_weeks_average_with_its_peak_day():
     from cockpit.pages import load_rows
 
     monday = dt.date(2026, 12, 7)
-    forecast = __import__("pandas").DataFrame.from_records([
+    weeks, rows = load_rows([
         ("Packing", monday, "forecast_utilisation", 0.91),
         ("Packing", monday, "forecast_peak_utilisation", 2.11),
         ("Packing", monday, "forecast_extra_cost", 120.0),
-    ], columns=["scope_id", "period_start", "kpi", "value"])
-    weeks, rows = load_rows(forecast)
+        ("", monday, "forecast_orders", 40.0),
+    ])
     assert weeks == [monday]
     assert rows[0]["weeks"] == [0.91]
     assert rows[0]["cells"] == [{"average": 0.91, "peak": 2.11}]
+    assert [row["resource"] for row in rows] == ["Packing"] and rows[0]["extra_cost"] == 120.0  # the shop's orders are no resource
 
 
 def test_complete_periods_of_an_organisation_without_snapshots_is_empty_not_an_error():
