@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from django.db.models import Sum
 
@@ -20,10 +21,10 @@ def daily_orders(organization: Organization, start: dt.date, end: dt.date) -> pd
         .values("date")
         .annotate(orders=Sum("orders"))
         .values_list("date", "orders")
+        .order_by("date")
     )
-    series = pd.Series({day: float(orders) for day, orders in rows}, dtype="float64")
-    series.index = pd.to_datetime(series.index)
-    return series.sort_index()
+    days, orders = zip(*rows, strict=True) if rows else ((), ())
+    return pd.Series(np.array(orders, dtype="float64"), index=pd.DatetimeIndex(np.array(days, dtype="datetime64[ns]")))
 
 
 def recompute_on_change(sender, *, organization: Organization, **kwargs) -> None:
