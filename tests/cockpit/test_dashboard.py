@@ -332,3 +332,16 @@ def test_complete_periods_of_an_organisation_without_snapshots_is_empty_not_an_e
     over, current = complete_periods(pd.DataFrame(index=pd.Index([], dtype=object)), dt.date(2026, 11, 30),
                                      span=(dt.date(2026, 11, 2), dt.date(2026, 11, 29)))
     assert over.empty and current is None
+
+
+def test_a_calendar_bar_is_clipped_to_the_window_and_says_the_campaigns_own_dates():
+    from django.utils import translation
+
+    from cockpit.pages import calendar_rows
+
+    campaign = Campaign(pk=7, name="Soldes", status=Campaign.Status.DRAFT, start=dt.date(2026, 11, 20),
+                        end=dt.date(2026, 12, 10))
+    with translation.override("en"):
+        [row] = calendar_rows([campaign], dt.date(2026, 12, 1), dt.date(2026, 12, 30))
+    assert row.style == "left: 0.0%; width: 33.33%"  # 1–10 Dec of a 30-day window
+    assert row.dates == "20 Nov – 10 Dec" and row.status_label == "Draft" and row.pk == 7
