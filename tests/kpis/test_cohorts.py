@@ -129,3 +129,18 @@ def test_deleting_the_organisation_deletes_its_cohorts(org, other_org):
     org.delete()
     assert not KpiCohort.objects.filter(organization_id=gone).exists()
     assert KpiCohort.objects.filter(organization=other_org).exists()
+
+
+def test_the_migration_leaves_every_organisation_stale_for_the_sweep_to_store_its_cohorts(org, other_org):
+    import importlib
+
+    from django.apps import apps
+
+    from kpis.models import RecomputeState
+
+    migration = importlib.import_module("kpis.migrations.0016_stored_cohorts")
+    RecomputeState.objects.create(organization=org, stale=False)
+    migration.every_organisation_stale(apps, None)
+    states = {s.organization_id: s for s in RecomputeState.objects.all()}
+    assert set(states) == {org.id, other_org.id}  # the one without a state row has one now
+    assert all(s.stale and s.stale_since is not None and not s.pending for s in states.values())
