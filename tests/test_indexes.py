@@ -1,7 +1,7 @@
 """The pages' and the recompute's reads of the big tables (KPI snapshots, daily actuals,
 imported orders) go through an index, on PostgreSQL with statistics of many shops.
 
-A thousand organisations are written with ``generate_series`` (a few hundred thousand
+A thousand organisations are written once with ``generate_series`` (a few hundred thousand
 snapshots, actuals and orders, the consultant a member of a hundred of them) and the tables
 analysed, so that the planner chooses from real statistics, ``enable_seqscan`` left on: on
 a table this size it would read every row only if no index served the query. Every
@@ -89,11 +89,19 @@ def _full_scans(captured) -> tuple[list[tuple[str, query_plans.Scan]], set[str]]
     return full, read
 
 
-@pytest.fixture
-def shops():
+@pytest.fixture(scope="module")
+def shops(django_db_setup, django_db_blocker):
+    """The thousand shops, written once for the module (committed: a few seconds of
+    inserts), removed after its last test."""
     from django.utils import timezone
 
-    return _many_shops(timezone.localdate())
+    with django_db_blocker.unblock():
+        organizations = _many_shops(timezone.localdate())
+        try:
+            yield organizations
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE plannerist_organization CASCADE")
 
 
 def test_the_dashboard_and_its_period_swap_read_the_snapshots_through_an_index(shops, client_for):
