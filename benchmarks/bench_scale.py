@@ -297,11 +297,18 @@ def main() -> int:
 
     django.setup()
     import redis
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
     from forecasting.models import RefitState
     from kpis.models import RecomputeState
     from plannerist.models import Organization
 
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        print(f"{args.database} is not migrated: run `DATABASE_URL={args.database} manage.py migrate` first",
+              file=sys.stderr)
+        return 2
     all_ids = list(Organization.objects.order_by("id").values_list("id", flat=True))
     ids = all_ids[: args.organisations] if args.organisations else all_ids
     everyone = len(ids) == len(all_ids)
