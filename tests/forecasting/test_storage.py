@@ -18,6 +18,7 @@ from django.utils import timezone
 from forecasting import selectors, services, sources, tasks
 from forecasting.models import HORIZON_DAYS, Forecast, ForecastDay, RefitState
 from forecasting.sources import CampaignWindow
+from plannerist.models import Organization
 from sales import services as sales_services
 from sales.models import DailyActual
 from tests.factories import make_campaign, make_org
@@ -215,6 +216,57 @@ def test_the_nightly_refit_queues_one_refit_per_organisation(org, other_org, mon
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.nightly_refit.apply().get() == 2
     assert sorted(calls) == sorted([org.id, other_org.id])
+
+
+def test_the_nightly_refit_claims_in_as_many_queries_for_3_organisations_as_for_30(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    calls, counts = [], []
+    monkeypatch.setattr(tasks.refit_forecast, "delay", calls.append)
+    for number in (3, 30):
+        for _ in range(number):
+            make_org()
+        RefitState.objects.all().delete()
+        calls.clear()
+        with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
+            tasks.nightly_refit()
+        counts.append(len(queries))
+        assert sorted(calls) == sorted(Organization.objects.values_list("id", flat=True))
+    assert counts[0] == counts[1], counts
+    assert not RefitState.objects.filter(pending=False).exists()
+
+
+def test_the_nightly_refit_skips_an_organisation_whose_refit_is_queued(org, other_org, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    calls = []
+    monkeypatch.setattr(tasks.refit_forecast, "delay", calls.append)
+    RefitState.objects.create(organization=org, pending=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.nightly_refit() == 1
+    assert calls == [other_org.id]
+
+
+def test_a_nightly_refit_the_broker_refuses_is_released_for_the_next_night(org, other_org, monkeypatch,
+                                                                           django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    from plannerist import publish
+
+    def refuse(org_id):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.refit_forecast, "delay", refuse)
+    publish.resume()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.nightly_refit() == 2
+    finally:
+        publish.resume()
+    states = RefitState.objects.filter(organization__in=[org, other_org])
+    assert [(s.pending, "not queued" in s.last_error) for s in states] == [(False, True)] * 2
 
 
 def test_the_nightly_refit_is_scheduled_before_the_kpi_recompute(settings):

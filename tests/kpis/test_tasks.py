@@ -103,6 +103,70 @@ def test_the_nightly_run_requests_every_organisation(org, other_org, delays, dja
     assert sorted(delays) == sorted([org.id, other_org.id])
 
 
+def _queries_of(run) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_the_nightly_run_claims_every_organisation_in_as_many_queries_for_3_as_for_30(
+    delays, django_capture_on_commit_callbacks
+):
+    from plannerist.models import Organization
+    from tests.factories import make_org
+
+    counts = []
+    for number in (3, 30):
+        orgs = [make_org() for _ in range(number)]
+        RecomputeState.objects.all().delete()
+        delays.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            counts.append(_queries_of(tasks.nightly_recompute))
+        everyone = sorted(Organization.objects.values_list("id", flat=True))
+        assert sorted(delays) == everyone and set(everyone) >= {o.id for o in orgs}
+    assert counts[0] == counts[1], counts
+    assert RecomputeState.objects.filter(stale=True, pending=True).count() == RecomputeState.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_nightly_run_marks_a_pending_organisation_stale_without_queueing_it_twice(
+    org, other_org, delays, django_capture_on_commit_callbacks
+):
+    RecomputeState.objects.create(organization=org, pending=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.nightly_recompute() == 1
+    assert delays == [other_org.id]
+    assert RecomputeState.objects.get(organization=org).stale
+
+
+@pytest.mark.django_db
+def test_a_nightly_run_the_broker_refuses_leaves_every_organisation_stale_for_the_sweep(
+    org, other_org, monkeypatch, django_capture_on_commit_callbacks
+):
+    from plannerist import publish
+
+    attempts = []
+
+    def refuse(org_id):
+        attempts.append(org_id)
+        raise BrokerError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.recompute_kpis, "delay", refuse)
+    publish.resume()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.nightly_recompute() == 2
+    finally:
+        publish.resume()
+    assert len(attempts) == 1  # the second is failed at once: the broker was unreachable a moment ago
+    states = RecomputeState.objects.filter(organization__in=[org, other_org])
+    assert [(s.stale, s.pending, "Connection refused" in s.last_error) for s in states] == [(True, False, True)] * 2
+
+
 # ---------------------------------------------------------------- import previews and lost runs
 
 
