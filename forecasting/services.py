@@ -32,7 +32,7 @@ from forecasting.sources import CampaignWindow
 from plannerist.bulk import insert_rows
 from plannerist.changes import inputs_changed_send
 from plannerist.models import Organization
-from plannerist.publish import publish
+from plannerist.publish import publish_each
 from sales.services.common import in_chunks
 
 logger = logging.getLogger(__name__)
@@ -219,11 +219,7 @@ def _publish_refits(organization_ids: list[int]) -> None:
     next night (after a refusal :func:`publish` fails the rest at once)."""
     from forecasting.tasks import refit_forecast
 
-    refused, error = [], None
-    for organization_id in organization_ids:
-        if (why := publish(refit_forecast, organization_id)) is not None:
-            refused.append(organization_id)
-            error = error or why
+    refused, error = publish_each(refit_forecast, organization_ids)
     if refused:
         logger.warning("Forecast refit of %d organisation(s) not queued (%s…): %s", len(refused), refused[:5], error)
         for chunk in in_chunks(refused):

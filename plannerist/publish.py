@@ -10,6 +10,7 @@ leave their organisation stale for the beat's sweep or the nightly run, as for t
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from kombu.exceptions import OperationalError as BrokerError
@@ -29,6 +30,17 @@ def publish(task: Any, *args: Any) -> str | None:
         _paused_until = time.monotonic() + PAUSE_SECONDS
         return str(error)
     return None
+
+
+def publish_each(task: Any, ids: Iterable[Any]) -> tuple[list[Any], str | None]:
+    """:func:`publish` ``task`` once for each id; returns the ids not queued and why the first
+    was not (after a refusal the rest fail at once, for :data:`PAUSE_SECONDS`)."""
+    refused, error = [], None
+    for one in ids:
+        if (why := publish(task, one)) is not None:
+            refused.append(one)
+            error = error or why
+    return refused, error
 
 
 def resume() -> None:

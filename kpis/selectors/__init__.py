@@ -37,6 +37,7 @@ from kpis.selectors.signals import (
     thresholds_of,
 )
 from kpis.selectors.snapshots import (
+    COHORT_COLUMNS,
     campaign_days,
     forecast_snapshots,
     forecast_table,
@@ -49,6 +50,7 @@ from kpis.selectors.snapshots import (
 )
 
 __all__ = [
+    "COHORT_COLUMNS",
     "FORECAST_KPIS",
     "MissingProduct",
     "actuals_span",

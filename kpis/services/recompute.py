@@ -17,7 +17,7 @@ from kpis.engine.peaks import PEAK_WEEKS, peak_day
 from kpis.models import CampaignPace, KpiCohort, KpiSnapshot, PeakOutlook, RecomputeState, Signal
 from plannerist.bulk import insert_rows
 from plannerist.models import Organization
-from plannerist.publish import publish
+from plannerist.publish import publish_each
 from sales.services.common import in_chunks, time_zone
 
 logger = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ def cohorts_replace(*, organization: Organization, cohorts: pd.DataFrame, comput
     """The organisation's stored cohort retention becomes ``cohorts`` (the engine's table,
     computed from every imported order by the recompute, so that the KPI page reads it)."""
     KpiCohort.objects.filter(organization=organization).delete()
-    columns = ["cohort_month", "months_since_first", "cohort_customers", "active_customers"]
+    columns = selectors.COHORT_COLUMNS
     KpiCohort.objects.bulk_create(
         (KpiCohort(organization=organization, cohort_month=month, months_since_first=offset,
                    cohort_customers=size, active_customers=active, computed_at=computed_at)
@@ -190,11 +190,7 @@ def _publish_recomputes(organization_ids: list[int]) -> None:
     not pending, for the sweep (after a refusal :func:`publish` fails the rest at once)."""
     from kpis.tasks import recompute_kpis
 
-    refused, error = [], None
-    for organization_id in organization_ids:
-        if (why := publish(recompute_kpis, organization_id)) is not None:
-            refused.append(organization_id)
-            error = error or why
+    refused, error = publish_each(recompute_kpis, organization_ids)
     if refused:
         logger.warning("KPI recompute of %d organisation(s) not queued (%s…): %s", len(refused), refused[:5], error)
         for chunk in in_chunks(refused):
